@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CouplingConfig(AppConfig):
+    name = "coupling"
+    verbose_name = _("Connections")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from coupling import checks  # noqa: F401  (registers the system checks)
+        from coupling.roles import apply_role_permissions
+
+        # Permissions exist only after migrate; the role groups get theirs then (idempotent).
+        post_migrate.connect(apply_role_permissions, sender=self, dispatch_uid="coupling_role_permissions")

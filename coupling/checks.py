@@ -1,0 +1,92 @@
+"""System checks for configuration mistakes, each with an id and a hint (`manage.py check`)."""
+
+import os
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=False)
+def check_https_in_production(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    missing = [
+        name
+        for name, ok in [
+            ("SECURE_SSL_REDIRECT", settings.SECURE_SSL_REDIRECT or getattr(settings, "SECURE_PROXY_SSL_HEADER", None)),
+            ("SESSION_COOKIE_SECURE", settings.SESSION_COOKIE_SECURE),
+            ("CSRF_COOKIE_SECURE", settings.CSRF_COOKIE_SECURE),
+            ("SECURE_HSTS_SECONDS", settings.SECURE_HSTS_SECONDS > 0),
+        ]
+        if not ok
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"Running without DEBUG but HTTPS settings are off: {', '.join(missing)}.",
+            hint="The OAuth tokens and the admin session must only travel over HTTPS. "
+            "Leave these settings at their defaults, or set SECURE_PROXY_SSL_HEADER=1 behind a TLS proxy.",
+            id="coupling.W001",
+        )
+    ]
+
+
+@register()
+def check_q_cluster_timeout(app_configs, **kwargs):
+    timeout = settings.Q_CLUSTER.get("timeout")
+    retry = settings.Q_CLUSTER.get("retry")
+    if timeout is not None and retry is not None and timeout >= retry:
+        return [
+            Error(
+                f"Q_CLUSTER timeout ({timeout}s) is not below retry ({retry}s).",
+                hint="django-q2 hands a task that is still running to a second worker after `retry` seconds; "
+                "set Q_RETRY higher than Q_TIMEOUT.",
+                id="coupling.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_oauthlib_insecure_transport(app_configs, **kwargs):
+    if not settings.DEBUG and os.environ.get("OAUTHLIB_INSECURE_TRANSPORT"):
+        return [
+            Error(
+                "OAUTHLIB_INSECURE_TRANSPORT is set while DEBUG is off.",
+                hint="It allows OAuth over plain HTTP; remove it from the production environment.",
+                id="coupling.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_sandbox_in_production(app_configs, **kwargs):
+    if not settings.DEBUG and settings.SANDBOX:
+        return [
+            Error(
+                "The sandbox (simulated Exact Online and Coachview) is enabled while DEBUG is off.",
+                hint="Set SANDBOX=0 in production: the sandbox serves unauthenticated fake APIs under /sandbox/.",
+                id="coupling.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_field_encryption_key(app_configs, **kwargs):
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    hint = (
+        "Set FIELD_ENCRYPTION_KEY to a Fernet key: "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
+    if not keys:
+        return [Error("FIELD_ENCRYPTION_KEY is not set: tokens and secrets cannot be stored.", hint=hint, id="coupling.E005")]
+    for key in keys:
+        try:
+            Fernet(key.strip().encode())
+        except ValueError:
+            return [Error("FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key.", hint=hint, id="coupling.E006")]
+    return []

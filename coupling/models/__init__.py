@@ -1,0 +1,1 @@
+"""The two links: the Exact Online connection (OAuth, token, budget) and the Coachview connection."""

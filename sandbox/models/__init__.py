@@ -1,0 +1,4 @@
+"""The sandbox's state (database alias `sandbox`): simulated Exact Online and Coachview tables.
+
+Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
+"""

@@ -1,0 +1,3 @@
+"""The simulated outside systems: /sandbox/exact/... and /sandbox/coachview/..."""
+
+urlpatterns = []

@@ -1,0 +1,97 @@
+"""Where each invoice stands in one Exact administration, and every attempt to get it there."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sync.models.invoices import MONEY, Invoice
+
+
+class ExportState(models.TextChoices):
+    """The machine names of contracts.md; never rename."""
+
+    NEW = "new", _("new")
+    HELD = "held", _("held")
+    READY = "ready", _("ready")
+    EXPORTING = "exporting", _("exporting")
+    UNKNOWN = "unknown", _("outcome unknown")
+    EXPORTED = "exported", _("exported")
+    FAILED = "failed", _("failed")
+    EXCLUDED = "excluded", _("excluded")
+    CHANGED = "changed", _("changed after export")
+
+
+class PaymentStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    PARTIAL = "partial", _("partly paid")
+    PAID = "paid", _("paid")
+
+
+class InvoiceExport(models.Model):
+    """One invoice in one Exact administration (`administration` = "{environment}:{division}")."""
+
+    invoice = models.ForeignKey(Invoice, related_name="exports", on_delete=models.CASCADE)
+    administration = models.CharField(_("Exact administration"), max_length=40)
+    state = models.CharField(_("state"), max_length=12, choices=ExportState.choices, default=ExportState.NEW)
+    state_changed_at = models.DateTimeField(_("state since"), auto_now_add=True)
+    # Why it is held or failed: [{"code": catalogue code, "values": {...}, "message": text}, ...]
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    claimed_by = models.CharField(_("claimed by worker"), max_length=100, blank=True)
+    claimed_until = models.DateTimeField(_("claim expires"), null=True, blank=True)
+    # Exact ids, each stored as soon as Exact returns it so a retry never creates a second one.
+    account_id = models.UUIDField(_("Exact account"), null=True, blank=True)
+    document_id = models.UUIDField(_("Exact document"), null=True, blank=True)
+    attachment_id = models.UUIDField(_("Exact attachment"), null=True, blank=True)
+    entry_id = models.UUIDField(_("Exact entry"), null=True, blank=True, db_index=True)
+    entry_number = models.BigIntegerField(_("Exact entry number"), null=True, blank=True)
+    booked_total = models.DecimalField(_("total booked in Exact"), **MONEY, null=True, blank=True)
+    payment_status = models.CharField(
+        _("payment status"), max_length=10, choices=PaymentStatus.choices, blank=True
+    )
+    amount_outstanding = models.DecimalField(_("outstanding"), **MONEY, null=True, blank=True)
+    paid_date = models.DateField(_("paid on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("invoice export")
+        verbose_name_plural = _("invoice exports")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "administration"], name="one_export_per_administration")
+        ]
+        indexes = [models.Index(fields=["administration", "state"])]
+
+    def __str__(self):
+        return f"{self.invoice} → {self.administration} ({self.state})"
+
+
+class ExportAttempt(models.Model):
+    """One call made for an export, written before the call and completed after it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("in progress")
+        OK = "ok", _("succeeded")
+        FAILED = "failed", _("refused")
+        TRANSIENT = "transient", _("temporary error")
+        UNKNOWN = "unknown", _("outcome unknown")
+
+    export = models.ForeignKey(InvoiceExport, related_name="attempts", on_delete=models.CASCADE)
+    action = models.CharField(_("action"), max_length=40)  # e.g. lookup, account, document, attachment, entry
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    sent = models.JSONField(_("sent (redacted)"), null=True, blank=True)
+    received = models.JSONField(_("received (redacted)"), null=True, blank=True)
+    error_text = models.TextField(_("error text"), blank=True)
+    catalogue_code = models.CharField(_("catalogue entry"), max_length=60, blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("triggered by")
+    )
+
+    class Meta:
+        verbose_name = _("export attempt")
+        verbose_name_plural = _("export attempts")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} {self.outcome}"
