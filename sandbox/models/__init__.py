@@ -2,3 +2,7 @@
 
 Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
 """
+
+from sandbox.models.common import SandboxRequest
+
+__all__ = ["SandboxRequest"]
