@@ -1,0 +1,43 @@
+# The two newcomer commands: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PG_SANDBOX_URL ?= postgres://postgres@127.0.0.1:5432/sandbox
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint bench install messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, seed the sandbox, connect to it, and start the web server and the worker.
+run: $(STAMP)
+	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py run_local --port $(PORT)
+
+## Install and run the whole test suite on the embedded SQLite database.
+test: $(STAMP)
+	DEBUG=1 $(BIN)/python -m pytest
+
+## The same suite against PostgreSQL (127.0.0.1:5432, trust auth).
+test-postgres: $(STAMP)
+	DEBUG=1 DATABASE_URL=$(PG_URL) SANDBOX_DATABASE_URL=$(PG_SANDBOX_URL) $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py bench
+
+## Recompile the committed translation files after editing locale/*/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3* sandbox.sqlite3* staticfiles
