@@ -39,6 +39,14 @@ class Command(BaseCommand):
         call_command("setup_schedules", stdout=self.stdout)
         password = self._admin_user()
 
+        # Ctrl-C (and a plain `kill`) stop both children, also when this process was started in the
+        # background, where SIGINT is ignored by default.
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
         children = []
         try:
             children.append(self._start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env))
@@ -59,7 +67,7 @@ class Command(BaseCommand):
         finally:
             for child in children:
                 if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
+                    child.terminate()
             for child in children:
                 try:
                     child.wait(timeout=10)
