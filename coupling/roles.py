@@ -32,7 +32,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 def apply_role_permissions(**kwargs) -> None:
     """Give each role group exactly the permissions listed above (post_migrate)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+
+    using = kwargs.get("using", "default")
+    if using != "default":
+        return
+    # post_migrate runs app by app; make sure every app's permissions exist before assigning them.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
 
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)

@@ -52,3 +52,9 @@ def test_every_admin_page_loads_for_a_superuser(admin_client, url_name):
 def test_the_admin_index_loads_in_dutch_and_english(admin_client):
     assert admin_client.get("/", HTTP_ACCEPT_LANGUAGE="nl").status_code == 200
     assert admin_client.get("/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+
+
+@pytest.mark.django_db
+def test_role_groups_get_their_permissions_on_a_fresh_database():
+    finance = Group.objects.get(name=roles.FINANCE)
+    assert finance.permissions.filter(content_type__app_label="sync", codename="view_invoice").exists()
