@@ -8,15 +8,23 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sync.catalogue import affected_exports, affected_retry, catalogue_match, explain, unmatched_resolve
+from sync.catalogue import (
+    affected_exports,
+    affected_retry,
+    catalogue_match,
+    explain,
+    reasons_explained,
+    unmatched_resolve,
+)
 from sync.models import ErrorCatalogueEntry, UnmatchedMessage
 
 EXPLAIN_PARAM = "explain"
+CHANGELIST_URL = "admin:sync_errorcatalogueentry_changelist"
 
 
 class SeedConflictFilter(admin.SimpleListFilter):
@@ -201,3 +209,29 @@ def unmatched_add_url(row: UnmatchedMessage) -> str:
         "cause_en": row.example[:1000],
     }
     return reverse("admin:sync_errorcatalogueentry_add") + "?" + urlencode(initial)
+
+
+def reasons_html(reasons: list[dict]) -> str:
+    """InvoiceExport.reasons as support reads them: title, cause, fix and who acts in the user's language.
+
+    For the export's admin: `readonly_fields = [..., "reasons_explained"]` with a display method
+    returning `reasons_html(obj.reasons)`.
+    """
+    items = []
+    for item in reasons_explained(reasons or []):
+        if item.code is None:
+            items.append(format_html("<li><code>{}</code> — {}</li>", item.message, _("no entry yet")))
+            continue
+        steps = format_html_join("", "<li>{}</li>", ((step,) for step in item.fix_steps))
+        items.append(
+            format_html(
+                '<li><strong>{}</strong> (<a href="{}">{}</a>, {})<br>{}<ol>{}</ol></li>',
+                item.title,
+                reverse(CHANGELIST_URL) + "?" + urlencode({"code": item.code}),
+                item.code,
+                item.who_acts_label,
+                item.cause,
+                steps,
+            )
+        )
+    return format_html("<ul>{}</ul>", format_html_join("", "{}", ((i,) for i in items)))
