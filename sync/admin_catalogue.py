@@ -21,6 +21,7 @@ from sync.catalogue import (
     reasons_explained,
     unmatched_resolve,
 )
+from sync.errorcatalogue.conflicts import seed_conflict_accept, seed_conflict_dismiss
 from sync.models import ErrorCatalogueEntry, UnmatchedMessage
 
 EXPLAIN_PARAM = "explain"
@@ -58,7 +59,7 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
         (_("Seed"), {"fields": ["seed_version", "edited_display", "seed_conflict", "created_at", "updated_at"],
                      "classes": ["collapse"]}),
     ]
-    actions = ["retry_affected_action"]
+    actions = ["retry_affected_action", "seed_accept_action", "seed_dismiss_action"]
 
     @admin.display(description=_("title"))
     def title_display(self, obj):
@@ -142,6 +143,17 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
                               % {"n": moved}, messages.SUCCESS)
             return None
         return _confirm(request, self, entries, action="retry_affected_action")
+
+
+    @admin.action(description=_("Take the newer seeded text (drops the local edit)"), permissions=["change"])
+    def seed_accept_action(self, request, queryset):
+        n = sum(seed_conflict_accept(entry=entry) for entry in queryset)
+        self.message_user(request, _("%(n)d entries now have the newer seeded text.") % {"n": n})
+
+    @admin.action(description=_("Keep the local edit (forget the newer seeded text)"), permissions=["change"])
+    def seed_dismiss_action(self, request, queryset):
+        n = sum(seed_conflict_dismiss(entry=entry) for entry in queryset)
+        self.message_user(request, _("%(n)d entries keep their local edit.") % {"n": n})
 
 
 def _affected_rows(code: str) -> list[dict]:
