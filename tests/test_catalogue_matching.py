@@ -135,6 +135,8 @@ def test_several_messages_in_one_text_are_each_matched():
         ('{"error":"invalid_request"}', "exact.oauth_invalid_client"),
         ('{ "error": "invalid_grant", "error_description": "The user is not active" }', "exact.oauth_user_not_active"),
         ("Bad Request", "exact.oauth_code_reused"),
+        ("Access Token not expired", "exact.oauth_too_early"),
+        ("Unknown: Token is not allowed, because of invalid or empty chainId", "exact.oauth_chain_invalid"),
     ],
 )
 def test_token_endpoint_bodies_match_their_entry(body, code):
@@ -277,3 +279,22 @@ def test_the_german_variants_coachview_documents_match_too():
         "…'Betreff [GLTransactions] Eintrag 17: Der Betrag der MwSt.-Zeile mit MwSt.-Code 4 stimmt nicht mit den "
         "gesamten MwSt.-Beträgen in den Basiszeilen überein."
     )[0].code == "exact.vat_line_mismatch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  VERPLICHT:    betalingsconditie  ",
+        "Element: GLTransaction, Topic: GLTransactions, Message: ‘Onderwerp [GLTransactions] Verplicht: Betalingsconditie’",
+        'Message: "Subject [GLTransactions] Mandatory:Payment  condition."',
+        "Foutmelding: 'Element: GLTransaction, Topic: GLTransactions, Message: 'Onderwerp [GLTransactions] Verplicht: Betalingsconditie\"",
+        "Obligatorisch: Zahlungsbedingung",
+    ],
+)
+def test_case_quotes_accents_and_whitespace_do_not_matter(text):
+    assert [m.code for m in catalogue_match(text)] == ["exact.mandatory_payment_condition"]
+
+
+def test_an_empty_text_has_no_messages():
+    assert catalogue_match("") == []
+    assert catalogue_match(" \r\n ") == []
