@@ -1,6 +1,18 @@
 """Invoices and debtors as fetched from Coachview, their export state per Exact administration."""
 
-from sync.models.invoices import Debtor, Invoice, InvoiceLine
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
+from sync.models.fetching import FetchWatermark
+from sync.models.invoices import Debtor, Invoice, InvoiceLine
+from sync.models.writeback import StatusWriteback
 
-__all__ = ["Debtor", "ExportAttempt", "ExportState", "Invoice", "InvoiceExport", "InvoiceLine", "PaymentStatus"]
+__all__ = [
+    "Debtor",
+    "ExportAttempt",
+    "ExportState",
+    "FetchWatermark",
+    "Invoice",
+    "InvoiceExport",
+    "InvoiceLine",
+    "PaymentStatus",
+    "StatusWriteback",
+]
