@@ -218,3 +218,14 @@ def test_a_debtor_coachview_does_not_return_is_not_asked_for_again_every_run(coa
 
     assert len(api_calls()) == 2
     assert Invoice.objects.get().debtor is None
+
+
+def test_at_the_deadline_it_stops_cleanly_and_the_next_run_goes_on(coachview):
+    from coupling import clock
+
+    _world()
+
+    late = invoices_fetch(deadline=clock.now() - timedelta(seconds=1))
+
+    assert late.partial and not late.stopped and late.invoices_new == 0
+    assert invoices_fetch().invoices_new == 5

@@ -45,7 +45,7 @@ class FetchResult:
         if self.partial:
             text += "; stopped at the deadline, the rest follows next run"
         if self.stopped:
-            text += f"; stopped: {self.stopped}"
+            text += f"; stopped: {self.stopped.rstrip('.')}"
         return text + "."
 
 

@@ -30,7 +30,7 @@ class WritebackResult:
 
     def summary(self) -> str:
         text = f"Status write-back: {self.delivered} delivered, {self.failed} failed, {self.pending} still pending"
-        return text + (f"; stopped: {self.stopped}." if self.stopped else ".")
+        return text + (f"; stopped: {self.stopped.rstrip('.')}." if self.stopped else ".")
 
 
 def _euro(amount: Decimal) -> str:
