@@ -251,7 +251,7 @@ def _invoices_store(records: list, result: FetchResult) -> None:
     existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=ids)}
     debtors = dict(
         Debtor.objects.filter(
-            coachview_id__in=[r.get("debiteurId") for r in records if isinstance(r, dict)]
+            coachview_id__in=[r.get(api.INVOICE_DEBTOR_ID) for r in records if isinstance(r, dict)]
         ).values_list("coachview_id", "pk")
     )
     for record in records:
