@@ -3,6 +3,20 @@
 Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
 """
 
+from sandbox.models.coachview import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewStatusWrite,
+    CoachviewToken,
+)
 from sandbox.models.common import SandboxRequest
 
-__all__ = ["SandboxRequest"]
+__all__ = [
+    "CoachviewDebtor",
+    "CoachviewInvoice",
+    "CoachviewRateWindow",
+    "CoachviewStatusWrite",
+    "CoachviewToken",
+    "SandboxRequest",
+]

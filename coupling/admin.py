@@ -1,0 +1,3 @@
+"""Admin registrations of the two connections."""
+
+from coupling import admin_coachview  # noqa: F401
