@@ -22,6 +22,8 @@ MANDATORY_FILTER_FIELDS = {
         "Status", "VATNumber",
     ],
 }
+# ASSUMPTION: every list GET needs $select (or $top=1), as the official SDK's README says; Exact
+# enforces it on some endpoints only, the sandbox on all but current/Me (stricter on purpose).
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
 
 
@@ -56,7 +58,7 @@ def render(*, entity: Entity, row: dict, select: list[str] | None, base_url: str
     return result
 
 
-def _select(entity: Entity, text: str | None) -> list[str] | None:
+def parse_select(entity: Entity, text: str | None) -> list[str] | None:
     if not text:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
@@ -85,7 +87,7 @@ def list_answer(*, entity: Entity, division: int, params, base_url: str, request
     skip = _int_option(params, "$skip") or 0
     if not params.get("$select") and top != 1 and entity.name != "current/Me":
         raise ExactHttpError(400, [SELECT_REQUIRED])
-    select = _select(entity, params.get("$select"))
+    select = parse_select(entity, params.get("$select"))
     tree = odata.parse_filter(filter_text, entity.properties, entity.type_name) if filter_text else None
     mandatory = MANDATORY_FILTER_FIELDS.get(entity.name)
     if mandatory and (tree is None or not odata.filter_properties(tree) & set(mandatory)):

@@ -12,7 +12,7 @@ from django.conf import settings
 from sandbox import clock
 from sandbox.exact import store
 from sandbox.exact.entities import Entity
-from sandbox.exact.errors import BusinessErrors, ExactHttpError, stream_error
+from sandbox.exact.errors import BusinessErrors, ExactHttpError
 from sandbox.exact.values import account_code, new_guid, store_datetime
 from sandbox.models import ExactRecord
 
@@ -211,12 +211,6 @@ def _by_code(division: int, storage: str, code: str) -> dict | None:
 def by_code(*, division: int, storage: str, code: str) -> dict | None:
     """The row of a code-keyed reference entity (journal, VAT code, ...) as SQL Server would match it."""
     return _by_code(division, storage, code)
-
-
-def not_base64(name: str) -> ExactHttpError:
-    return stream_error(
-        f"Error encountered in converting the value from request payload for property '{name}' to type 'Byte[]'"
-    )
 
 
 _CHECKS = {
