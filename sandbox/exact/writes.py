@@ -110,13 +110,13 @@ def delete(*, division: int, entity: Entity, key: str) -> None:
     """DELETE: remove the row (a sales entry takes its lines with it)."""
     ExactRecord.objects.using(DB).filter(division=division, entity=entity.storage, key=key).delete()
     if entity.name == "salesentry/SalesEntries":
-        for record in ExactRecord.objects.using(DB).filter(division=division, entity="salesentry/SalesEntryLines"):
-            if record.data.get("EntryID") == key:
-                record.delete()
+        ExactRecord.objects.using(DB).filter(
+            division=division, entity="salesentry/SalesEntryLines", data__EntryID=key
+        ).delete()
     if entity.name == "documents/Documents":
-        for record in ExactRecord.objects.using(DB).filter(division=division, entity="documents/DocumentAttachments"):
-            if record.data.get("Document") == key:
-                record.delete()
+        ExactRecord.objects.using(DB).filter(
+            division=division, entity="documents/DocumentAttachments", data__Document=key
+        ).delete()
 
 
 def _check_account(*, division: int, row: dict, errors: BusinessErrors, creating: bool) -> None:
