@@ -153,3 +153,9 @@ def test_an_account_gets_the_next_code_when_none_is_given_and_a_taken_code_is_re
     taken = api.post("crm/Accounts", {"Code": "10001", "Name": "Dubbel", "Status": "C"})
     assert taken.status_code == 500
     assert taken.json()["error"]["message"]["value"] == "Gegeven bestaat reeds."
+
+
+def test_without_prefer_return_representation_a_post_answers_only_the_key(api):
+    answer = api.post("crm/Accounts", {"Code": "80001", "Name": "Zonder Prefer", "Status": "C"}, Prefer="")
+    body = answer.json()["d"]
+    assert answer.status_code == 201 and body["ID"] and body["Name"] is None

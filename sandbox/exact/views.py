@@ -95,7 +95,12 @@ def _handle(request, *, entity, division: int, key: str | None, nav: str | None)
         data = bodycheck.checked(entity=entity, body=bodycheck.parse_json(request.body), method="POST")
         with transaction.atomic(using=DB):
             row = writes.create(division=division, entity=entity, data=data, lang=lang)
-        return _json({"d": _render(entity, row, None, base_url, division, expand=True)}, status=201)
+        answer = _render(entity, row, None, base_url, division, expand=True)
+        if "return=representation" not in request.headers.get("Prefer", ""):
+            # Without the Prefer header Exact answers the new entity "with the NULL value" properties
+            # (basvanbeek.nl). ASSUMPTION: the key is still filled (ossobv reads the new ID from it).
+            answer = {name: value if name in ("__metadata", entity.key) else None for name, value in answer.items()}
+        return _json({"d": answer}, status=201)
     stored_key = _existing_key(entity, division, key)
     if method == "PUT":
         data = bodycheck.checked(entity=entity, body=bodycheck.parse_json(request.body), method="PUT")
