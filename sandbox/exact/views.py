@@ -11,8 +11,9 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.exact import bodycheck, entities, faults, limits, oauth, salesentries, store, writes
+from sandbox.exact import bodycheck, entities, faults, limits, oauth, odata, salesentries, store, writes
 from sandbox.exact.errors import ExactHttpError, language
+from sandbox.exact.seed import me_row
 from sandbox.requestlog import logged
 
 DB = "sandbox"
@@ -115,8 +116,6 @@ def _handle(request, *, entity, division: int, key: str | None, nav: str | None)
 def _existing_key(entity, division: int, key: str | None) -> str:
     if key is None:
         raise ExactHttpError(400, ["The key of the entity is missing."])  # ASSUMPTION
-    from sandbox.exact import odata
-
     stored = odata.parse_key(key)
     if store.get_record(division=division, storage=entity.storage, key=stored) is None:
         # ASSUMPTION: WCF Data Services' 404 text.
@@ -139,8 +138,6 @@ def _get(request, *, entity, division: int, key, nav, base_url: str) -> HttpResp
     params = request.GET
     expand = "SalesEntryLines" in (params.get("$expand") or "")
     if entity.name == entities.ME:
-        from sandbox.exact.seed import me_row
-
         answer = store.list_answer(entity=entity, division=division, params=params, base_url=base_url,
                                    request_path=request.build_absolute_uri(request.path),
                                    extra_rows=[me_row(division=division)])

@@ -72,7 +72,7 @@ def _reference(division: int, storage: str, key) -> dict | None:
 
 def create(*, division: int, entity: Entity, data: dict, lang: str) -> dict:
     """POST: check the row as Exact would and store it; returns the stored row."""
-    from sandbox.exact import salesentries
+    from sandbox.exact import salesentries  # salesentries builds on this module
 
     if entity.name == "salesentry/SalesEntries":
         return salesentries.create(division=division, data=data, lang=lang)
