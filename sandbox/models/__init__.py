@@ -11,6 +11,16 @@ from sandbox.models.coachview import (
     CoachviewToken,
 )
 from sandbox.models.common import SandboxRequest
+from sandbox.models.exact import (
+    ExactAuthCode,
+    ExactEndpointBlock,
+    ExactErrorCounter,
+    ExactOAuthClient,
+    ExactRateCounter,
+    ExactRecord,
+    ExactToken,
+    ExactTokenChain,
+)
 
 __all__ = [
     "CoachviewDebtor",
@@ -19,4 +29,12 @@ __all__ = [
     "CoachviewStatusWrite",
     "CoachviewToken",
     "SandboxRequest",
+    "ExactAuthCode",
+    "ExactEndpointBlock",
+    "ExactErrorCounter",
+    "ExactOAuthClient",
+    "ExactRateCounter",
+    "ExactRecord",
+    "ExactToken",
+    "ExactTokenChain",
 ]
