@@ -182,6 +182,7 @@ def budget_record_429(*, division: int, headers: Mapping[str, str]) -> None:
     row = _budget_row(division=division)
     reset = row.minutely_reset_at
     if reset is None or reset <= now:
+        # ASSUMPTION: a 429 without headers is the minute window (picqer #255); wait a whole one.
         reset = now + timedelta(seconds=settings.EXACT_MINUTE_WINDOW_SECONDS)
     ExactBudget.objects.filter(pk=row.pk).update(minutely_remaining=0, minutely_reset_at=reset)
 
@@ -204,7 +205,9 @@ def endpoint_record_error(*, division: int, endpoint: str, status: int) -> None:
         return
     now = clock.now()
     window = timedelta(seconds=settings.EXACT_ERROR_BLOCK_WINDOW_SECONDS)
-    # A sliding hour counted from the log: never less strict than Exact's window, whichever it is.
+    # ASSUMPTION: Exact's "per hour" may be a fixed or a sliding hour, and whether 500s count is
+    # unknown (reference §9.4); we count a sliding hour of EXACT_ERROR_BLOCK_STATUSES, which is
+    # never less strict than a fixed one.
     times = list(
         ExactApiCall.objects.filter(
             division=division,
