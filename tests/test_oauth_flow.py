@@ -150,3 +150,13 @@ def test_an_unconnected_connection_offers_connect(client, world):
     _admin(client)
     page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
     assert "Connect to Exact Online" in page.content.decode()
+
+
+def test_a_failing_current_me_leaves_the_connection_unconnected_with_the_reason(client, world):
+    _admin(client)
+    world.fake.scripted.append((503, None, {}))
+    state = _start(client)
+    assert client.get(reverse(CALLBACK), {"code": "good-code", "state": state}).status_code == 302
+    connection = ExactConnection.load()
+    assert connection.status == ExactConnection.Status.NOT_CONNECTED
+    assert "current/Me" in connection.last_error
