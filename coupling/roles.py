@@ -23,6 +23,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
+        "coupling.view_exactconnection",
+        "coupling.add_exactconnection",
+        "coupling.change_exactconnection",
+        "coupling.manage_connection",
+        "coupling.view_exactapicall",
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -34,6 +39,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
+        "coupling.view_exactconnection",
+        "coupling.view_exactapicall",
     ],
     FINANCE: [
         "sync.view_invoice",
