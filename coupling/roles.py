@@ -32,6 +32,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_exportattempt",
         *MAPPINGS_EDIT,
         *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.add_exactconnection",
+        "coupling.change_exactconnection",
+        "coupling.manage_connection",
+        "coupling.view_exactapicall",
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -39,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
         *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.view_exactapicall",
     ],
     FINANCE: [
         "sync.view_invoice",
