@@ -212,3 +212,20 @@ def test_it_reports_every_reason_of_an_invoice_not_only_the_first():
         "preflight.gl_account_blocked",
         "preflight.cost_center_unmapped",
     ]
+
+
+def test_it_accepts_line_vat_that_differs_from_the_vat_total_by_a_cent_per_line():
+    # Coachview's cent-exact case: lines 13.13 + 13.13, total VAT 26.25 (rounded on the total).
+    lines = [{"amount_excl_vat": Decimal("62.50"), "vat_amount": Decimal("13.13")}] * 2
+    export = export_of(
+        lines=lines,
+        total_excl_vat=Decimal("125.00"),
+        total_vat=Decimal("26.25"),
+        total_incl_vat=Decimal("151.25"),
+    )
+    assert codes(export) == []
+
+
+def test_it_holds_line_vat_that_differs_from_the_vat_total_by_more_than_a_cent_per_line():
+    lines = [{"vat_amount": Decimal("21.02")}]
+    assert codes(export_of(lines=lines)) == ["preflight.totals_mismatch"]

@@ -270,13 +270,21 @@ def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]
     reasons = []
     lines_excl = sum((line.amount_excl_vat for line in lines), Decimal("0.00"))
     lines_vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    # Coachview rounds VAT per line and on the total, so its line VAT may differ from `totaalBtw` by up to
+    # a cent per line (cent-exact, contracts.md: `totaalBtw` wins); amounts excluding VAT must match exactly.
+    per_line = CENT * len(lines)
     checks = [
-        ("lines_excl_vat", lines_excl, invoice.total_excl_vat),
-        ("lines_vat", lines_vat, invoice.total_vat),
-        ("total_incl_vat", invoice.total_excl_vat + invoice.total_vat, invoice.total_incl_vat),
+        ("lines_excl_vat", lines_excl, invoice.total_excl_vat, Decimal("0.00")),
+        ("lines_vat", lines_vat, invoice.total_vat, per_line),
+        (
+            "total_incl_vat",
+            invoice.total_excl_vat + invoice.total_vat,
+            invoice.total_incl_vat,
+            Decimal("0.00"),
+        ),
     ]
-    for what, computed, stated in checks:
-        if computed != stated:
+    for what, computed, stated, tolerance in checks:
+        if abs(computed - stated) > tolerance:
             reasons.append(
                 reason(
                     "preflight.totals_mismatch",
@@ -290,7 +298,7 @@ def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]
     if None not in exact_vat:
         exact_total = sum(exact_vat, Decimal("0.00"))
         # Cent-exact (contracts.md): up to one cent per line is spread with VATAmountFC; more is held.
-        if abs(exact_total - invoice.total_vat) > CENT * len(lines):
+        if abs(exact_total - invoice.total_vat) > per_line:
             reasons.append(
                 reason(
                     "preflight.vat_difference",
