@@ -216,7 +216,7 @@ EXACT_DAILY_RESERVE = env.int("EXACT_DAILY_RESERVE", default=0)
 # Waiting for a reset goes this long past Exact's reset time, against clock skew.
 EXACT_RESET_SLACK_SECONDS = env.float("EXACT_RESET_SLACK_SECONDS", default=1.0)
 # Exact blocks an endpoint for an hour after more than 10 errors in an hour; we stop earlier.
-EXACT_ERROR_BLOCK_STATUSES = [int(s) for s in env.list("EXACT_ERROR_BLOCK_STATUSES", default=["400", "401", "403", "404"])]
+EXACT_ERROR_BLOCK_STATUSES = env.list("EXACT_ERROR_BLOCK_STATUSES", cast=int, default=[400, 401, 403, 404])
 EXACT_ERROR_BLOCK_THRESHOLD = env.int("EXACT_ERROR_BLOCK_THRESHOLD", default=8)
 EXACT_ERROR_BLOCK_WINDOW_SECONDS = env.float("EXACT_ERROR_BLOCK_WINDOW_SECONDS", default=3600.0)
 EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
