@@ -28,4 +28,9 @@ def coachview(sandbox_http, settings):
     connection.client_id = settings.SANDBOX_COACHVIEW_CLIENT_ID
     connection.client_secret = settings.SANDBOX_COACHVIEW_CLIENT_SECRET
     connection.save()
+    # Export state is kept per Exact administration: fetched invoices need one to be exportable in.
+    from coupling.models import ExactConnection
+
+    if ExactConnection.load() is None:
+        ExactConnection.objects.create(division=1234567)
     return connection
