@@ -110,8 +110,5 @@ class Command(BaseCommand):
     def _sandbox_seeded(self) -> bool:
         from django.apps import apps
 
-        try:
-            division = apps.get_model("sandbox", "ExactDivision")
-        except LookupError:
-            return False
-        return division.objects.exists()
+        record = apps.get_model("sandbox", "ExactRecord")
+        return record.objects.filter(entity="system/Divisions").exists()

@@ -17,6 +17,9 @@ from coupling.models import ExactConnection
 # never imports the sandbox. Keep the two in step.
 SANDBOX_CLIENT_ID = "0f9c4e2a-5b1d-4c3e-9a7f-3d2b1c0e5a71"
 SANDBOX_CLIENT_SECRET = "sandbox-exact-secret-Zk3pQ9"
+# The sandbox's sales journal and payment condition (sandbox/seedcodes.py), set as options.
+SANDBOX_SALES_JOURNAL = "70"
+SANDBOX_PAYMENT_CONDITION = "30"
 
 
 class _FormParser(HTMLParser):
@@ -94,4 +97,36 @@ class Command(BaseCommand):
             connection = authorization_complete(code=query["code"][0], redirect_uri=redirect_uri, user=None)
         except ExactError as exc:
             raise CommandError(f"Completing the connection failed: {exc}", returncode=2) from exc
-        self.stdout.write(f"Exact sandbox connected: administration {connection.administration} at {base}.")
+        options = self._options_for_sandbox(connection.administration)
+        coachview_message = self._coachview_connect()
+        self.stdout.write(
+            f"Exact sandbox connected: administration {connection.administration} at {base}; "
+            f"sales journal {options.sales_journal}, payment condition {options.default_payment_condition}. "
+            f"{coachview_message}"
+        )
+
+    def _options_for_sandbox(self, administration: str):
+        """The options the sandbox's data needs (contracts.md), so the seeded flow exports untouched."""
+        from mappings.models import CouplingOptions
+
+        options, _ = CouplingOptions.objects.get_or_create(administration=administration)
+        options.sales_journal = options.sales_journal or SANDBOX_SALES_JOURNAL
+        options.default_payment_condition = options.default_payment_condition or SANDBOX_PAYMENT_CONDITION
+        options.save()
+        return options
+
+    def _coachview_connect(self) -> str:
+        """Point the Coachview connection at the sandbox and check it with a real call."""
+        from coupling.coachview.probe import connection_test
+        from coupling.models import CoachviewConnection
+
+        coachview = CoachviewConnection.load()
+        coachview.environment = CoachviewConnection.Environment.CUSTOM
+        coachview.custom_base_url = f"{settings.SANDBOX_BASE_URL}/sandbox/coachview"
+        coachview.client_id = settings.SANDBOX_COACHVIEW_CLIENT_ID
+        coachview.client_secret = settings.SANDBOX_COACHVIEW_CLIENT_SECRET
+        coachview.save()
+        ok, message = connection_test()
+        if not ok:
+            raise CommandError(message, returncode=2)
+        return message
