@@ -50,3 +50,15 @@ def test_it_refuses_a_code_exact_cannot_hold(number, prefix, why):
     with pytest.raises(DebtorCodeInvalid) as raised:
         debtor_exact_code(debtor=DebtorFactory(number=number), options=options)
     assert raised.value.reason == why
+
+
+def test_the_connections_field_names_work_as_source_order_too():
+    from types import SimpleNamespace
+
+    from sync.models import Debtor
+    from sync.services.debtor_codes import debtor_exact_code
+
+    debtor = Debtor(number="10001", number_external="", extern_id="20001", extern_source="Exact")
+    options = SimpleNamespace(debtor_number_prefix="")
+    code = debtor_exact_code(debtor=debtor, options=options, source_order=("extern_id", "number_external", "number"))
+    assert code == "20001".rjust(18)

@@ -8,6 +8,10 @@ SOURCE_FIELDS = {
     "externId": "extern_id",
     "debiteurnummerExtern": "number_external",
     "debiteurnummer": "number",
+    # CoachviewConnection.debtor_number_source names our Debtor fields; both spellings are accepted.
+    "extern_id": "extern_id",
+    "number_external": "number_external",
+    "number": "number",
 }
 DEFAULT_SOURCE_ORDER = ("externId", "debiteurnummerExtern", "debiteurnummer")
 
@@ -28,7 +32,7 @@ def debtor_exact_code(
     raw = ""
     for name in source_order or DEFAULT_SOURCE_ORDER:
         if (
-            name == "externId"
+            SOURCE_FIELDS[name] == "extern_id"
             and extern_source
             and debtor.extern_source.strip().lower() != extern_source.lower()
         ):
