@@ -28,7 +28,6 @@ class CoachviewConnectionForm(forms.ModelForm):
             "scopes",
             "debtor_number_source",
             "extern_source",
-            "debtor_number_prefix",
         ]
 
     def clean(self):
@@ -74,7 +73,7 @@ class CoachviewConnectionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Debtor numbers"), {"fields": ["debtor_number_source", "extern_source", "debtor_number_prefix"]}),
+        (_("Debtor numbers"), {"fields": ["debtor_number_source", "extern_source"]}),
         (
             _("Token and daily limit"),
             {"fields": ["token_expires_at", "rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"]},

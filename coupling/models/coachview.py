@@ -1,6 +1,5 @@
 """The one Coachview connection: where, with which client, and the token and rate limit as last seen."""
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,14 +56,6 @@ class CoachviewConnection(models.Model):
         blank=True,
         help_text=_("A debtor's external id is used only when its external source equals this."),
     )
-    debtor_number_prefix = models.CharField(
-        _("debtor number prefix"),
-        max_length=8,
-        blank=True,
-        validators=[
-            RegexValidator(r"^\d*$", _("The prefix must be numeric: Exact relation codes are numbers."))
-        ],
-    )
     # The cached access token (client credentials) with its absolute expiry.
     access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
     token_expires_at = models.DateTimeField(_("token valid until"), null=True, blank=True, editable=False)
@@ -98,14 +89,3 @@ class CoachviewConnection(models.Model):
     def is_configured(self) -> bool:
         return bool(self.base_url and self.client_id and self.client_secret)
 
-    def relation_number(self, debtor) -> str:
-        """The number that becomes the Exact relation code (source order, then the prefix)."""
-        values = {
-            "extern_id": debtor.extern_id if debtor.extern_source == self.extern_source else "",
-            "number_external": debtor.number_external,
-            "number": debtor.number,
-        }
-        for source in self.debtor_number_source.split(","):
-            if values.get(source):
-                return f"{self.debtor_number_prefix}{values[source].strip()}"
-        return ""

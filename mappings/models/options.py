@@ -1,5 +1,6 @@
 """The coupling's options, one row per administration (contracts.md "Options and their defaults")."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ class CouplingOptions(models.Model):
         _("debtor-number prefix"),
         max_length=17,
         blank=True,
+        validators=[RegexValidator(r"^\d*$", _("The prefix must be digits: Exact relation codes are numeric."))],
         help_text=_("Digits put before Coachview's debtor number to keep it clear of Exact's own numbers."),
     )
     attach_pdf = models.BooleanField(_("attach the invoice PDF"), default=True)
