@@ -195,3 +195,8 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- export ---
+# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
+# worker's claim expires (its invoices are then looked up in Exact before any re-post).
+EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)

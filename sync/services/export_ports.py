@@ -1,0 +1,131 @@
+"""The export's calls into the other parts (mappings, catalogue, Coachview), in one place.
+
+Each is a small function so the export reads straight and tests can replace one seam at a time.
+"""
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from sync.models import Invoice, InvoiceExport
+
+logger = logging.getLogger(__name__)
+
+
+def coupling_options(*, administration: str) -> Any:
+    """The options of contracts.md for this administration (mappings.CouplingOptions)."""
+    from mappings.models import CouplingOptions
+
+    return CouplingOptions.for_administration(administration=administration)
+
+
+def line_resolver(*, administration: str) -> Any:
+    """Coachview line → Exact GL account ID, VAT code (as Exact spells it), rate and cost centre."""
+    from mappings.services import mappings_resolver
+
+    return mappings_resolver(administration=administration)
+
+
+def debtor_code(*, debtor, administration: str) -> str | None:
+    """The Exact relation code for a debtor (source order and prefix), unpadded; None when it has none."""
+    from mappings.services import debtor_exact_code
+
+    return debtor_exact_code(debtor=debtor)
+
+
+def preflight_all(*, administration: str) -> None:
+    """Move `new` and `held` exports of this administration to `ready` or `held` (no Exact calls)."""
+    from mappings.preflight import exports_preflight
+
+    exports_preflight(administration=administration)
+
+
+def preflight_reasons(*, invoice: Invoice, administration: str) -> list[dict]:
+    """Every reason this invoice would be held, as `{"code", "message", "values"}` dicts."""
+    from mappings.preflight import invoice_preflight
+
+    return [_as_reason(reason) for reason in invoice_preflight(invoice=invoice, administration=administration)]
+
+
+def invoice_pdf(*, invoice: Invoice) -> bytes | None:
+    """The invoice's PDF as Coachview sent it, fetched when we do not have it yet."""
+    if invoice.pdf:
+        return bytes(invoice.pdf)
+    from sync.services.pdf import invoice_pdf_fetch
+
+    result = invoice_pdf_fetch(invoice=invoice)
+    if isinstance(result, bytes | bytearray | memoryview):
+        return bytes(result)
+    invoice.refresh_from_db(fields=["pdf", "pdf_sha256"])
+    return bytes(invoice.pdf) if invoice.pdf else None
+
+
+def error_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
+    """Exact's messages matched to the catalogue (the first match's code per message)."""
+    try:
+        from sync.catalogue import catalogue_match
+    except ImportError:  # catalogue not merged yet: keep the raw text
+        return [{"code": "", "message": text, "values": {}} for text in texts]
+    reasons = []
+    for text in texts:
+        matches = catalogue_match(text)
+        if not matches:
+            reasons.append({"code": "", "message": text, "values": {}})
+        for match in matches:
+            reasons.append(
+                {
+                    "code": getattr(match, "code", "") or "",
+                    "message": getattr(match, "message", text) or text,
+                    "values": dict(getattr(match, "values", {}) or {}),
+                }
+            )
+    return reasons
+
+
+def failure_recorded(*, export: InvoiceExport, texts: list[str]) -> None:
+    """Let the catalogue count the failure (unmatched messages are grouped for support)."""
+    try:
+        from sync.catalogue import failure_record
+    except ImportError:
+        return
+    try:
+        failure_record(export=export, text="\r\n".join(texts))
+    except Exception:  # noqa: BLE001 — bookkeeping of the catalogue must never stop an export
+        logger.exception("catalogue could not record a failure of export %s", export.pk)
+
+
+def booking_status_written(*, export: InvoiceExport) -> None:
+    """Tell Coachview the booking result; a failing write-back never blocks an export."""
+    try:
+        from sync.services.writeback import booking_status_write
+
+        booking_status_write(export=export)
+    except Exception:  # noqa: BLE001
+        logger.exception("booking status write-back of export %s failed; it is retried later", export.pk)
+
+
+def writebacks_flushed() -> None:
+    """Retry earlier write-backs that failed, before the run ends."""
+    try:
+        from sync.services.writeback import writebacks_flush
+
+        writebacks_flush()
+    except Exception:  # noqa: BLE001
+        logger.exception("write-back flush failed; the next run retries")
+
+
+def _as_reason(reason: Any) -> dict:
+    if isinstance(reason, dict):
+        return {"code": reason.get("code", ""), "message": reason.get("message", ""), "values": reason.get("values", {})}
+    return {
+        "code": getattr(reason, "code", ""),
+        "message": str(getattr(reason, "message", "") or ""),
+        "values": dict(getattr(reason, "values", {}) or {}),
+    }
+
+
+def money(value: Any) -> Decimal | None:
+    """An amount from Exact's JSON (a number) as cents."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"))
