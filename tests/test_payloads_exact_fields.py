@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from mappings.models import CouplingOptions
 from sync.models import Debtor, Invoice, InvoiceLine
 from sync.services import exact_payloads as p
 
@@ -37,8 +38,8 @@ class Resolver:
         return None if line.cost_center_code == "Intern" else line.cost_center_code
 
 
-OPTIONS = SimpleNamespace(
-    sales_journal="70", credit_journal="71", payment_condition="30", invoice_number_as_entry_number=True
+OPTIONS = CouplingOptions(
+    administration="test:1", sales_journal="70", credit_note_journal="71", default_payment_condition="30"
 )
 
 
@@ -161,7 +162,7 @@ def test_a_credit_invoice_uses_the_credit_journal_and_negative_amounts(debtor):
     entry = all_payloads(debtor, invoice)["salesentry/SalesEntries"][0]
     assert entry["Journal"] == "71"
     assert entry["SalesEntryLines"][0]["AmountFC"] == -1250.0
-    options = SimpleNamespace(**{**vars(OPTIONS), "credit_journal": ""})
+    options = CouplingOptions(administration="t", sales_journal="70")
     entry = p.sales_entry_payload(invoice=invoice, export=None, options=options, customer_id="c", document_id=None,
                                   resolver=Resolver())
     assert entry["Journal"] == "70"
@@ -173,7 +174,7 @@ def test_entry_number_only_when_numeric_and_within_int32(debtor):
     assert p.entry_number(make_invoice(debtor, number="2147483648")) is None
     assert p.entry_number(make_invoice(debtor, number="2147483647")) == 2147483647
     invoice = make_invoice(debtor, number="123")
-    options = SimpleNamespace(**{**vars(OPTIONS), "invoice_number_as_entry_number": False})
+    options = CouplingOptions(administration="t", sales_journal="70", invoice_number_as_entry_number=False)
     entry = p.sales_entry_payload(invoice=invoice, export=None, options=options, customer_id="c", document_id=None,
                                   resolver=Resolver())
     assert "EntryNumber" not in entry and entry["YourRef"] == "123"

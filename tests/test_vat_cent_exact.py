@@ -42,7 +42,7 @@ def test_it_uses_coachviews_line_vat_when_it_is_a_cent_off():
 def test_it_holds_when_a_line_differs_by_more_than_a_cent():
     plan = vat_plan(lines=[(D("100.00"), D("0.21"), D("21.02"))], total_vat=D("21.02"))
     assert plan.held
-    assert "21.02" in plan.detail
+    assert "21.02" in plan.detail and "21.00" in plan.detail
 
 
 def test_it_holds_when_the_total_cannot_be_reached_within_a_cent_per_line():
@@ -64,3 +64,11 @@ def test_credit_invoices_spread_negative_cents():
     plan = vat_plan(lines=lines, total_vat=D("-0.10"))
     assert not plan.held
     assert sum(line.booked for line in plan.lines) == D("-0.10")
+
+
+def test_lines_off_in_both_directions_are_rebuilt_from_exacts_computation():
+    lines = [(D("100.00"), D("0.21"), D("21.02")), (D("100.00"), D("0.21"), D("20.98"))]
+    plan = vat_plan(lines=lines, total_vat=D("42.00"))
+    assert not plan.held
+    assert [line.booked for line in plan.lines] == [D("21.00"), D("21.00")]
+    assert not any(line.send for line in plan.lines)

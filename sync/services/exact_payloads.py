@@ -152,9 +152,7 @@ def entry_number(invoice: Invoice) -> int | None:
 
 def journal_for(*, invoice: Invoice, options: Any) -> str:
     """The sales journal, or the credit-note journal for a credit invoice when one is set."""
-    if invoice.is_credit and getattr(options, "credit_journal", ""):
-        return options.credit_journal
-    return options.sales_journal
+    return options.journal_for(is_credit=invoice.is_credit)
 
 
 def sales_entry_payload(
@@ -184,12 +182,12 @@ def sales_entry_payload(
         payload["EntryID"] = str(export.client_entry_id)
     if invoice.due_date:
         payload["DueDate"] = exact_date(invoice.due_date)
-    if getattr(options, "invoice_number_as_entry_number", True):
+    if options.invoice_number_as_entry_number:
         number = entry_number(invoice)
         if number is not None:
             payload["EntryNumber"] = number
-    if getattr(options, "payment_condition", ""):
-        payload["PaymentCondition"] = options.payment_condition
+    if options.default_payment_condition.strip():
+        payload["PaymentCondition"] = options.default_payment_condition.strip()
     if invoice.payment_reference:
         payload["PaymentReference"] = invoice.payment_reference
     if document_id:

@@ -198,7 +198,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
         return export.state  # held: the code belongs to a relation that is not a customer
 
     document_id = export.document_id
-    if getattr(ctx.options, "attach_pdf", True):
+    if ctx.options.attach_pdf:
         document_id = _pdf(ctx, export, invoice, account_id)
         if document_id is None:
             return export.state
@@ -222,10 +222,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
 
 def _account(ctx: RunContext, export: InvoiceExport, invoice):
     debtor = invoice.debtor
-    code = ports.debtor_code(debtor=debtor, administration=ctx.administration) if debtor else None
-    if not code:
-        _finish(export, ExportState.HELD, reasons=[{"code": "preflight.debtor_missing", "message": "", "values": {}}])
-        return None
+    code = ports.debtor_code(debtor=debtor, options=ctx.options)  # PayloadError: held
     if code not in ctx.accounts:
         from sync.services.lookup import accounts_by_code
 
@@ -260,7 +257,7 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
             _call(ctx, export, "contact", contact, lambda: ctx.client.post("crm/Contacts", contact))
         return account_id
     account_id = existing["ID"]
-    if getattr(ctx.options, "update_customers", False) and code not in ctx.updated_codes:
+    if ctx.options.update_existing_customers and code not in ctx.updated_codes:
         changes = account_update_payload(debtor=debtor, exact_account=existing)
         if changes:
             _call(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))

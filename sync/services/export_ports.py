@@ -16,35 +16,81 @@ def coupling_options(*, administration: str) -> Any:
     """The options of contracts.md for this administration (mappings.CouplingOptions)."""
     from mappings.models import CouplingOptions
 
-    return CouplingOptions.for_administration(administration=administration)
+    return CouplingOptions.for_administration(administration)
 
 
-def line_resolver(*, administration: str) -> Any:
-    """Coachview line → Exact GL account ID, VAT code (as Exact spells it), rate and cost centre."""
-    from mappings.services import mappings_resolver
+class LineResolver:
+    """Coachview line → Exact GL account ID, VAT code (as Exact spells it), rate and cost centre.
 
-    return mappings_resolver(administration=administration)
+    Built once per run on the mappings' resolver; an unusable mapping raises PayloadError (held),
+    which the pre-flight normally caught already.
+    """
+
+    def __init__(self, *, administration: str):
+        from mappings.resolver import MappingResolver
+
+        self.mappings = MappingResolver(administration=administration)
+
+    def _resolve(self, kind: str, line, field: str):
+        from mappings.models import MappingKind
+        from sync.services.exact_payloads import PayloadError
+
+        resolution = self.mappings.resolve(getattr(MappingKind, kind), getattr(line, field), on=line.invoice.invoice_date)
+        if not resolution.ok:
+            raise PayloadError(resolution.problem_code, f"line {line.sequence}: {getattr(line, field)}")
+        return resolution
+
+    def gl_account_id(self, line) -> str:
+        return str(self._resolve("GL_ACCOUNT", line, "gl_account_code").exact_id)
+
+    def gl_account_code(self, line) -> str:
+        return self._resolve("GL_ACCOUNT", line, "gl_account_code").exact_code.strip()
+
+    def vat_code(self, line) -> str:
+        return self._resolve("VAT_CODE", line, "vat_code").exact_code
+
+    def vat_rate(self, line) -> Decimal:
+        entry = self._resolve("VAT_CODE", line, "vat_code").entry
+        return Decimal(entry.percentage) if entry is not None else Decimal("0")
+
+    def cost_center(self, line) -> str | None:
+        return self._resolve("COST_CENTER", line, "cost_center_code").exact_code or None
 
 
-def debtor_code(*, debtor, administration: str) -> str | None:
-    """The Exact relation code for a debtor (source order and prefix), unpadded; None when it has none."""
-    from mappings.services import debtor_exact_code
+def line_resolver(*, administration: str) -> LineResolver:
+    return LineResolver(administration=administration)
 
-    return debtor_exact_code(debtor=debtor)
+
+def debtor_code(*, debtor, options) -> str:
+    """The Exact relation code for a debtor (source order and prefix), unpadded; raises PayloadError."""
+    from sync.services.debtor_codes import DebtorCodeInvalid, debtor_exact_code
+    from sync.services.exact_payloads import PayloadError
+    from sync.services.preflight import debtor_settings_load
+
+    if debtor is None:
+        raise PayloadError("preflight.debtor_missing")
+    settings = debtor_settings_load()
+    try:
+        code = debtor_exact_code(
+            debtor=debtor, options=options, source_order=settings.source_order, extern_source=settings.extern_source
+        )
+    except DebtorCodeInvalid as exc:
+        raise PayloadError("preflight.debtor_code_invalid", f"{exc.code} ({exc.reason})") from exc
+    return code.strip()
 
 
 def preflight_all(*, administration: str) -> None:
-    """Move `new` and `held` exports of this administration to `ready` or `held` (no Exact calls)."""
-    from mappings.preflight import exports_preflight
+    """Move `new`, `held` and `ready` exports of this administration to `ready` or `held` (no Exact calls)."""
+    from sync.services.preflight import exports_preflight
 
     exports_preflight(administration=administration)
 
 
-def preflight_reasons(*, invoice: Invoice, administration: str) -> list[dict]:
+def preflight_reasons(*, export: InvoiceExport) -> list[dict]:
     """Every reason this invoice would be held, as `{"code", "message", "values"}` dicts."""
-    from mappings.preflight import invoice_preflight
+    from sync.services.preflight import invoice_preflight
 
-    return [_as_reason(reason) for reason in invoice_preflight(invoice=invoice, administration=administration)]
+    return [_as_reason(reason) for reason in invoice_preflight(export=export)]
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes | None:

@@ -47,7 +47,7 @@ def exports_prepare(*, administration: str, options) -> int:
     new = Invoice.objects.filter(status=Invoice.CoachviewStatus.VERZONDEN).exclude(id__in=existing).only("id")
     rows = [InvoiceExport(invoice_id=invoice.id, administration=administration) for invoice in new]
     InvoiceExport.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    export_from = getattr(options, "export_from", None)
+    export_from = options.export_from_date
     if export_from:
         InvoiceExport.objects.filter(
             administration=administration, state=ExportState.NEW, invoice__invoice_date__lt=export_from
@@ -61,7 +61,8 @@ def exports_prepare(*, administration: str, options) -> int:
 
 def needs_hand_booking_lookup(options) -> bool:
     """Without a cut-off anything may have been booked by hand: look before the first post."""
-    return not getattr(options, "export_from", None) or bool(getattr(options, "lookup_before_first_post", False))
+    # ASSUMPTION: an option "look up before the first post" may be added to CouplingOptions later.
+    return not options.export_from_date or bool(getattr(options, "lookup_before_first_post", False))
 
 
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
@@ -96,7 +97,7 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
             outcome=ExportAttempt.Outcome.TRANSIENT, finished_at=clock.now(), error_text=str(exc)[:2000]
         )
         raise
-    journals = {getattr(ctx.options, "sales_journal", ""), getattr(ctx.options, "credit_journal", "")}
+    journals = {ctx.options.sales_journal.strip(), ctx.options.credit_note_journal.strip()}
     rest, linked = [], []
     for export in exports:
         if export not in pending:
@@ -201,9 +202,12 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport])
     run.linked += len(linked)
     codes = {}
     for export in rest:
-        if export.account_id is None and export.invoice.debtor:
-            code = ports.debtor_code(debtor=export.invoice.debtor, administration=ctx.administration)
-            if code and code not in ctx.accounts:
+        if export.account_id is None:
+            try:
+                code = ports.debtor_code(debtor=export.invoice.debtor, options=ctx.options)
+            except PayloadError:
+                continue  # held when its turn comes
+            if code not in ctx.accounts:
                 codes[code] = None
     if codes:
         # One call per ~40 debtors; absent codes are remembered as absent (to be created).
@@ -239,10 +243,10 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
     report = []
     for export in exports:
         invoice = export.invoice
-        reasons = ports.preflight_reasons(invoice=invoice, administration=ctx.administration)
+        reasons = ports.preflight_reasons(export=export)
         if not reasons:
-            code = ports.debtor_code(debtor=invoice.debtor, administration=ctx.administration) if invoice.debtor else ""
             try:
+                code = ports.debtor_code(debtor=invoice.debtor, options=ctx.options)
                 entry = sales_entry_payload(
                     invoice=invoice, export=None, options=ctx.options, customer_id=f"<account {code}>",
                     document_id=None, resolver=ctx.resolver,

@@ -4,10 +4,9 @@ Many keys per call (`… or …`, groups of 40 as ossobv does to keep URLs short
 invoice: these reads are the only calls above the lower bound of the benchmark.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 
-from sync.services.exact_payloads import padded_code
+from coupling.exact import odata
 
 BATCH = 40
 ACCOUNT_FIELDS = [
@@ -15,15 +14,6 @@ ACCOUNT_FIELDS = [
     "Postcode", "City", "Country", "Email", "Phone", "VATNumber", "ChamberOfCommerce",
 ]  # fmt: skip
 ENTRY_FIELDS = ["EntryID", "EntryNumber", "YourRef", "Customer", "Journal", "AmountFC", "AmountDC", "Document"]
-
-
-def string_literal(value: str) -> str:
-    """An OData string literal (quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def guid_literal(value) -> str:
-    return f"guid'{uuid.UUID(str(value))}'"
 
 
 def chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -41,7 +31,7 @@ def accounts_by_code(*, client, codes: Iterable[str], on_call: Callable[[], None
         rows = client.get_list(
             "crm/Accounts",
             select=ACCOUNT_FIELDS,
-            filter=" or ".join(f"Code eq {string_literal(padded_code(code))}" for code in group),
+            filter=" or ".join(f"Code eq {odata.account_code(code)}" for code in group),
         )
         for row in rows:
             found[(row.get("Code") or "").strip()] = row
@@ -52,8 +42,8 @@ def entries_by_reference(
     *, client, refs: Iterable[str], entry_ids: Iterable = (), on_call: Callable[[], None] | None = None
 ) -> tuple[dict[str, list[dict]], dict[str, dict]]:
     """Sales entries with these YourRefs or EntryIDs: (by YourRef → entries, by EntryID → entry)."""
-    terms = [f"YourRef eq {string_literal(ref)}" for ref in sorted(set(refs))]
-    terms += [f"EntryID eq {guid_literal(entry_id)}" for entry_id in sorted({str(e) for e in entry_ids})]
+    terms = [f"YourRef eq {odata.string(ref)}" for ref in sorted(set(refs))]
+    terms += [f"EntryID eq {odata.guid(entry_id)}" for entry_id in sorted({str(e) for e in entry_ids})]
     by_ref: dict[str, list[dict]] = {}
     by_id: dict[str, dict] = {}
     for group in chunks(terms):

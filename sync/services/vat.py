@@ -52,24 +52,32 @@ def vat_plan(*, lines: list[tuple[Decimal, Decimal, Decimal]], total_vat: Decima
     """Per line (amount excl. VAT, Exact's rate, Coachview's VAT): the VAT to book so the total is `total_vat`."""
     exact = [exact_line_vat(amount=amount, rate=rate) for amount, rate, _ in lines]
     exact_total = sum(exact, Decimal("0.00"))
-    booked = []
-    for (_amount, rate, coachview_vat), computed in zip(lines, exact, strict=True):
-        coachview_vat = Decimal(coachview_vat).quantize(CENT, rounding=ROUND_HALF_UP)
-        # A line without VAT never gets a correction: a cent of VAT on a 0 % code is a data error.
-        allowed = TOLERANCE_PER_LINE if rate else Decimal("0")
-        if abs(coachview_vat - computed) > allowed:
+    # Prefer Coachview's own VAT per line (each line then matches the PDF); when a line is more than
+    # a cent off (e.g. +2 and -2 cents), start from Exact's computation. Either way, reach
+    # Coachview's total within a cent per line, or hold.
+    starts = [start for start in (_coachview_line_vat(lines, exact), list(exact)) if start is not None]
+    for start in starts:
+        booked = _spread(lines, exact, start, Decimal(total_vat))
+        if booked is not None:
             return VatPlan(
-                lines=[LineVat(exact=e, booked=e) for e in exact],
+                lines=[LineVat(exact=e, booked=v) for e, v in zip(exact, booked, strict=True)],
                 total_vat=Decimal(total_vat),
                 exact_total=exact_total,
-                held=True,
-                detail=f"line VAT {coachview_vat} vs Exact's {computed}",
+                held=False,
             )
-        booked.append(coachview_vat)
+    return VatPlan(
+        lines=[LineVat(exact=e, booked=e) for e in exact],
+        total_vat=Decimal(total_vat),
+        exact_total=exact_total,
+        held=True,
+        detail=f"VAT {total_vat} vs Exact's {exact_total} over {len(lines)} lines",
+    )
 
-    # Coachview's line VAT may not add up to its total (VAT computed on the total): spread the
-    # remaining cents over the lines with VAT, largest amounts first, keeping each within a cent.
-    remaining = Decimal(total_vat) - sum(booked, Decimal("0.00"))
+
+def _spread(lines, exact: list[Decimal], start: list[Decimal], total_vat: Decimal) -> list[Decimal] | None:
+    """Move cents onto lines with VAT, largest amounts first, each within a cent of Exact's; None if short."""
+    booked = list(start)
+    remaining = total_vat - sum(booked, Decimal("0.00"))
     step = CENT if remaining > 0 else -CENT
     order = sorted(
         (i for i, (_a, rate, _v) in enumerate(lines) if rate),
@@ -81,17 +89,17 @@ def vat_plan(*, lines: list[tuple[Decimal, Decimal, Decimal]], total_vat: Decima
         if abs(booked[i] + step - exact[i]) <= TOLERANCE_PER_LINE:
             booked[i] += step
             remaining -= step
-    if remaining:
-        return VatPlan(
-            lines=[LineVat(exact=e, booked=e) for e in exact],
-            total_vat=Decimal(total_vat),
-            exact_total=exact_total,
-            held=True,
-            detail=f"total VAT {total_vat} vs Exact's {exact_total}",
-        )
-    return VatPlan(
-        lines=[LineVat(exact=e, booked=b) for e, b in zip(exact, booked, strict=True)],
-        total_vat=Decimal(total_vat),
-        exact_total=exact_total,
-        held=False,
-    )
+    return None if remaining else booked
+
+
+def _coachview_line_vat(lines, exact: list[Decimal]) -> list[Decimal] | None:
+    """Coachview's VAT per line when each is within a cent of Exact's (none on 0 % lines), else None."""
+    booked = []
+    for (_amount, rate, coachview_vat), computed in zip(lines, exact, strict=True):
+        coachview_vat = Decimal(coachview_vat).quantize(CENT, rounding=ROUND_HALF_UP)
+        # A line without VAT never gets a correction: a cent of VAT on a 0 % code is a data error.
+        allowed = TOLERANCE_PER_LINE if rate else Decimal("0")
+        if abs(coachview_vat - computed) > allowed:
+            return None
+        booked.append(coachview_vat)
+    return booked
