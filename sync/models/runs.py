@@ -21,6 +21,7 @@ class ExportRun(models.Model):
     calls_used = models.PositiveIntegerField(_("Exact calls used"), default=0)
     # Why the run ended before the work was done (budget spent, endpoint blocked, deadline), if it did.
     stopped_reason = models.CharField(_("stopped early because"), max_length=255, blank=True)
+    stopped_code = models.CharField(_("catalogue code of the stop"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("export run")

@@ -40,6 +40,10 @@ BACKOFF_MINUTES = [1, 5, 15, 60, 240]
 class StopRun(Exception):
     """The budget or an endpoint block says stop: leave the rest for the next run."""
 
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code  # connection.budget_daily_spent, connection.budget_minute_spent, ...
+
 
 @dataclass
 class RunContext:
@@ -142,7 +146,7 @@ def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
     except (ExactBudgetExhausted, ExactEndpointBlocked) as exc:
         ctx.calls -= 1  # refused before sending: no call was made
         _complete(attempt, ExportAttempt.Outcome.TRANSIENT, error_text=f"not sent: {exc}")
-        raise StopRun(str(exc)) from exc
+        raise StopRun(str(exc), code=exc.code) from exc
     except ExactError as exc:
         outcome = (
             ExportAttempt.Outcome.UNKNOWN

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from coupling import clock
+from coupling.exact.errors import ExactError
 from sync.models import ExportAttempt, ExportRun, ExportState, Invoice, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, redacted, sales_entry_payload
@@ -183,8 +184,10 @@ def exports_run(
         )
         try:
             _export_chunk(ctx, run, exports)
-        except StopRun as exc:
+        except (StopRun, ExactError) as exc:
+            # Budget, endpoint block, or a failing lookup: give the claimed rest back untouched.
             run.stopped_reason = str(exc)[:255]
+            run.stopped_code = getattr(exc, "code", "") or ""
             for export in exports:
                 back = ExportState.UNKNOWN if before.get(export.pk) == ExportState.UNKNOWN else ExportState.READY
                 claim_release(export=export, worker=worker, state=back)
