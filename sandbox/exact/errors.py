@@ -17,7 +17,8 @@ class ExactHttpError(Exception):
 
     def response(self) -> HttpResponse:
         if self.body is not None:
-            response = HttpResponse(self.body, status=self.status, content_type="application/json")
+            kind = "application/json" if self.body.startswith("{") else "text/plain; charset=utf-8"
+            response = HttpResponse(self.body, status=self.status, content_type=kind)
         else:
             payload = {"error": {"code": "", "message": {"lang": "", "value": "\r\n".join(self.messages)}}}
             response = HttpResponse(

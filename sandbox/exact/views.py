@@ -16,7 +16,7 @@ from sandbox.exact.errors import ExactHttpError, language
 from sandbox.requestlog import logged
 
 DB = "sandbox"
-_PATH_RE = re.compile(r"^(?P<name>[A-Za-z]+(?:/[A-Za-z]+)+?)(?:\((?P<key>[^)]*)\))?(?:/(?P<nav>[A-Za-z]+))?/?$")
+_PATH_RE = re.compile(r"^(?P<name>[A-Za-z]+(?:/[A-Za-z]+)+)(?:\((?P<key>[^)]*)\)(?:/(?P<nav>[A-Za-z]+))?)?/?$")
 
 
 def _json(payload, status: int = 200) -> HttpResponse:

@@ -32,6 +32,7 @@ CAPTIONS = {
     "Code": ("Code", "Code"),
     "Description": ("Omschrijving", "Description"),
     "LastName": ("Achternaam", "Last name"),
+    "FirstName": ("Voornaam", "First name"),
 }
 
 
