@@ -1,12 +1,14 @@
 """Invoices and debtors as fetched from Coachview, their export state per Exact administration."""
 
 from sync.models.actions import ExportAction
+from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.invoices import Debtor, Invoice, InvoiceLine
 from sync.models.runs import ExportRun
 
 __all__ = [
     "Debtor",
+    "ErrorCatalogueEntry",
     "ExportAction",
     "ExportAttempt",
     "ExportRun",
@@ -15,4 +17,5 @@ __all__ = [
     "InvoiceExport",
     "InvoiceLine",
     "PaymentStatus",
+    "UnmatchedMessage",
 ]
