@@ -3,8 +3,10 @@
 from sync.models.actions import ExportAction
 from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
+from sync.models.fetching import FetchWatermark
 from sync.models.invoices import Debtor, Invoice, InvoiceLine
 from sync.models.runs import ExportRun
+from sync.models.writeback import StatusWriteback
 
 __all__ = [
     "Debtor",
@@ -13,9 +15,11 @@ __all__ = [
     "ExportAttempt",
     "ExportRun",
     "ExportState",
+    "FetchWatermark",
     "Invoice",
     "InvoiceExport",
     "InvoiceLine",
     "PaymentStatus",
+    "StatusWriteback",
     "UnmatchedMessage",
 ]
