@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mappings.models import CouplingOptions, CostCenterMapping, ExactGLAccount, ExactJournal
+from mappings.models import CostCenterMapping, CouplingOptions, ExactGLAccount, ExactJournal
 from sync.services.preflight import invoice_preflight
 from tests.factories import DebtorFactory, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
 

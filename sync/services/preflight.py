@@ -42,12 +42,13 @@ def debtor_settings_load() -> DebtorSettings:
         from coupling.models import CoachviewConnection
     except ImportError:  # the Coachview link is not installed in this build
         return DebtorSettings()
+    # `.first()`, not `load()`: a check must not create the connection row.
     connection = CoachviewConnection.objects.first()
-    # ASSUMPTION: CoachviewConnection names these `debtor_source_order` and `extern_source`.
-    order = getattr(connection, "debtor_source_order", None) or DEFAULT_SOURCE_ORDER
-    if isinstance(order, str):
-        order = tuple(name.strip() for name in order.split(",") if name.strip())
-    return DebtorSettings(tuple(order), getattr(connection, "extern_source", None) or "Exact")
+    if connection is None:
+        return DebtorSettings()
+    # The connection keeps the order as Coachview's names joined by commas, e.g. "externId,debiteurnummer".
+    order = tuple(name.strip() for name in connection.debtor_number_source.split(",") if name.strip())
+    return DebtorSettings(order or DEFAULT_SOURCE_ORDER, connection.extern_source)
 
 
 def invoice_preflight(
