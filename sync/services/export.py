@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from coupling import clock
+from coupling.coachview.client import CoachviewError
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
@@ -156,13 +157,12 @@ def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
             else ExportAttempt.Outcome.TRANSIENT
         )
         texts = list(getattr(exc, "messages", None) or [str(exc)])
-        reasons = ports.error_reasons(texts=texts, export=export) if outcome == ExportAttempt.Outcome.FAILED else []
         _complete(
             attempt,
             outcome,
             http_status=getattr(exc, "status", None),
             error_text="\r\n".join(texts),
-            catalogue_code=next((r["code"] for r in reasons if r["code"]), ""),
+            catalogue_code=ports.attempt_catalogue_code(texts=texts) if outcome == ExportAttempt.Outcome.FAILED else "",
         )
         raise
     _complete(attempt, ExportAttempt.Outcome.OK, received=redacted(received) if received is not None else None)
@@ -190,9 +190,12 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
     try:
         return _export_steps(ctx, export, invoice)
     except PayloadError as exc:
-        _finish(export, ExportState.HELD, reasons=[{"code": exc.code, "message": exc.detail, "values": {}}])
+        _finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
     except ExactError as exc:
         return _exact_error(export, exc)
+    except CoachviewError:
+        # The PDF could not be read now: nothing was sent to Exact for the entry; try again later.
+        return _retry_later(export)
     return export.state
 
 
@@ -234,17 +237,11 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
     existing = ctx.accounts.get(code)
     if existing is not None and (existing.get("Status") or "").strip() != "C":
         # Never change a relation that is not a customer (supplier, prospect, suspect).
-        _finish(
-            export,
-            ExportState.HELD,
-            reasons=[
-                {
-                    "code": "preflight.debtor_not_customer",
-                    "message": f"{code}: {existing.get('Name', '')} (Status {existing.get('Status') or '-'})",
-                    "values": {"code": code, "status": existing.get("Status") or ""},
-                }
-            ],
+        status = existing.get("Status") or ""
+        held = ports.reason(
+            "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
         )
+        _finish(export, ExportState.HELD, reasons=[held])
         return None
     if existing is None:
         payload = account_payload(debtor=debtor, code=code, options=ctx.options)
@@ -274,9 +271,14 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
 def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
     if export.document_id and export.attachment_id:
         return export.document_id
-    pdf = ports.invoice_pdf(invoice=invoice)
+    try:
+        pdf = ports.invoice_pdf(invoice=invoice)
+    except CoachviewError as exc:
+        if not exc.permanent:
+            raise  # transient: back off and try again
+        pdf = None
     if not pdf:
-        _finish(export, ExportState.HELD, reasons=[{"code": "preflight.pdf_missing", "message": "", "values": {}}])
+        _finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
@@ -331,18 +333,21 @@ def _exact_error(export: InvoiceExport, exc) -> str:
         # The write may have happened: nothing is re-posted before a lookup proves absence.
         _finish(export, ExportState.UNKNOWN, lookup_before_post=True)
     elif getattr(exc, "permanent", False):
-        ports.failure_recorded(export=export, texts=texts)
-        _finish(export, ExportState.FAILED, reasons=ports.error_reasons(texts=texts, export=export))
+        _finish(export, ExportState.FAILED, reasons=ports.failure_reasons(texts=texts, export=export))
     else:
-        step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
-        # A transient failure of the entry POST had no effect (5xx with a body, 429): no lookup needed,
-        # but keep the flag when an earlier answer was lost.
-        _finish(
-            export,
-            ExportState.READY,
-            transient_failures=export.transient_failures + 1,
-            next_attempt_at=clock.now() + timedelta(minutes=step),
-        )
+        _retry_later(export)
+    return export.state
+
+
+def _retry_later(export: InvoiceExport) -> str:
+    """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
+    step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
+    _finish(
+        export,
+        ExportState.READY,
+        transient_failures=export.transient_failures + 1,
+        next_attempt_at=clock.now() + timedelta(minutes=step),
+    )
     return export.state
 
 

@@ -94,68 +94,63 @@ def preflight_reasons(*, export: InvoiceExport) -> list[dict]:
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes | None:
-    """The invoice's PDF as Coachview sent it, fetched when we do not have it yet."""
+    """The invoice's PDF as Coachview sent it, fetched (and kept) when we do not have it yet."""
     if invoice.pdf:
         return bytes(invoice.pdf)
-    from sync.services.pdf import invoice_pdf_fetch
+    from sync.services.fetch import invoice_pdf_fetch
 
-    result = invoice_pdf_fetch(invoice=invoice)
-    if isinstance(result, bytes | bytearray | memoryview):
-        return bytes(result)
-    invoice.refresh_from_db(fields=["pdf", "pdf_sha256"])
-    return bytes(invoice.pdf) if invoice.pdf else None
+    return invoice_pdf_fetch(invoice=invoice) or None
 
 
-def error_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
-    """Exact's messages matched to the catalogue (the first match's code per message)."""
-    try:
-        from sync.catalogue import catalogue_match
-    except ImportError:  # catalogue not merged yet: keep the raw text
-        return [{"code": "", "message": text, "values": {}} for text in texts]
-    reasons = []
-    for text in texts:
-        matches = catalogue_match(text)
-        if not matches:
-            reasons.append({"code": "", "message": text, "values": {}})
-        for match in matches:
-            reasons.append(
-                {
-                    "code": getattr(match, "code", "") or "",
-                    "message": getattr(match, "message", text) or text,
-                    "values": dict(getattr(match, "values", {}) or {}),
-                }
-            )
-    return reasons
+def reason(code: str, detail: str = "", **values) -> dict:
+    """A reason as InvoiceExport.reasons stores it, titled by the catalogue when it has the code."""
+    from sync.catalogue import catalogue_reason
+
+    found = catalogue_reason(code, **values)
+    if detail and found["message"] == code:
+        found["message"] = detail
+    elif detail:
+        found["message"] = f"{found['message']} ({detail})"
+    return found
 
 
-def failure_recorded(*, export: InvoiceExport, texts: list[str]) -> None:
-    """Let the catalogue count the failure (unmatched messages are grouped for support)."""
-    try:
-        from sync.catalogue import failure_record
-    except ImportError:
-        return
-    try:
-        failure_record(export=export, text="\r\n".join(texts))
-    except Exception:  # noqa: BLE001 — bookkeeping of the catalogue must never stop an export
-        logger.exception("catalogue could not record a failure of export %s", export.pk)
+def attempt_catalogue_code(*, texts: list[str]) -> str:
+    """The catalogue code of the first message that has an entry (for the attempt row; counts nothing)."""
+    from sync.catalogue import catalogue_match
+
+    return next((m.code for m in catalogue_match("\r\n".join(texts)) if m.code), "")
+
+
+def failure_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
+    """Exact's refusal matched to the catalogue; unexplained messages are counted for support."""
+    from sync.catalogue import failure_record
+
+    matches = failure_record(text="\r\n".join(texts), invoice_number=export.invoice.number)
+    return [match.as_reason() for match in matches] or [{"code": None, "values": {}, "message": "; ".join(texts)}]
 
 
 def booking_status_written(*, export: InvoiceExport) -> None:
-    """Tell Coachview the booking result; a failing write-back never blocks an export."""
+    """Tell Coachview the booking result (the catalogue's short title when held or failed); never blocks."""
     try:
+        from sync.catalogue import catalogue_entry
         from sync.services.writeback import booking_status_write
 
-        booking_status_write(export=export)
+        title = None
+        code = next((r.get("code") for r in export.reasons or [] if r.get("code")), None)
+        if export.state != "exported" and code:
+            entry = catalogue_entry(code)
+            title = entry.title(export.reasons[0].get("values") or {}) if entry else None
+        booking_status_write(export=export, title=title)
     except Exception:  # noqa: BLE001
         logger.exception("booking status write-back of export %s failed; it is retried later", export.pk)
 
 
-def writebacks_flushed() -> None:
+def writebacks_flushed(*, deadline=None) -> None:
     """Retry earlier write-backs that failed, before the run ends."""
     try:
         from sync.services.writeback import writebacks_flush
 
-        writebacks_flush()
+        writebacks_flush(deadline=deadline)
     except Exception:  # noqa: BLE001
         logger.exception("write-back flush failed; the next run retries")
 
