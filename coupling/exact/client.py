@@ -32,7 +32,8 @@ WITHOUT_DIVISION = {"current/Me"}
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        # float() of a decimal with a few places prints back the same digits (shortest repr).
+        # ASSUMPTION: Exact takes Edm.Double amounts as JSON numbers. float() of a decimal with a
+        # few places prints back the same digits (shortest repr), so cents survive.
         return float(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S")
@@ -251,7 +252,8 @@ class ExactClient:
                 return response
             endpoint_record_error(division=self.division, endpoint=resource, status=response.status_code)
             if response.status_code == 401 and not retried_401:
-                # A 401 means nothing was done; the token in the database may be newer than ours.
+                # ASSUMPTION: a 401 means Exact did nothing, so even a POST may be sent again once.
+                # The token in the database may be newer than ours (another process refreshed).
                 retried_401 = True
                 continue
             if response.status_code == 429:

@@ -216,6 +216,8 @@ def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
 
 
 def _refresh(*, connection: ExactConnection) -> str:
+    # ASSUMPTION: when a refresh gets no answer we cannot know whether Exact rotated the token; we
+    # keep the old one and the next refresh tells (a dead chain then says "Old refresh token used").
     response = _token_call(
         connection=connection, form={"grant_type": "refresh_token", "refresh_token": connection.refresh_token}
     )
