@@ -17,12 +17,18 @@ _state: dict = {"key": None, "rng": None}
 def _rng() -> random.Random | None:
     faults = getattr(settings, "SANDBOX_FAULTS", None) or {}
     if not faults:
+        _state["key"] = None  # switching faults on again restarts the sequence
         return None
     key = tuple(sorted(faults.items()))
     if _state["key"] != key:  # new configuration: restart the deterministic sequence
         _state["key"] = key
         _state["rng"] = random.Random(faults.get("seed", 1))  # noqa: S311 - simulation, not security
     return _state["rng"]
+
+
+def reset() -> None:
+    """Restart the deterministic sequence (a changed SANDBOX_FAULTS restarts it too)."""
+    _state["key"] = None
 
 
 def _roll(name: str) -> bool:

@@ -159,9 +159,10 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         or division_row.get("_PaymentConditionSales")
     )
     condition = None
-    if not condition_code:
+    customer_ok = customer is not None and customer.get("Status") == "C"
+    if not condition_code and customer_ok:  # without a valid customer its default is unknown
         errors.add("Verplicht: Betalingsconditie", "Mandatory: Payment condition")
-    else:
+    elif condition_code:
         condition = by_code(division=division, storage="cashflow/PaymentConditions", code=condition_code)
         if condition is None:
             errors.add("Ongeldige referentie: Betalingsconditie", "Invalid reference: Payment condition")
