@@ -32,7 +32,7 @@ def export_of(inv) -> InvoiceExport:
 
 
 def test_a_new_debtor_becomes_a_customer_with_bank_account_contact_and_the_pdf_linked():
-    debtor = DebtorFactory(iban="NL91ABNA0417164300", contact={"voornaam": "Anna", "achternaam": "Vries"})
+    debtor = DebtorFactory(iban="NL91ABNA0417164300", contact={"first_name": "Anna", "last_name": "Vries"})
     inv = invoice(debtor=debtor)
     exact = FakeExact()
     result = exports_run(client=exact)
