@@ -15,7 +15,14 @@ from sandbox.exact.seed import seed_exact
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
-from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice, status_writes
+from tests.coachview_data import (
+    debtor_record,
+    invoice_record,
+    line_record,
+    put_debtor,
+    put_invoice,
+    status_writes,
+)
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -129,8 +136,10 @@ def test_a_multi_line_invoice_with_several_vat_rates_is_booked_with_the_right_gl
     run()
     assert export_of(5005, flow).state == ExportState.EXPORTED, export_of(5005, flow).reasons
     [entry] = entries_for(dump_exact(), 5005)
-    got = [(l["GLAccountCode"].strip(), l["VATCode"], l.get("CostCenter"), l["AmountFC"], l["VATAmountFC"])
-           for l in entry["SalesEntryLines"]]
+    got = [
+        (line["GLAccountCode"].strip(), line["VATCode"], line.get("CostCenter"), line["AmountFC"], line["VATAmountFC"])
+        for line in entry["SalesEntryLines"]
+    ]
     assert got == [
         ("8000", "2  ", "100", D("1250.00"), D("262.50")),
         ("8010", "1  ", "200", D("37.50"), D("3.38")),
@@ -149,10 +158,10 @@ def test_a_vat_rounding_difference_is_spread_so_exacts_total_equals_coachviews(f
     run()
     assert export_of(5006, flow).state == ExportState.EXPORTED, export_of(5006, flow).reasons
     [entry] = entries_for(dump_exact(), 5006)
-    assert [l["VATAmountFC"] for l in entry["SalesEntryLines"]] == [D("2.10"), D("2.10")]
+    assert [line["VATAmountFC"] for line in entry["SalesEntryLines"]] == [D("2.10"), D("2.10")]
     assert entry["VATAmountDC"] == D("4.20") and entry["AmountDC"] == D("24.30")
     sent = export_of(5006, flow).attempts.get(action="entry").sent
-    assert [l["VATAmountFC"] for l in sent["SalesEntryLines"]] == [2.10, 2.10]
+    assert [line["VATAmountFC"] for line in sent["SalesEntryLines"]] == [2.10, 2.10]
 
 
 def test_a_credit_invoice_is_booked_negative_in_the_credit_note_journal(flow):
