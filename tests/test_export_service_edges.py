@@ -251,3 +251,17 @@ def test_the_booked_total_is_compared_with_coachviews_and_a_difference_flagged()
     export = export_of(inv)
     assert export.state == ExportState.EXPORTED and export.booked_total == D("121.01")
     assert [r["code"] for r in export.reasons] == ["export.total_difference"]
+
+
+@pytest.mark.parametrize("resource", ["documents/Documents", "documents/DocumentAttachments"])
+def test_a_lost_answer_on_the_pdf_never_creates_a_second_document_or_attachment(resource):
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults[resource] = ["lose"]
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.UNKNOWN
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED
+    assert len(exact.documents) == 1 and len(exact.attachments) == 1 and len(exact.entries) == 1
+    assert exact.entries[0]["Document"] == exact.documents[0]["ID"] == str(export.document_id)
