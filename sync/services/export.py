@@ -305,6 +305,7 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
 
 def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
     """After a POST with an unknown outcome, the row it may have created (one read); None otherwise."""
+    # ASSUMPTION: a document with our subject on this account (or an attachment on our document) is ours.
     last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
     if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
         return None

@@ -106,6 +106,7 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
         entry = by_id.get(str(export.client_entry_id).lower()) if export.client_entry_id else None
         candidates = by_ref.get(export.invoice.number, [])
         if entry is None and candidates:
+            # ASSUMPTION: an entry in our journals with this YourRef is this invoice's entry.
             entry = next((row for row in candidates if (row.get("Journal") or "") in journals), candidates[0])
         attempt = attempts[export.pk]
         attempt.outcome, attempt.finished_at = ExportAttempt.Outcome.OK, clock.now()
