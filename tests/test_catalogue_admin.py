@@ -168,3 +168,11 @@ def test_a_failure_shows_title_cause_and_fix_in_the_users_language():
     assert "no entry yet" in html
     with translation.override("nl"):
         assert "BTW-code 4 is inclusief" in reasons_html(reasons)
+
+
+def test_searching_the_catalogue_by_invoice_number_finds_what_it_fails_on(admin_client):
+    _export("2026077", "held", [catalogue_reason("preflight.gl_account_blocked", gl_account="8010")])
+    response = admin_client.get(reverse(CHANGELIST), {"q": "2026077"})
+    body = response.content.decode()
+    assert "preflight.gl_account_blocked" in body
+    assert "preflight.journal_missing" not in body
