@@ -30,6 +30,8 @@ EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
+        "coupling.view_coachviewconnection",
+        "coupling.change_coachviewconnection",
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
