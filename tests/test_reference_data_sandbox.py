@@ -119,3 +119,20 @@ def test_fixing_the_mappings_releases_the_held_invoices_at_the_next_run(connecte
     second = exports_preflight(administration=connected)
     assert (second.ready, second.held) == (9, 0)
     assert set(InvoiceExport.objects.values_list("state", flat=True)) == {ExportState.READY}
+
+
+def test_with_the_coachview_seed_the_coverage_report_shows_exactly_the_seeded_gaps(connected, request):
+    # Runs once the Coachview part (its seed, fetch and `coachview` fixture) is merged in.
+    coachview_seed = pytest.importorskip("sandbox.coachview.seed")
+    fetch = pytest.importorskip("sync.services.fetch")
+    request.getfixturevalue("coachview")
+    coachview_seed.seed_coachview(rng=random.Random(1), invoices=50, debtors=20)
+    reference_data_sync()
+    fetch.invoices_fetch()
+    fetch.exports_ensure(administration=connected)
+    report = mapping_coverage(administration=connected)
+    assert {kind: [gap.coachview_code for gap in gaps] for kind, gaps in report.items()} == {
+        MappingKind.VAT_CODE: [seedcodes.VAT_CODE_INCLUSIVE],
+        MappingKind.GL_ACCOUNT: [seedcodes.GL_ACCOUNT_BLOCKED],
+        MappingKind.COST_CENTER: [seedcodes.COST_CENTER_MISSING_IN_EXACT],
+    }
