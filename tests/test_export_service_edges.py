@@ -296,3 +296,22 @@ def test_an_invoice_a_person_included_again_is_not_excluded_by_the_cut_off_again
     exports_run(client=exact)
     assert export_of(old).state == ExportState.EXPORTED
     assert ("GET", "salesentry/SalesEntries") in exact.calls  # looked up first: it may have been booked by hand
+
+
+def test_a_lookup_that_fails_for_a_moment_is_asked_again_and_the_run_goes_on():
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults["GET salesentry/SalesEntries"] = ["503", "503"]
+    result = exports_run(client=exact)
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert exact.calls.count(("GET", "salesentry/SalesEntries")) == 3 and not result.run.stopped_reason
+
+
+def test_a_lookup_that_keeps_failing_stops_the_run_and_leaves_the_invoice_untouched():
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults["GET salesentry/SalesEntries"] = ["503"] * 3
+    result = exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.READY and not export.claimed_by and not exact.entries
+    assert result.run.stopped_reason
