@@ -315,3 +315,22 @@ def test_a_lookup_that_keeps_failing_stops_the_run_and_leaves_the_invoice_untouc
     export = export_of(inv)
     assert export.state == ExportState.READY and not export.claimed_by and not exact.entries
     assert result.run.stopped_reason
+
+
+def test_a_worker_whose_claim_was_taken_over_leaves_the_outcome_to_the_new_owner():
+    inv = invoice()
+    exact = FakeExact()
+    real_post = exact.post
+
+    def slow_post(resource, payload):
+        row = real_post(resource, payload)
+        if resource == "salesentry/SalesEntries":
+            # Meanwhile our claim expired and another worker took the invoice over.
+            InvoiceExport.objects.filter(invoice=inv).update(claimed_by="other")
+        return row
+
+    exact.post = slow_post
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTING and export.claimed_by == "other"
+    assert export.lookup_before_post  # the new owner looks the entry up before posting
