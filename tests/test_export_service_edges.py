@@ -334,3 +334,25 @@ def test_a_worker_whose_claim_was_taken_over_leaves_the_outcome_to_the_new_owner
     export = export_of(inv)
     assert export.state == ExportState.EXPORTING and export.claimed_by == "other"
     assert export.lookup_before_post  # the new owner looks the entry up before posting
+
+
+
+def test_a_code_exact_showed_as_not_a_customer_stays_held_without_a_lookup_every_run():
+    from sync.services.export_actions import export_retry
+
+    inv = invoice()
+    sibling = invoice(debtor=inv.debtor)
+    exact = FakeExact()
+    exact.add_account(inv.debtor.number, status="A", IsSupplier=True)
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.HELD
+    exact.calls.clear()
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.HELD
+    assert exact.calls == [] and export_of(inv).reasons[0]["code"] == "preflight.debtor_not_customer"
+    # Fixed in Exact (made a customer), a person retries: looked up again and exported.
+    next(iter(exact.accounts.values()))["Status"] = "C"
+    export_retry(export=export_of(inv))
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert export_of(sibling).state == ExportState.EXPORTED  # the lookup showed a customer for both
