@@ -16,12 +16,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
     ],
     SUPPORT: [
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
     ],
     FINANCE: [
         "sync.view_invoice",

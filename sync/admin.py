@@ -35,3 +35,4 @@ class InvoiceExportAdmin(admin.ModelAdmin):
     list_select_related = ["invoice"]
     list_filter = ["state", "payment_status", "administration"]
     search_fields = ["invoice__number", "entry_number"]
+from sync import admin_catalogue  # noqa: E402,F401  (registers the error catalogue's admin)
