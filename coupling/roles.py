@@ -30,13 +30,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
-<<<<<<< HEAD
         # Error catalogue (sync.models.catalogue)
         "sync.view_errorcatalogueentry",
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
-=======
         *MAPPINGS_EDIT,
         *MAPPINGS_VIEW,
         "coupling.view_exactconnection",
@@ -44,24 +42,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "coupling.change_exactconnection",
         "coupling.manage_connection",
         "coupling.view_exactapicall",
->>>>>>> mappings
     ],
     SUPPORT: [
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
-<<<<<<< HEAD
         # Error catalogue (sync.models.catalogue)
         "sync.view_errorcatalogueentry",
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
-=======
         *MAPPINGS_VIEW,
         "coupling.view_exactconnection",
         "coupling.view_exactapicall",
->>>>>>> mappings
     ],
     FINANCE: [
         "sync.view_invoice",
@@ -75,9 +69,7 @@ def apply_role_permissions(**kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
-    from django.db import DEFAULT_DB_ALIAS
 
-<<<<<<< HEAD
     using = kwargs.get("using", "default")
     if using != "default":
         return
@@ -85,10 +77,6 @@ def apply_role_permissions(**kwargs) -> None:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
 
-=======
-    if kwargs.get("using", DEFAULT_DB_ALIAS) != DEFAULT_DB_ALIAS:
-        return  # migrating the sandbox's database: the groups live in the default one
->>>>>>> mappings
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
