@@ -9,6 +9,20 @@ SUPPORT = "Support"
 FINANCE = "Finance"
 ROLES = [ADMINISTRATORS, SUPPORT, FINANCE]
 
+# --- mappings: administrators maintain mappings and options; support only looks; finance neither ---
+_MAPPING_MODELS = ["vatcodemapping", "glaccountmapping", "costcentermapping", "couplingoptions"]
+_MIRROR_MODELS = [
+    "exactvatcode",
+    "exactglaccount",
+    "exactcostcenter",
+    "exactjournal",
+    "exactpaymentcondition",
+    "exactfinancialperiod",
+    "referencesync",
+]
+MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for action in ("add", "change")]
+MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
@@ -16,12 +30,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        *MAPPINGS_EDIT,
+        *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.add_exactconnection",
+        "coupling.change_exactconnection",
+        "coupling.manage_connection",
+        "coupling.view_exactapicall",
     ],
     SUPPORT: [
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.view_exactapicall",
     ],
     FINANCE: [
         "sync.view_invoice",

@@ -195,3 +195,30 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- exact-client ---
+# Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
+EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")
+# Exact refuses a refresh earlier than ~570 s into a 600 s token: refresh only in the last seconds.
+EXACT_REFRESH_MARGIN_SECONDS = env.float("EXACT_REFRESH_MARGIN_SECONDS", default=30.0)
+# The refresh lease serialises token refreshes across processes; off only to demonstrate the race.
+EXACT_REFRESH_LEASE = env.bool("EXACT_REFRESH_LEASE", default=True)
+# Longer than one token call can take, so a lease never expires while its holder still waits.
+EXACT_REFRESH_LEASE_SECONDS = env.float("EXACT_REFRESH_LEASE_SECONDS", default=sum(HTTP_TIMEOUT) + 10)
+EXACT_REFRESH_TOKEN_DAYS = env.int("EXACT_REFRESH_TOKEN_DAYS", default=30)
+# Assumed limits until Exact's X-RateLimit-* headers tell the real ones.
+EXACT_MINUTELY_LIMIT = env.int("EXACT_MINUTELY_LIMIT", default=60)
+EXACT_DAILY_LIMIT = env.int("EXACT_DAILY_LIMIT", default=5000)
+EXACT_MINUTE_WINDOW_SECONDS = env.float("EXACT_MINUTE_WINDOW_SECONDS", default=60.0)
+# Calls kept back from each window (for a person's manual checks, or clock skew).
+EXACT_MINUTELY_RESERVE = env.int("EXACT_MINUTELY_RESERVE", default=0)
+EXACT_DAILY_RESERVE = env.int("EXACT_DAILY_RESERVE", default=0)
+# Waiting for a reset goes this long past Exact's reset time, against clock skew.
+EXACT_RESET_SLACK_SECONDS = env.float("EXACT_RESET_SLACK_SECONDS", default=1.0)
+# Exact blocks an endpoint for an hour after more than 10 errors in an hour; we stop earlier.
+EXACT_ERROR_BLOCK_STATUSES = [int(s) for s in env.list("EXACT_ERROR_BLOCK_STATUSES", default=["400", "401", "403", "404"])]
+EXACT_ERROR_BLOCK_THRESHOLD = env.int("EXACT_ERROR_BLOCK_THRESHOLD", default=8)
+EXACT_ERROR_BLOCK_WINDOW_SECONDS = env.float("EXACT_ERROR_BLOCK_WINDOW_SECONDS", default=3600.0)
+EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
+# The redirect URI registered in Exact's App Center; empty = built from the request.
+EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")

@@ -1,1 +1,5 @@
 """The two links: the Exact Online connection (OAuth, token, budget) and the Coachview connection."""
+
+from coupling.models.exact import ExactApiCall, ExactBudget, ExactConnection, ExactEndpointBlock
+
+__all__ = ["ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock"]
