@@ -222,3 +222,7 @@ EXACT_ERROR_BLOCK_WINDOW_SECONDS = env.float("EXACT_ERROR_BLOCK_WINDOW_SECONDS",
 EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
 # The redirect URI registered in Exact's App Center; empty = built from the request.
 EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
+
+# --- payments ---
+# How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
+PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
