@@ -57,7 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def apply_role_permissions(**kwargs) -> None:
     """Give each role group exactly the permissions listed above (post_migrate)."""
     from django.contrib.auth.models import Group, Permission
+    from django.db import DEFAULT_DB_ALIAS
 
+    if kwargs.get("using", DEFAULT_DB_ALIAS) != DEFAULT_DB_ALIAS:
+        return  # migrating the sandbox's database: the groups live in the default one
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

@@ -226,3 +226,28 @@ EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 # --- payments ---
 # How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
 PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+
+# --- Exact sandbox (sandbox/exact/) ---
+# Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
+SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)
+# A refresh is refused (TooEarlyToRefreshTokens) until the access token has at most this many seconds left.
+SANDBOX_EXACT_REFRESH_MARGIN_SECONDS = env.int("SANDBOX_EXACT_REFRESH_MARGIN_SECONDS", default=30)
+SANDBOX_EXACT_REFRESH_TOKEN_DAYS = env.int("SANDBOX_EXACT_REFRESH_TOKEN_DAYS", default=30)
+SANDBOX_EXACT_AUTH_CODE_SECONDS = env.int("SANDBOX_EXACT_AUTH_CODE_SECONDS", default=180)
+# False lifts the minutely and daily limits (the benchmark); headers are still sent.
+SANDBOX_EXACT_RATE_LIMITS = env.bool("SANDBOX_EXACT_RATE_LIMITS", default=True)
+SANDBOX_EXACT_MINUTELY_LIMIT = env.int("SANDBOX_EXACT_MINUTELY_LIMIT", default=60)
+SANDBOX_EXACT_DAILY_LIMIT = env.int("SANDBOX_EXACT_DAILY_LIMIT", default=5000)
+SANDBOX_EXACT_MINUTE_WINDOW_SECONDS = env.int("SANDBOX_EXACT_MINUTE_WINDOW_SECONDS", default=60)
+SANDBOX_EXACT_DAY_WINDOW_SECONDS = env.int("SANDBOX_EXACT_DAY_WINDOW_SECONDS", default=86400)
+# More than ERROR_LIMIT responses with these statuses per endpoint per window block that endpoint.
+SANDBOX_EXACT_ERROR_LIMIT = env.int("SANDBOX_EXACT_ERROR_LIMIT", default=10)
+SANDBOX_EXACT_ERROR_STATUSES = env.list("SANDBOX_EXACT_ERROR_STATUSES", cast=int, default=[400, 401, 403, 404])
+SANDBOX_EXACT_ERROR_WINDOW_SECONDS = env.int("SANDBOX_EXACT_ERROR_WINDOW_SECONDS", default=3600)
+SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS", default=3600)
+# Exact does not document whether a client-supplied EntryID is kept; exactly-once must hold either way.
+SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
+SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Fault injection, read per request (sandbox/exact/faults.py): e.g.
+# {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
+SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})

@@ -1,3 +1,7 @@
 """The simulated outside systems: /sandbox/exact/... and /sandbox/coachview/..."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("exact/", include("sandbox.exact.urls")),
+]

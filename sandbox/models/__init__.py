@@ -4,5 +4,25 @@ Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models
 """
 
 from sandbox.models.common import SandboxRequest
+from sandbox.models.exact import (
+    ExactAuthCode,
+    ExactEndpointBlock,
+    ExactErrorCounter,
+    ExactOAuthClient,
+    ExactRateCounter,
+    ExactRecord,
+    ExactToken,
+    ExactTokenChain,
+)
 
-__all__ = ["SandboxRequest"]
+__all__ = [
+    "SandboxRequest",
+    "ExactAuthCode",
+    "ExactEndpointBlock",
+    "ExactErrorCounter",
+    "ExactOAuthClient",
+    "ExactRateCounter",
+    "ExactRecord",
+    "ExactToken",
+    "ExactTokenChain",
+]
