@@ -133,7 +133,8 @@ class FakeExact:
             if isinstance(body, Exception):
                 self._log(request, 0, None, {})
                 raise body
-            return self._log(request, status, body, {**headers, **extra})
+            # extra={"replace": {...}} answers with exactly those headers (e.g. a 429 without any).
+            return self._log(request, status, body, extra["replace"] if "replace" in extra else {**headers, **extra})
         path = urlsplit(request.url).path
         resource = re.sub(r"^/api/v1/(\d+/)?", "", path)
         resource = re.sub(r"\(guid'.*'\)$", "", resource)

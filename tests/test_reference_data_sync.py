@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from coupling.exact.errors import ExactError, ExactNotConnected
+from coupling.exact.errors import ExactError
 from mappings.models import (
     ExactCostCenter,
     ExactFinancialPeriod,
@@ -156,22 +156,27 @@ def test_the_command_prints_a_one_line_summary(monkeypatch):
     monkeypatch.setattr(
         "mappings.services.reference.ExactClient", lambda deadline=None: FakeClient(), raising=False
     )
-    import coupling.exact.client
-
-    monkeypatch.setattr(coupling.exact.client, "ExactClient", lambda deadline=None: FakeClient())
+    monkeypatch.setattr("mappings.services.reference.ExactClient", lambda deadline=None: FakeClient())
     out = StringIO()
     call_command("sync_reference_data", stdout=out)
     assert out.getvalue().count("\n") == 1
     assert "refreshed" in out.getvalue()
 
 
-def test_the_command_exits_2_when_exact_is_not_connected(monkeypatch):
-    import coupling.exact.client
+def test_the_command_exits_2_when_exact_is_not_connected():
+    with pytest.raises(CommandError) as raised:
+        call_command("sync_reference_data")
+    assert raised.value.returncode == 2
+    assert "not refreshed" in str(raised.value)
 
-    def not_connected(deadline=None):
-        raise ExactNotConnected("Exact Online is not connected")
 
-    monkeypatch.setattr(coupling.exact.client, "ExactClient", not_connected)
+def test_the_command_exits_2_when_the_budget_is_spent(monkeypatch):
+    from coupling.exact.errors import ExactBudgetExhausted
+
+    def spent(deadline=None):
+        raise ExactBudgetExhausted("daily budget spent", retry_at=None, scope="daily")
+
+    monkeypatch.setattr("mappings.services.reference.ExactClient", spent)
     with pytest.raises(CommandError) as raised:
         call_command("sync_reference_data")
     assert raised.value.returncode == 2

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.db import transaction
 
 from coupling import clock
+from coupling.exact.client import ExactClient
 from mappings.models import (
     ExactCostCenter,
     ExactFinancialPeriod,
@@ -117,10 +118,7 @@ class SyncResult:
 
 def reference_data_sync(*, client=None) -> SyncResult:
     """Read Exact's reference lists and replace the mirror of that administration at once."""
-    if client is None:
-        from coupling.exact.client import ExactClient
-
-        client = ExactClient(deadline=None)
+    client = client or ExactClient(deadline=None)
     administration = client.administration
     # All HTTP first: a failure part-way leaves the previous mirror untouched.
     fetched = []

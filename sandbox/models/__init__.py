@@ -3,6 +3,13 @@
 Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
 """
 
+from sandbox.models.coachview import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewStatusWrite,
+    CoachviewToken,
+)
 from sandbox.models.common import SandboxRequest
 from sandbox.models.exact import (
     ExactAuthCode,
@@ -25,4 +32,9 @@ __all__ = [
     "ExactRecord",
     "ExactToken",
     "ExactTokenChain",
+    "CoachviewDebtor",
+    "CoachviewInvoice",
+    "CoachviewRateWindow",
+    "CoachviewStatusWrite",
+    "CoachviewToken",
 ]

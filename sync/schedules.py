@@ -1,0 +1,10 @@
+"""The django-q2 schedules of `sync` that this part owns (created or updated by `setup_schedules`)."""
+
+from coupling.schedules import ScheduleSpec
+
+SCHEDULES = [
+    # Two calls a run when nothing changed: 144 runs a day stay far inside Coachview's 5,000.
+    ScheduleSpec(name="fetch_invoices", func="sync.tasks.fetch_invoices_task", schedule_type="I", minutes=10),
+    # A safety net: exports and payment polls flush their own write-backs first.
+    ScheduleSpec(name="flush_writebacks", func="sync.tasks.writebacks_flush_task", schedule_type="H"),
+]
