@@ -12,7 +12,9 @@ class CoachviewConnectionForm(forms.ModelForm):
     custom_base_url = forms.URLField(label=_("own host"), required=False, assume_scheme="https")
     # Write-only: never rendered back; leaving it empty keeps the stored secret.
     new_client_secret = forms.CharField(
-        label=_("client secret"), required=False, strip=True,
+        label=_("client secret"),
+        required=False,
+        strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to keep the stored secret."),
     )
@@ -20,13 +22,20 @@ class CoachviewConnectionForm(forms.ModelForm):
     class Meta:
         model = CoachviewConnection
         fields = [
-            "environment", "custom_base_url", "client_id", "scopes", "debtor_number_source", "extern_source",
+            "environment",
+            "custom_base_url",
+            "client_id",
+            "scopes",
+            "debtor_number_source",
+            "extern_source",
             "debtor_number_prefix",
         ]
 
     def clean(self):
         data = super().clean()
-        if data.get("environment") == CoachviewConnection.Environment.CUSTOM and not data.get("custom_base_url"):
+        if data.get("environment") == CoachviewConnection.Environment.CUSTOM and not data.get(
+            "custom_base_url"
+        ):
             self.add_error("custom_base_url", _("Give the own host's address."))
         return data
 
@@ -44,11 +53,32 @@ class CoachviewConnectionForm(forms.ModelForm):
 class CoachviewConnectionAdmin(admin.ModelAdmin):
     form = CoachviewConnectionForm
     list_display = ["__str__", "environment", "client_id", "token_expires_at", "rate_limit_remaining"]
-    readonly_fields = ["secret_stored", "token_expires_at", "rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"]
+    readonly_fields = [
+        "secret_stored",
+        "token_expires_at",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+    ]
     fieldsets = [
-        (None, {"fields": ["environment", "custom_base_url", "client_id", "new_client_secret", "secret_stored", "scopes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "environment",
+                    "custom_base_url",
+                    "client_id",
+                    "new_client_secret",
+                    "secret_stored",
+                    "scopes",
+                ]
+            },
+        ),
         (_("Debtor numbers"), {"fields": ["debtor_number_source", "extern_source", "debtor_number_prefix"]}),
-        (_("Token and daily limit"), {"fields": ["token_expires_at", "rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"]}),
+        (
+            _("Token and daily limit"),
+            {"fields": ["token_expires_at", "rate_limit_limit", "rate_limit_remaining", "rate_limit_reset"]},
+        ),
     ]
     actions = ["test_connection"]
 

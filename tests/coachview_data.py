@@ -3,7 +3,13 @@
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
-from sandbox.models import CoachviewDebtor, CoachviewInvoice, CoachviewRateWindow, CoachviewStatusWrite, SandboxRequest
+from sandbox.models import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewStatusWrite,
+    SandboxRequest,
+)
 
 CENT = Decimal("0.01")
 
@@ -24,11 +30,26 @@ def debtor_record(number: int, **fields) -> dict:
         "iban": "NL91ABNA0417164300",
         "bicCode": "ABNANL2A",
         "naamRekeninghouder": f"Klant {number} B.V.",
-        "factuurAdres": {"adres1": "Grote Markt 1", "adres2": None, "adres3": None, "postcode": "9711 LV",
-                          "plaats": "Groningen", "landCode": "NL"},
-        "contactpersoon": {"id": str(uuid.uuid4()), "voornaam": "Anna", "tussenvoegsels": "de", "achternaam": "Vries",
-                           "geslacht": "V", "emailadres": "anna@example.nl"},
-        "audittrail": {"aangemaaktDatumTijd": "2026-01-01T09:00:00", "gewijzigdDatumTijd": "2026-01-01T09:00:00"},
+        "factuurAdres": {
+            "adres1": "Grote Markt 1",
+            "adres2": None,
+            "adres3": None,
+            "postcode": "9711 LV",
+            "plaats": "Groningen",
+            "landCode": "NL",
+        },
+        "contactpersoon": {
+            "id": str(uuid.uuid4()),
+            "voornaam": "Anna",
+            "tussenvoegsels": "de",
+            "achternaam": "Vries",
+            "geslacht": "V",
+            "emailadres": "anna@example.nl",
+        },
+        "audittrail": {
+            "aangemaaktDatumTijd": "2026-01-01T09:00:00",
+            "gewijzigdDatumTijd": "2026-01-01T09:00:00",
+        },
     }
     record.update(fields)
     return record
@@ -55,7 +76,11 @@ def line_record(sequence: int, amount: str, *, rate: str = "0.21", vat_code: str
 
 
 def invoice_record(number: int, debtor: dict, *, lines: list[dict] | None = None, **fields) -> dict:
-    lines = lines if lines is not None else [line_record(1, "1250.00"), line_record(2, "37.50", rate="0.09", vat_code="1")]
+    lines = (
+        lines
+        if lines is not None
+        else [line_record(1, "1250.00"), line_record(2, "37.50", rate="0.09", vat_code="1")]
+    )
     excl = sum((Decimal(str(line["bedragExclBtw"])) for line in lines), Decimal("0"))
     vat = sum((Decimal(str(line["btwBedrag"] or 0)) for line in lines), Decimal("0"))
     record = {
@@ -79,7 +104,10 @@ def invoice_record(number: int, debtor: dict, *, lines: list[dict] | None = None
         "betaaldOmschrijving": None,
         "betaaldDatum": None,
         "factuurregels": lines,
-        "audittrail": {"aangemaaktDatumTijd": "2026-03-01T09:00:00", "gewijzigdDatumTijd": "2026-03-01T09:00:00"},
+        "audittrail": {
+            "aangemaaktDatumTijd": "2026-03-01T09:00:00",
+            "gewijzigdDatumTijd": "2026-03-01T09:00:00",
+        },
     }
     record.update(fields)
     return record
@@ -88,13 +116,17 @@ def invoice_record(number: int, debtor: dict, *, lines: list[dict] | None = None
 def put_debtor(record: dict, changed: str) -> dict:
     """Store a debtor in the sandbox as changed at `changed` (Coachview-local, yyyy-mm-ddTHH:MM:SS)."""
     record["audittrail"]["gewijzigdDatumTijd"] = changed
-    CoachviewDebtor.objects.update_or_create(id=record["id"], defaults={"data": record, "changed_at": changed})
+    CoachviewDebtor.objects.update_or_create(
+        id=record["id"], defaults={"data": record, "changed_at": changed}
+    )
     return record
 
 
 def put_invoice(record: dict, changed: str) -> dict:
     record["audittrail"]["gewijzigdDatumTijd"] = changed
-    CoachviewInvoice.objects.update_or_create(id=record["id"], defaults={"data": record, "changed_at": changed})
+    CoachviewInvoice.objects.update_or_create(
+        id=record["id"], defaults={"data": record, "changed_at": changed}
+    )
     return record
 
 

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 def _world(debtors=3, invoices=5, changed="2026-03-01T10:00:{:02d}"):
     people = [put_debtor(debtor_record(10001 + d), "2026-02-01T08:00:00") for d in range(debtors)]
     bills = [
-        put_invoice(invoice_record(20260001 + i, people[i % debtors]), changed.format(i % 60)) for i in range(invoices)
+        put_invoice(invoice_record(20260001 + i, people[i % debtors]), changed.format(i % 60))
+        for i in range(invoices)
     ]
     return people, bills
 
@@ -40,7 +41,9 @@ def test_it_fetches_new_invoices_with_their_lines_and_debtors(coachview):
     assert invoice.total_excl_vat == Decimal("1287.50")
     assert invoice.total_vat == Decimal("265.88")
     assert invoice.total_incl_vat == Decimal("1553.38")
-    assert [(line.sequence, line.amount_excl_vat, line.vat_code, line.vat_amount) for line in invoice.lines.all()] == [
+    assert [
+        (line.sequence, line.amount_excl_vat, line.vat_code, line.vat_amount) for line in invoice.lines.all()
+    ] == [
         (1, Decimal("1250.00"), "2", Decimal("262.50")),
         (2, Decimal("37.50"), "1", Decimal("3.38")),
     ]
@@ -82,7 +85,9 @@ def test_it_picks_up_new_and_changed_invoices_and_debtors_and_nothing_else(coach
     result = invoices_fetch()
 
     assert (result.invoices_new, result.invoices_updated, result.debtors) == (1, 1, 1)
-    assert Invoice.objects.get(number=bills[2]["factuurnummer"]).description == "Cursus Leidinggeven (gewijzigd)"
+    assert (
+        Invoice.objects.get(number=bills[2]["factuurnummer"]).description == "Cursus Leidinggeven (gewijzigd)"
+    )
     assert Debtor.objects.get(number="10002").name == "Nieuwe Naam B.V."
     assert Invoice.objects.count() == 6
 
@@ -171,7 +176,9 @@ def test_a_malformed_invoice_is_held_with_a_clear_message_and_the_rest_go_on(coa
     del missing["factuurnummer"]
     put_invoice(missing, "2026-03-01T10:00:01")
     put_invoice(invoice_record(3, debtor, factuurregels="geen lijst"), "2026-03-01T10:00:02")
-    put_invoice(invoice_record(4, debtor, lines=[line_record(1, "100.00", btwBedrag=None)]), "2026-03-01T10:00:03")
+    put_invoice(
+        invoice_record(4, debtor, lines=[line_record(1, "100.00", btwBedrag=None)]), "2026-03-01T10:00:03"
+    )
     put_invoice(invoice_record(5, debtor), "2026-03-01T10:00:04")
 
     result = invoices_fetch()

@@ -13,5 +13,9 @@ def connection_test() -> tuple[bool, str]:
     except CoachviewError as exc:
         return False, f"Coachview: {exc.message}"
     conn = client.connection
-    remaining = f"; {conn.rate_limit_remaining} of {conn.rate_limit_limit} calls left today" if conn.rate_limit_remaining is not None else ""
+    remaining = (
+        f"; {conn.rate_limit_remaining} of {conn.rate_limit_limit} calls left today"
+        if conn.rate_limit_remaining is not None
+        else ""
+    )
     return True, f"Coachview connection works ({conn.base_url}){remaining}."

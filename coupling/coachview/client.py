@@ -65,7 +65,13 @@ class CoachviewClient:
     # --- public calls ---
 
     def get_list(
-        self, resource: str, *, where: str | None = None, orderby: str | None = None, skip: int = 0, take: int = 100
+        self,
+        resource: str,
+        *,
+        where: str | None = None,
+        orderby: str | None = None,
+        skip: int = 0,
+        take: int = 100,
     ) -> list:
         """One page of a list endpoint: the top-level JSON array, amounts as Decimal."""
         params = {api.PARAM_SKIP: skip, api.PARAM_TAKE: min(take, api.MAX_TAKE)}
@@ -102,7 +108,11 @@ class CoachviewClient:
 
     def _token_request(self) -> str:
         conn = self.connection
-        data = {"grant_type": "client_credentials", "client_id": conn.client_id, "client_secret": conn.client_secret}
+        data = {
+            "grant_type": "client_credentials",
+            "client_id": conn.client_id,
+            "client_secret": conn.client_secret,
+        }
         if conn.scopes.strip():
             data["scope"] = conn.scopes.strip()
         url = conn.base_url + api.TOKEN_PATH
@@ -110,7 +120,8 @@ class CoachviewClient:
             response = self.session.post(url, data=data, timeout=settings.HTTP_TIMEOUT)
         except requests.RequestException as exc:
             raise CoachviewError(
-                f"Coachview's token endpoint could not be reached: {type(exc).__name__}", code="coachview.unreachable"
+                f"Coachview's token endpoint could not be reached: {type(exc).__name__}",
+                code="coachview.unreachable",
             ) from exc
         self.calls += 1
         if response.status_code in (400, 401, 403):
@@ -132,7 +143,9 @@ class CoachviewClient:
             token, lifetime = body["access_token"], int(body["expires_in"])
         except (ValueError, KeyError, TypeError) as exc:
             raise CoachviewError(
-                "Coachview's token answer has no access_token/expires_in.", permanent=True, code="coachview.bad_response"
+                "Coachview's token answer has no access_token/expires_in.",
+                permanent=True,
+                code="coachview.bad_response",
             ) from exc
         conn.access_token = token
         conn.token_expires_at = clock.now() + timedelta(seconds=lifetime)
@@ -189,7 +202,9 @@ class CoachviewClient:
         if status == 401:
             return CoachviewError(
                 "Coachview refused the access token twice; check the client id, secret and that the client is enabled.",
-                status=status, permanent=True, code="coachview.unauthorized",
+                status=status,
+                permanent=True,
+                code="coachview.unauthorized",
             )
         if status == 403:
             scopes = api.READ_SCOPES if method == "GET" else api.WRITE_SCOPES
@@ -197,22 +212,33 @@ class CoachviewClient:
             return CoachviewError(
                 f"Coachview refused {method} {resource}: the client lacks the scope '{scope}'. "
                 f"Add it to the client in Coachview and to the connection's scopes.",
-                status=status, permanent=True, code="coachview.scope_missing",
+                status=status,
+                permanent=True,
+                code="coachview.scope_missing",
             )
         if status == 429:
             return CoachviewError(
                 "Coachview's daily limit of API calls is spent.",
-                status=status, permanent=False, code="coachview.rate_limited", retry_at=self.connection.rate_limit_reset,
+                status=status,
+                permanent=False,
+                code="coachview.rate_limited",
+                retry_at=self.connection.rate_limit_reset,
             )
         text = response.text[:300]
         if status >= 500:
             # 500 often means a too-deep skip or a timeout on Coachview's side (best practices).
             return CoachviewError(
                 f"Coachview answered {status} to {method} {path}: {text}",
-                status=status, permanent=False, outcome_unknown=method != "GET", code="coachview.server_error",
+                status=status,
+                permanent=False,
+                outcome_unknown=method != "GET",
+                code="coachview.server_error",
             )
         return CoachviewError(
-            f"Coachview answered {status} to {method} {path}: {text}", status=status, permanent=True, code="coachview.refused"
+            f"Coachview answered {status} to {method} {path}: {text}",
+            status=status,
+            permanent=True,
+            code="coachview.refused",
         )
 
     def _json(self, response, what: str):
@@ -220,7 +246,9 @@ class CoachviewClient:
             return json.loads(response.content, parse_float=Decimal)
         except ValueError as exc:
             raise CoachviewError(
-                f"Coachview's answer to {what} is not valid JSON.", status=response.status_code, permanent=True,
+                f"Coachview's answer to {what} is not valid JSON.",
+                status=response.status_code,
+                permanent=True,
                 code="coachview.bad_response",
             ) from exc
 
@@ -276,7 +304,10 @@ class CoachviewClient:
         if too_late or seconds > settings.COACHVIEW_MAX_WAIT_SECONDS:
             raise CoachviewError(
                 f"Coachview's API limit is spent until {reset_at:%Y-%m-%d %H:%M:%S %Z}.",
-                status=429, permanent=False, code="coachview.rate_limited", retry_at=reset_at,
+                status=429,
+                permanent=False,
+                code="coachview.rate_limited",
+                retry_at=reset_at,
             )
         logger.info("Coachview's API limit is spent; waiting %.0f s for the reset.", seconds)
         self.sleeper(seconds)

@@ -18,33 +18,52 @@ class CoachviewConnection(models.Model):
 
     class NumberSource(models.TextChoices):
         # Coachview's own order of preference (coachview-api.md, "Debtors").
-        EXTERN_ID_FIRST = "externId,debiteurnummerExtern,debiteurnummer", _(
-            "external id (of the source below) → external debtor number → debtor number"
+        EXTERN_ID_FIRST = (
+            "externId,debiteurnummerExtern,debiteurnummer",
+            _("external id (of the source below) → external debtor number → debtor number"),
         )
-        EXTERNAL_NUMBER_FIRST = "debiteurnummerExtern,debiteurnummer", _("external debtor number → debtor number")
+        EXTERNAL_NUMBER_FIRST = (
+            "debiteurnummerExtern,debiteurnummer",
+            _("external debtor number → debtor number"),
+        )
         NUMBER = "debiteurnummer", _("debtor number only")
 
     environment = models.CharField(
         _("environment"), max_length=10, choices=Environment.choices, default=Environment.TRAINING
     )
     custom_base_url = models.URLField(
-        _("own host"), blank=True, help_text=_("Only for environment 'own host', e.g. https://institute.coachview.com")
+        _("own host"),
+        blank=True,
+        help_text=_("Only for environment 'own host', e.g. https://institute.coachview.com"),
     )
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
     client_secret = EncryptedTextField(_("client secret"), blank=True)
     scopes = models.CharField(
-        _("scopes"), max_length=500, default=api.DEFAULT_SCOPES, help_text=_("Space-separated, as granted to the client.")
+        _("scopes"),
+        max_length=500,
+        default=api.DEFAULT_SCOPES,
+        help_text=_("Space-separated, as granted to the client."),
     )
     debtor_number_source = models.CharField(
-        _("debtor number source"), max_length=80, choices=NumberSource.choices, default=NumberSource.EXTERN_ID_FIRST
+        _("debtor number source"),
+        max_length=80,
+        choices=NumberSource.choices,
+        default=NumberSource.EXTERN_ID_FIRST,
     )
     extern_source = models.CharField(
-        _("external source"), max_length=64, default="Exact", blank=True,
+        _("external source"),
+        max_length=64,
+        default="Exact",
+        blank=True,
         help_text=_("A debtor's external id is used only when its external source equals this."),
     )
     debtor_number_prefix = models.CharField(
-        _("debtor number prefix"), max_length=8, blank=True,
-        validators=[RegexValidator(r"^\d*$", _("The prefix must be numeric: Exact relation codes are numbers."))],
+        _("debtor number prefix"),
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d*$", _("The prefix must be numeric: Exact relation codes are numbers."))
+        ],
     )
     # The cached access token (client credentials) with its absolute expiry.
     access_token = EncryptedTextField(_("access token"), blank=True, editable=False)

@@ -20,7 +20,9 @@ def load_coachview(document: dict) -> tuple[int, int]:
     invoices = _records(document, "facturen")
     for record in debtors:
         _stamp(record, stamp)
-        CoachviewDebtor.objects.update_or_create(id=record["id"], defaults={"data": record, "changed_at": stamp})
+        CoachviewDebtor.objects.update_or_create(
+            id=record["id"], defaults={"data": record, "changed_at": stamp}
+        )
     for record in invoices:
         pdf = record.pop("pdf", None)
         record.pop("status_writes", None)
@@ -29,7 +31,9 @@ def load_coachview(document: dict) -> tuple[int, int]:
         except (binascii.Error, TypeError) as exc:
             raise LoadError(f"Invoice {record['id']}: 'pdf' is not base64.") from exc
         _stamp(record, stamp)
-        CoachviewInvoice.objects.update_or_create(id=record["id"], defaults={"data": record, "changed_at": stamp, "pdf": content})
+        CoachviewInvoice.objects.update_or_create(
+            id=record["id"], defaults={"data": record, "changed_at": stamp, "pdf": content}
+        )
     return len(debtors), len(invoices)
 
 

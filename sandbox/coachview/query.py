@@ -52,10 +52,16 @@ def changed_filter(op: str, value: str) -> dict:
         return {"changed_at__lt": parse_moment(value)}
     values = [v for v in value.split(",") if v.strip()]
     if len(values) == 2:
-        return {"changed_at__gte": parse_moment(values[0]), "changed_at__lte": parse_moment(values[1], end_of_day=_is_date_only(values[1]))}
+        return {
+            "changed_at__gte": parse_moment(values[0]),
+            "changed_at__lte": parse_moment(values[1], end_of_day=_is_date_only(values[1])),
+        }
     if len(values) == 1:
         if _is_date_only(values[0]):
-            return {"changed_at__gte": parse_moment(values[0]), "changed_at__lte": parse_moment(values[0], end_of_day=True)}
+            return {
+                "changed_at__gte": parse_moment(values[0]),
+                "changed_at__lte": parse_moment(values[0], end_of_day=True),
+            }
         return {"changed_at": parse_moment(values[0])}
     raise QueryError(f"Bad value for {CHANGED_FIELD}: {value!r}")
 
@@ -85,4 +91,3 @@ def matches(record: dict, field: str, op: str, value: str) -> bool:
     except (TypeError, ValueError):
         left, right = str(actual), value
     return left > right if op == ">" else left < right
-

@@ -34,9 +34,14 @@ COMPANIES = [
     ("Kinderopvang Zonnestraal", "Arnhem", "6811 AA", "Jansbinnensingel"),
 ]
 PERSONS = [
-    ("Anna", "de", "Vries", "V"), ("Pieter", "", "Bakker", "M"), ("Fatima", "el", "Amrani", "V"),
-    ("Jeroen", "van", "Leeuwen", "M"), ("Sanne", "", "Visser", "V"), ("Mehmet", "", "Yilmaz", "M"),
-    ("Lotte", "van der", "Berg", "V"), ("Kees", "", "Mulder", "M"),
+    ("Anna", "de", "Vries", "V"),
+    ("Pieter", "", "Bakker", "M"),
+    ("Fatima", "el", "Amrani", "V"),
+    ("Jeroen", "van", "Leeuwen", "M"),
+    ("Sanne", "", "Visser", "V"),
+    ("Mehmet", "", "Yilmaz", "M"),
+    ("Lotte", "van der", "Berg", "V"),
+    ("Kees", "", "Mulder", "M"),
 ]
 # (description, GL account, cost centre, VAT code as Coachview writes it, rate, unit prices)
 PRODUCTS = [
@@ -45,7 +50,14 @@ PRODUCTS = [
     ("E-learning Excel gevorderd", "8020", "300", "2", Decimal("0.21"), ["149.00", "89.95", "249.50"]),
     ("Studieboek en lesmateriaal", "8000", "100", "1", Decimal("0.09"), ["37.50", "59.95", "24.99"]),
     ("Examen VCA Basis", "8300", "100", "0", Decimal("0.00"), ["95.00", "165.00"]),
-    ("Opleiding Coachvaardigheden (CRKBO, vrijgesteld)", "8000", "100", "0", Decimal("0.00"), ["1850.00", "975.00"]),
+    (
+        "Opleiding Coachvaardigheden (CRKBO, vrijgesteld)",
+        "8000",
+        "100",
+        "0",
+        Decimal("0.00"),
+        ["1850.00", "975.00"],
+    ),
     ("Lunch en zaalhuur", "8010", "200", "1", Decimal("0.09"), ["27.50", "42.75"]),
 ]
 GAPS = ["vat_inclusive", "gl_blocked", "cost_center_missing", "supplier_debtor"]
@@ -70,11 +82,17 @@ def seed_coachview(*, rng: random.Random, invoices: int, debtors: int) -> None:
     local_now = now().astimezone(LOCAL).replace(tzinfo=None, microsecond=0)
     debtor_rows = _debtors(rng, max(debtors, MIN_DEBTORS), local_now)
     CoachviewDebtor.objects.bulk_create(
-        [CoachviewDebtor(id=d["id"], data=d, changed_at=d["audittrail"]["gewijzigdDatumTijd"]) for d in debtor_rows]
+        [
+            CoachviewDebtor(id=d["id"], data=d, changed_at=d["audittrail"]["gewijzigdDatumTijd"])
+            for d in debtor_rows
+        ]
     )
     invoice_rows = _invoices(rng, invoices, debtor_rows, local_now)
     CoachviewInvoice.objects.bulk_create(
-        [CoachviewInvoice(id=i["id"], data=i, changed_at=i["audittrail"]["gewijzigdDatumTijd"]) for i in invoice_rows]
+        [
+            CoachviewInvoice(id=i["id"], data=i, changed_at=i["audittrail"]["gewijzigdDatumTijd"])
+            for i in invoice_rows
+        ]
     )
 
 
@@ -89,18 +107,35 @@ def _debtors(rng: random.Random, count: int, local_now: datetime) -> list[dict]:
             first, middle, last, gender = PERSONS[index % len(PERSONS)]
             name = " ".join(part for part in (first, middle, last) if part)
             city, postcode, street = COMPANIES[(index * 5) % len(COMPANIES)][1:]
-            row = {"naam": name, "particulier": True, "btwNummer": None, "kvkNummer": None,
-                   "emailadres": f"{first.lower()}.{last.lower()}@example.nl", "naamRekeninghouder": name}
+            row = {
+                "naam": name,
+                "particulier": True,
+                "btwNummer": None,
+                "kvkNummer": None,
+                "emailadres": f"{first.lower()}.{last.lower()}@example.nl",
+                "naamRekeninghouder": name,
+            }
             contact = None
         else:
             base, city, postcode, street = COMPANIES[index % len(COMPANIES)]
             name = base if index < len(COMPANIES) else f"{base} ({city} {index // len(COMPANIES) + 1})"
             first, middle, last, gender = PERSONS[(index * 3) % len(PERSONS)]
-            row = {"naam": name, "particulier": False,
-                   "btwNummer": f"NL{rng.randint(10**8, 10**9 - 1)}B01", "kvkNummer": f"{rng.randint(10**7, 10**8 - 1)}",
-                   "emailadres": f"crediteuren{index}@example.nl", "naamRekeninghouder": name}
-            contact = {"id": _id(rng), "voornaam": first, "tussenvoegsels": middle or None, "achternaam": last,
-                       "geslacht": gender, "emailadres": f"{first.lower()}@example.nl"}
+            row = {
+                "naam": name,
+                "particulier": False,
+                "btwNummer": f"NL{rng.randint(10**8, 10**9 - 1)}B01",
+                "kvkNummer": f"{rng.randint(10**7, 10**8 - 1)}",
+                "emailadres": f"crediteuren{index}@example.nl",
+                "naamRekeninghouder": name,
+            }
+            contact = {
+                "id": _id(rng),
+                "voornaam": first,
+                "tussenvoegsels": middle or None,
+                "achternaam": last,
+                "geslacht": gender,
+                "emailadres": f"{first.lower()}@example.nl",
+            }
         has_iban = index % 3 != 2
         row.update(
             {
@@ -110,10 +145,18 @@ def _debtors(rng: random.Random, count: int, local_now: datetime) -> list[dict]:
                 "externId": None,
                 "externSource": None,
                 "telefoonnummer": f"0{rng.randint(10, 79)}-{rng.randint(1000000, 9999999)}",
-                "iban": f"NL{rng.randint(10, 99)}INGB{rng.randint(10**9, 10**10 - 1):010d}" if has_iban else None,
+                "iban": f"NL{rng.randint(10, 99)}INGB{rng.randint(10**9, 10**10 - 1):010d}"
+                if has_iban
+                else None,
                 "bicCode": "INGBNL2A" if has_iban else None,
-                "factuurAdres": {"adres1": f"{street} {rng.randint(1, 180)}", "adres2": None, "adres3": None,
-                                 "postcode": postcode, "plaats": city, "landCode": "NL"},
+                "factuurAdres": {
+                    "adres1": f"{street} {rng.randint(1, 180)}",
+                    "adres2": None,
+                    "adres3": None,
+                    "postcode": postcode,
+                    "plaats": city,
+                    "landCode": "NL",
+                },
                 "contactpersoon": contact,
                 "audittrail": {"aangemaaktDatumTijd": _stamp(created), "gewijzigdDatumTijd": _stamp(changed)},
             }
@@ -163,10 +206,16 @@ def _totals(invoice: dict) -> None:
 def _gap_apply(gap: str, invoice: dict, debtors_by_number: dict) -> None:
     line = invoice["factuurregels"][0]
     if gap == "vat_inclusive":
-        line.update(btwCode=seedcodes.VAT_CODE_INCLUSIVE, btwPercentage=0.21,
-                    btwBedrag=_money(Decimal(str(line["bedragExclBtw"])) * Decimal("0.21")))
+        line.update(
+            btwCode=seedcodes.VAT_CODE_INCLUSIVE,
+            btwPercentage=0.21,
+            btwBedrag=_money(Decimal(str(line["bedragExclBtw"])) * Decimal("0.21")),
+        )
     elif gap == "gl_blocked":
-        line.update(grootboekrekeningNummer=seedcodes.GL_ACCOUNT_BLOCKED, omschrijving="Cursus Oud Boekhouden (vervallen)")
+        line.update(
+            grootboekrekeningNummer=seedcodes.GL_ACCOUNT_BLOCKED,
+            omschrijving="Cursus Oud Boekhouden (vervallen)",
+        )
     elif gap == "cost_center_missing":
         line["kostenplaatsCode"] = seedcodes.COST_CENTER_MISSING_IN_EXACT
     elif gap == "supplier_debtor":
@@ -200,11 +249,15 @@ def _invoices(rng: random.Random, count: int, debtors: list[dict], local_now: da
             "debiteurId": debtor["id"],
             "referentieKlant": f"PO-{rng.randint(1000, 9999)}" if index % 3 == 0 else None,
             "betalingskenmerk": f"{rng.randint(1000, 9999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
-            if index % 2 == 0 else None,
+            if index % 2 == 0
+            else None,
             "omschrijving": f"Opleidingen {day:%m-%Y}",
             "valutaCode": "EUR",
-            "bevestigd": False, "bevestigdOmschrijving": None,
-            "betaald": False, "betaaldOmschrijving": None, "betaaldDatum": None,
+            "bevestigd": False,
+            "bevestigdOmschrijving": None,
+            "betaald": False,
+            "betaaldOmschrijving": None,
+            "betaaldDatum": None,
             "factuurregels": _lines(rng, day, rng.randint(1, 4)),
         }
         kind = special.get(index)
@@ -213,9 +266,19 @@ def _invoices(rng: random.Random, count: int, debtors: list[dict], local_now: da
         elif kind == "cent":
             # Coachview computed the VAT on the total: one cent less than per line (cent-exact case).
             invoice["factuurregels"] = [
-                dict(_lines(rng, day, 1)[0], volgnummer=n, omschrijving="Workshop Feedback geven", aantal=1,
-                     prijsExclBtw=62.5, bedragExclBtw=62.5, btwCode="2", btwPercentage=0.21, btwBedrag=13.13,
-                     grootboekrekeningNummer="8000", kostenplaatsCode="100")
+                dict(
+                    _lines(rng, day, 1)[0],
+                    volgnummer=n,
+                    omschrijving="Workshop Feedback geven",
+                    aantal=1,
+                    prijsExclBtw=62.5,
+                    bedragExclBtw=62.5,
+                    btwCode="2",
+                    btwPercentage=0.21,
+                    btwBedrag=13.13,
+                    grootboekrekeningNummer="8000",
+                    kostenplaatsCode="100",
+                )
                 for n in (1, 2)
             ]
         for gap in gaps_of.get(index, []):
@@ -223,8 +286,14 @@ def _invoices(rng: random.Random, count: int, debtors: list[dict], local_now: da
         _totals(invoice)
         if kind == "cent":
             invoice.update(totaalBtw=26.25, totaalInclBtw=151.25)
-        created = datetime.combine(day, datetime.min.time()) + timedelta(hours=9, seconds=rng.randint(0, 28800))
-        changed = crowded if index % 3 == 1 and kind is None else _stamp(created + timedelta(minutes=rng.randint(0, 90)))
+        created = datetime.combine(day, datetime.min.time()) + timedelta(
+            hours=9, seconds=rng.randint(0, 28800)
+        )
+        changed = (
+            crowded
+            if index % 3 == 1 and kind is None
+            else _stamp(created + timedelta(minutes=rng.randint(0, 90)))
+        )
         invoice["audittrail"] = {"aangemaaktDatumTijd": _stamp(created), "gewijzigdDatumTijd": changed}
         rows.append(invoice)
     originals = [row for index, row in enumerate(rows) if index >= 3 and index not in gaps_of]
@@ -240,8 +309,12 @@ def _make_credit(credit: dict, original: dict) -> None:
         debiteurId=original["debiteurId"],
         omschrijving=f"Creditfactuur voor factuur {original['factuurnummer']}",
         factuurregels=[
-            dict(line, bedragExclBtw=-line["bedragExclBtw"], btwBedrag=-line["btwBedrag"] or 0.0,
-                 prijsExclBtw=-line["prijsExclBtw"])
+            dict(
+                line,
+                bedragExclBtw=-line["bedragExclBtw"],
+                btwBedrag=-line["btwBedrag"] or 0.0,
+                prijsExclBtw=-line["prijsExclBtw"],
+            )
             for line in original["factuurregels"]
         ],
     )

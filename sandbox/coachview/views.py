@@ -68,7 +68,9 @@ def token(request):
         return JsonResponse({"error": "invalid_scope"}, status=400)
     lifetime = settings.SANDBOX_COACHVIEW_TOKEN_LIFETIME
     row = CoachviewToken.objects.create(
-        token=secrets.token_hex(24), scopes=" ".join(sorted(requested)), expires_at=clock.now() + timedelta(seconds=lifetime)
+        token=secrets.token_hex(24),
+        scopes=" ".join(sorted(requested)),
+        expires_at=clock.now() + timedelta(seconds=lifetime),
     )
     return JsonResponse({"access_token": row.token, "expires_in": lifetime, "token_type": "Bearer"})
 
@@ -96,11 +98,19 @@ def _spend():
         row = CoachviewRateWindow.objects.create(started_at=now, used=0)
     reset = str(int((row.started_at + window).timestamp()))
     if row.used >= limit:
-        headers = {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset}
+        headers = {
+            "X-Rate-Limit-Limit": str(limit),
+            "X-Rate-Limit-Remaining": "0",
+            "X-Rate-Limit-Reset": reset,
+        }
         return _problem(429, "API limit reached", headers), headers
     CoachviewRateWindow.objects.filter(pk=row.pk).update(used=F("used") + 1)
     remaining = limit - row.used - 1
-    return None, {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining), "X-Rate-Limit-Reset": reset}
+    return None, {
+        "X-Rate-Limit-Limit": str(limit),
+        "X-Rate-Limit-Remaining": str(remaining),
+        "X-Rate-Limit-Reset": reset,
+    }
 
 
 def _with_headers(response, headers: dict):
@@ -149,7 +159,9 @@ def _list(request, model, scope: str):
             records.sort(key=lambda r: str(field_value(r, order_field) or ""), reverse=descending)
         total, page = len(records), records[skip : skip + take]
     else:
-        total = rows.count() if request.GET.get("Count", request.GET.get("count", "")).lower() == "true" else None
+        total = (
+            rows.count() if request.GET.get("Count", request.GET.get("count", "")).lower() == "true" else None
+        )
         page = [row.data for row in rows[skip : skip + take]]
     response = _with_headers(JsonResponse(page, safe=False), headers)
     if request.GET.get("Count", request.GET.get("count", "")).lower() == "true":
@@ -200,7 +212,9 @@ def invoice_status(request, invoice_id, kind):
     except ValueError:
         body = None
     if not isinstance(body, dict) or not isinstance(body.get(required), bool) or set(body) - set(allowed):
-        return _with_headers(_problem(400, f"Body must hold '{required}' (true/false) and only {allowed}"), headers)
+        return _with_headers(
+            _problem(400, f"Body must hold '{required}' (true/false) and only {allowed}"), headers
+        )
     CoachviewStatusWrite.objects.create(invoice=invoice, kind=kind, body=body, at=clock.now())
     invoice.data.update(body)
     # ASSUMPTION: Coachview stamps a status write as a change of the invoice (the fetch must cope).

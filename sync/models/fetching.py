@@ -8,7 +8,7 @@ class FetchWatermark(models.Model):
     """Per resource and base URL: records changed after `after` are still to be read.
 
     `after` is one second before the last second read completely (Coachview-local time, to the
-    second); `seen` holds [id, change time] of what was already read after it, so a record that
+    second); `seen` holds [id, change time, digest] of what was already read after it, so a record that
     lands in that second later is still picked up and the rest is skipped (coachview-api.md).
     """
 
@@ -21,7 +21,9 @@ class FetchWatermark(models.Model):
     class Meta:
         verbose_name = _("fetch watermark")
         verbose_name_plural = _("fetch watermarks")
-        constraints = [models.UniqueConstraint(fields=["resource", "base_url"], name="one_watermark_per_resource")]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "base_url"], name="one_watermark_per_resource")
+        ]
 
     def __str__(self):
         return f"{self.resource} after {self.after}"

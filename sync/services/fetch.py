@@ -53,10 +53,20 @@ def invoices_fetch(*, deadline: datetime | None = None, client: CoachviewClient 
     result = FetchResult()
     try:
         client = client or CoachviewClient(deadline=deadline)
-        _changed_read(client=client, resource=api.DEBTORS, store=lambda page: _debtors_store(page, result),
-                      deadline=deadline, result=result)
-        _changed_read(client=client, resource=api.INVOICES, store=lambda page: _invoices_store(page, result),
-                      deadline=deadline, result=result)
+        _changed_read(
+            client=client,
+            resource=api.DEBTORS,
+            store=lambda page: _debtors_store(page, result),
+            deadline=deadline,
+            result=result,
+        )
+        _changed_read(
+            client=client,
+            resource=api.INVOICES,
+            store=lambda page: _invoices_store(page, result),
+            deadline=deadline,
+            result=result,
+        )
         _missing_debtors_fetch(client=client, result=result)
     except CoachviewError as exc:
         result.stopped = exc.message
@@ -74,7 +84,10 @@ def exports_ensure(*, administration: str) -> int:
     missing = Invoice.objects.filter(status=Invoice.CoachviewStatus.VERZONDEN).exclude(
         exports__administration=administration
     )
-    rows = [InvoiceExport(invoice_id=pk, administration=administration) for pk in missing.values_list("pk", flat=True)]
+    rows = [
+        InvoiceExport(invoice_id=pk, administration=administration)
+        for pk in missing.values_list("pk", flat=True)
+    ]
     InvoiceExport.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -87,7 +100,9 @@ def invoice_pdf_fetch(*, invoice: Invoice, client: CoachviewClient | None = None
     content = client.get_bytes(api.INVOICE_PDF.format(id=invoice.coachview_id))
     if not content.startswith(b"%PDF-"):
         raise CoachviewError(
-            f"Coachview's PDF of invoice {invoice.number} is not a PDF.", permanent=True, code="coachview.pdf_invalid"
+            f"Coachview's PDF of invoice {invoice.number} is not a PDF.",
+            permanent=True,
+            code="coachview.pdf_invalid",
         )
     invoice.pdf, invoice.pdf_sha256 = content, hashlib.sha256(content).hexdigest()
     Invoice.objects.filter(pk=invoice.pk).update(pdf=content, pdf_sha256=invoice.pdf_sha256)
@@ -97,20 +112,26 @@ def invoice_pdf_fetch(*, invoice: Invoice, client: CoachviewClient | None = None
 # --- reading what changed, tie-safe at one-second resolution ---
 
 
-def _key(record) -> tuple[str, str]:
+def _key(record) -> tuple[str, str, str]:
+    """(id, change time, digest): the digest catches a second change within the same second."""
     moment = api.changed_moment(record)
     record_id = record.get(api.ID) if isinstance(record, dict) else None
-    return (str(record_id), moment.isoformat() if moment else "")
+    digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return (str(record_id), moment.isoformat() if moment else "", digest)
 
 
-def _changed_read(*, client, resource: str, store: Callable[[list], None], deadline, result: FetchResult) -> None:
+def _changed_read(
+    *, client, resource: str, store: Callable[[list], None], deadline, result: FetchResult
+) -> None:
     """Read every record of `resource` changed after the watermark, page by page, and move the watermark.
 
     Pages of `take` ordered by change time, asked with `>` one second before the last second read
-    completely; what was read already is skipped by (id, change time). A page that is one second
+    completely; what was read already is skipped by (id, change time, content). A page that is one second
     through and through is read with a shallow `skip` inside that second only, never deep.
     """
-    mark, _created = FetchWatermark.objects.get_or_create(resource=resource, base_url=client.connection.base_url)
+    mark, _created = FetchWatermark.objects.get_or_create(
+        resource=resource, base_url=client.connection.base_url
+    )
     after = mark.after.astimezone(api.COACHVIEW_TIMEZONE).replace(tzinfo=None) if mark.after else None
     seen = {tuple(pair) for pair in mark.seen}
     cursor = after
@@ -126,7 +147,9 @@ def _changed_read(*, client, resource: str, store: Callable[[list], None], deadl
         if deadline is not None and clock.now() >= deadline:
             result.partial = True
             return
-        page = client.get_list(resource, where=api.where_changed_after(cursor), orderby=api.orderby_changed(), take=take)
+        page = client.get_list(
+            resource, where=api.where_changed_after(cursor), orderby=api.orderby_changed(), take=take
+        )
         take_in(page)
         times = [t for t in (api.changed_moment(r) for r in page) if t]
         if len(page) < take:
@@ -137,7 +160,8 @@ def _changed_read(*, client, resource: str, store: Callable[[list], None], deadl
         if not times:
             raise CoachviewError(
                 f"Coachview's {resource} have no change time; cannot read incrementally.",
-                permanent=True, code="coachview.bad_response",
+                permanent=True,
+                code="coachview.bad_response",
             )
         first, last = min(times), max(times)
         if first < last:
@@ -147,7 +171,9 @@ def _changed_read(*, client, resource: str, store: Callable[[list], None], deadl
             continue
         skip = 0
         while True:
-            part = client.get_list(resource, where=api.where_changed_at(last), orderby=api.orderby_id(), skip=skip, take=take)
+            part = client.get_list(
+                resource, where=api.where_changed_at(last), orderby=api.orderby_id(), skip=skip, take=take
+            )
             take_in(part)
             if len(part) < take:
                 break
@@ -188,13 +214,32 @@ def _debtors_store(records: list, result: FetchResult) -> None:
         fields = {
             name: getattr(data, name)
             for name in (
-                "number", "number_external", "extern_id", "extern_source", "name", "is_private", "vat_number",
-                "coc_number", "email", "phone", "iban", "bic", "account_holder", "address1", "address2", "address3",
-                "postcode", "city", "country", "contact",
+                "number",
+                "number_external",
+                "extern_id",
+                "extern_source",
+                "name",
+                "is_private",
+                "vat_number",
+                "coc_number",
+                "email",
+                "phone",
+                "iban",
+                "bic",
+                "account_holder",
+                "address1",
+                "address2",
+                "address3",
+                "postcode",
+                "city",
+                "country",
+                "contact",
             )
         }
         fields.update(
-            data_problem="\n".join(data.problems), snapshot=_jsonable(record), changed_at=api.aware(data.changed_at)
+            data_problem="\n".join(data.problems),
+            snapshot=_jsonable(record),
+            changed_at=api.aware(data.changed_at),
         )
         Debtor.objects.update_or_create(coachview_id=data.coachview_id, defaults=fields)
         result.debtors += 1
@@ -204,8 +249,9 @@ def _invoices_store(records: list, result: FetchResult) -> None:
     ids = [r.get(api.ID) for r in records if isinstance(r, dict)]
     existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=ids)}
     debtors = dict(
-        Debtor.objects.filter(coachview_id__in=[r.get("debiteurId") for r in records if isinstance(r, dict)])
-        .values_list("coachview_id", "pk")
+        Debtor.objects.filter(
+            coachview_id__in=[r.get("debiteurId") for r in records if isinstance(r, dict)]
+        ).values_list("coachview_id", "pk")
     )
     for record in records:
         data = api.invoice_read(record)
@@ -216,7 +262,9 @@ def _invoices_store(records: list, result: FetchResult) -> None:
         _invoice_store(data, record, existing.get(data.coachview_id), debtors, result)
 
 
-def _invoice_store(data: api.InvoiceData, record: dict, invoice: Invoice | None, debtors: dict, result) -> None:
+def _invoice_store(
+    data: api.InvoiceData, record: dict, invoice: Invoice | None, debtors: dict, result
+) -> None:
     digest = _content_digest(record)
     snapshot = _jsonable(record)
     if invoice is not None and invoice.content_sha256 == digest:
@@ -227,8 +275,19 @@ def _invoice_store(data: api.InvoiceData, record: dict, invoice: Invoice | None,
     is_new = invoice is None
     invoice = invoice or Invoice(coachview_id=data.coachview_id)
     for name in (
-        "number", "invoice_date", "due_date", "status", "is_credit", "debtor_coachview_id", "customer_reference",
-        "payment_reference", "description", "currency", "total_excl_vat", "total_vat", "total_incl_vat",
+        "number",
+        "invoice_date",
+        "due_date",
+        "status",
+        "is_credit",
+        "debtor_coachview_id",
+        "customer_reference",
+        "payment_reference",
+        "description",
+        "currency",
+        "total_excl_vat",
+        "total_vat",
+        "total_incl_vat",
     ):
         setattr(invoice, name, getattr(data, name))
     invoice.debtor_id = debtors.get(data.debtor_coachview_id)
@@ -238,10 +297,18 @@ def _invoice_store(data: api.InvoiceData, record: dict, invoice: Invoice | None,
     invoice.pdf, invoice.pdf_sha256 = None, ""  # the PDF may have changed with the invoice
     lines = [
         InvoiceLine(
-            sequence=line.sequence, description=line.description, quantity=line.quantity, unit_price=line.unit_price,
-            amount_excl_vat=line.amount_excl_vat, vat_code=line.vat_code, vat_rate=line.vat_rate,
-            vat_amount=line.vat_amount, gl_account_code=line.gl_account_code, cost_center_code=line.cost_center_code,
-            period_from=line.period_from, period_to=line.period_to,
+            sequence=line.sequence,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount_excl_vat=line.amount_excl_vat,
+            vat_code=line.vat_code,
+            vat_rate=line.vat_rate,
+            vat_amount=line.vat_amount,
+            gl_account_code=line.gl_account_code,
+            cost_center_code=line.cost_center_code,
+            period_from=line.period_from,
+            period_to=line.period_to,
         )
         for line in data.lines
         if line.amount_excl_vat is not None
@@ -264,13 +331,17 @@ def _invoice_store(data: api.InvoiceData, record: dict, invoice: Invoice | None,
         result.invoices_updated += 1
     if data.problems:
         result.invoices_with_problems += 1
-        logger.warning("Coachview invoice %s has data problems: %s", data.number or data.coachview_id, data.problems)
+        logger.warning(
+            "Coachview invoice %s has data problems: %s", data.number or data.coachview_id, data.problems
+        )
 
 
 def _missing_debtors_fetch(*, client, result: FetchResult) -> None:
     """Fetch the debtors that invoices refer to but we do not have, in batches (`where=id=a,b,c`)."""
     wanted = set(
-        Invoice.objects.filter(debtor__isnull=True).exclude(debtor_coachview_id="").values_list("debtor_coachview_id", flat=True)
+        Invoice.objects.filter(debtor__isnull=True)
+        .exclude(debtor_coachview_id="")
+        .values_list("debtor_coachview_id", flat=True)
     )
     wanted -= set(Debtor.objects.filter(coachview_id__in=wanted).values_list("coachview_id", flat=True))
     ids = sorted(wanted)

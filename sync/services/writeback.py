@@ -12,7 +12,10 @@ from sync.models import ExportState, InvoiceExport, PaymentStatus, StatusWriteba
 
 logger = logging.getLogger(__name__)
 
-PATHS = {StatusWriteback.Kind.BOOKING: api.INVOICE_BOOKING_STATUS, StatusWriteback.Kind.PAYMENT: api.INVOICE_PAYMENT_STATUS}
+PATHS = {
+    StatusWriteback.Kind.BOOKING: api.INVOICE_BOOKING_STATUS,
+    StatusWriteback.Kind.PAYMENT: api.INVOICE_PAYMENT_STATUS,
+}
 # After Coachview refused a write for good (400, 404), try again only after this pause.
 PERMANENT_RETRY_PAUSE = timedelta(hours=24)
 HELD_TEXT = "Niet geboekt in Exact Online: actie nodig"
@@ -50,9 +53,15 @@ def payment_status_body(*, export: InvoiceExport, delivered_before: bool) -> dic
     status = export.payment_status
     if status == PaymentStatus.PAID:
         day = f" op {export.paid_date:%d-%m-%Y}" if export.paid_date else ""
-        return api.payment_status_body(paid=True, text=f"Betaald{day} (Exact Online)", paid_on=export.paid_date)
+        return api.payment_status_body(
+            paid=True, text=f"Betaald{day} (Exact Online)", paid_on=export.paid_date
+        )
     if status == PaymentStatus.PARTIAL:
-        rest = f", openstaand {_euro(export.amount_outstanding)}" if export.amount_outstanding is not None else ""
+        rest = (
+            f", openstaand {_euro(export.amount_outstanding)}"
+            if export.amount_outstanding is not None
+            else ""
+        )
         return api.payment_status_body(paid=False, text=f"Deels betaald{rest} (Exact Online)", paid_on=None)
     if status == PaymentStatus.OPEN and delivered_before:
         return api.payment_status_body(paid=False, text="Openstaand in Exact Online", paid_on=None)
@@ -74,11 +83,17 @@ def payment_status_write(*, export: InvoiceExport, client: CoachviewClient | Non
     return _want(record, body, client)
 
 
-def writebacks_flush(*, deadline: datetime | None = None, client: CoachviewClient | None = None) -> WritebackResult:
+def writebacks_flush(
+    *, deadline: datetime | None = None, client: CoachviewClient | None = None
+) -> WritebackResult:
     """Retry every pending status write (oldest first) until done, the deadline, or Coachview stops us."""
     result = WritebackResult()
     now = clock.now()
-    due = StatusWriteback.objects.filter(pending__isnull=False).exclude(retry_after__gt=now).select_related("invoice")
+    due = (
+        StatusWriteback.objects.filter(pending__isnull=False)
+        .exclude(retry_after__gt=now)
+        .select_related("invoice")
+    )
     for record in due.order_by("updated_at", "id"):
         if deadline is not None and clock.now() >= deadline:
             break
@@ -132,14 +147,26 @@ def _deliver(record: StatusWriteback, client: CoachviewClient) -> bool | Coachvi
         return exc
     record.pending, record.delivered, record.delivered_at = None, body, clock.now()
     record.attempts, record.last_error, record.retry_after = 0, "", None
-    record.save(update_fields=["pending", "delivered", "delivered_at", "attempts", "last_error", "retry_after", "updated_at"])
+    record.save(
+        update_fields=[
+            "pending",
+            "delivered",
+            "delivered_at",
+            "attempts",
+            "last_error",
+            "retry_after",
+            "updated_at",
+        ]
+    )
     return True
 
 
 def _failed(record: StatusWriteback, exc: CoachviewError) -> None:
     record.attempts += 1
     record.last_error = exc.message[:1000]
-    record.retry_after = clock.now() + PERMANENT_RETRY_PAUSE if exc.permanent and _about_this_record(exc) else None
+    record.retry_after = (
+        clock.now() + PERMANENT_RETRY_PAUSE if exc.permanent and _about_this_record(exc) else None
+    )
     record.save(update_fields=["attempts", "last_error", "retry_after", "updated_at"])
     logger.warning("Coachview status write for invoice %s failed: %s", record.invoice, exc.message)
 
