@@ -37,6 +37,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "coupling.change_exactconnection",
         "coupling.manage_connection",
         "coupling.view_exactapicall",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -46,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MAPPINGS_VIEW,
         "coupling.view_exactconnection",
         "coupling.view_exactapicall",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
     ],
     FINANCE: [
         "sync.view_invoice",
