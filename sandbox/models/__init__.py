@@ -21,6 +21,7 @@ from sandbox.models.exact import (
     ExactToken,
     ExactTokenChain,
 )
+from sandbox.models.exact_payments import ExactPaymentMatch, ExactReceivable
 
 __all__ = [
     "SandboxRequest",
@@ -32,6 +33,8 @@ __all__ = [
     "ExactRecord",
     "ExactToken",
     "ExactTokenChain",
+    "ExactPaymentMatch",
+    "ExactReceivable",
     "CoachviewDebtor",
     "CoachviewInvoice",
     "CoachviewRateWindow",
