@@ -230,6 +230,9 @@ EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 # --- payments ---
 # How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
 PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+# A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
+# dead poll's claim expires.
+PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
 
 # --- Exact sandbox (sandbox/exact/) ---
 # Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.

@@ -7,13 +7,14 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from coupling.models import ExactConnection
 from mappings.models import CouplingOptions
 from sandbox.exact import payments as sandbox_payments
 from sandbox.models import ExactRecord, SandboxRequest
 from sandbox.seedcodes import DIVISION
-from sync.models import PaymentObservation, PaymentPollState
+from sync.models import PaymentObservation, PaymentPollState, StatusWriteback
 from sync.services.payments import payment_status_poll
 from tests.payments_support import Books, exact_calls, exact_connect, pay, payment_writes
 
@@ -149,3 +150,42 @@ def test_sandbox_pay_exits_2_for_an_unknown_invoice(books):
     with pytest.raises(CommandError) as raised:
         pay("999999")
     assert raised.value.returncode == 2
+
+
+def test_a_payment_status_coachview_did_not_take_is_retried_by_the_next_poll(books, settings):
+    export = books.invoice(7110, "75.00")
+    payment_status_poll()
+    pay("7110")
+    settings.SANDBOX_COACHVIEW_FAIL_PATHS = ["Betaalstatus"]
+    first = payment_status_poll()
+    assert first.write_pending == 1 and payment_writes(export) == []
+
+    settings.SANDBOX_COACHVIEW_FAIL_PATHS = []
+    second = payment_status_poll()
+
+    assert (second.changed, second.written) == (0, 1)
+    assert [w["betaald"] for w in payment_writes(export)] == [True]
+
+
+def test_a_change_a_dead_poll_never_handed_over_is_written_by_the_next_one(books):
+    export = books.invoice(7111, "75.00")
+    payment_status_poll()
+    pay("7111")
+    payment_status_poll()
+    PaymentObservation.objects.filter(export=export, status="paid").update(handed_over=False)
+    StatusWriteback.objects.all().delete()  # as if the run died before it told Coachview
+
+    payment_status_poll()
+
+    assert [w["betaald"] for w in payment_writes(export)] == [True, True]
+    assert not PaymentObservation.objects.filter(handed_over=False).exists()
+
+
+def test_a_second_poll_while_one_runs_does_nothing(books):
+    payment_status_poll()
+    PaymentPollState.objects.update(lease_until=timezone.now() + timedelta(minutes=5))
+    SandboxRequest.objects.all().delete()
+
+    result = payment_status_poll()
+
+    assert result.stopped == "another payment poll is running" and exact_calls() == []

@@ -16,6 +16,8 @@ class PaymentPollState(models.Model):
     # Exact resets Timestamps when a division moves database (DivisionMoveDate changes).
     division_move_date = models.DateTimeField(_("division moved on"), null=True, blank=True)
     division_checked_at = models.DateTimeField(_("division last checked"), null=True, blank=True)
+    # One poll at a time: a poll takes the lease with a conditional UPDATE committed before any call.
+    lease_until = models.DateTimeField(_("poll running until"), null=True, blank=True)
     last_poll_at = models.DateTimeField(_("last poll"), null=True, blank=True)
     last_summary = models.CharField(_("last result"), max_length=300, blank=True)
 
@@ -71,6 +73,8 @@ class PaymentObservation(models.Model):
     # The payment terms behind this status, as Exact showed them (ID, amount, status, type, dates).
     exact_shown = models.JSONField(_("what Exact showed"), default=list, blank=True)
     source = models.CharField(_("learned from"), max_length=20, blank=True)  # sync | fallback | backfill
+    # Handed to the Coachview write-back (which keeps it pending until delivered); False after a crash.
+    handed_over = models.BooleanField(_("handed to the write-back"), default=False)
     observed_at = models.DateTimeField(_("observed"))
 
     class Meta:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from coupling import clock
 from coupling.exact import odata
@@ -98,22 +99,41 @@ def payment_status_poll(
         result.mode = "off"
         return result
     state, _ = PaymentPollState.objects.get_or_create(administration=administration)
-    changed: list[InvoiceExport] = []
+    if not _lease_take(state):
+        result.stopped = "another payment poll is running"
+        return result
     try:
-        if _division_moved(client=client, state=state, result=result) or state.timestamp is None:
-            result.mode = "fallback"
-            changed += _fallback(client=client, state=state, result=result)
-        if backfill:
-            changed += _backfill(client=client, administration=administration, result=result)
-        changed += _sync(client=client, state=state, result=result)
-    except ExactBudgetExhausted as exc:
-        result.stopped = str(exc)
-        result.could_not_run = exc.scope == "daily"
-    except ExactError as exc:
-        result.stopped, result.could_not_run = str(exc), True
-    _write_back(exports=changed, result=result, deadline=deadline)
-    PaymentPollState.objects.filter(pk=state.pk).update(last_poll_at=clock.now(), last_summary=result.summary()[:300])
+        try:
+            settled: list[InvoiceExport] = []
+            if _division_moved(client=client, state=state, result=result) or state.timestamp is None:
+                result.mode = "fallback"
+                settled = _fallback(client=client, state=state, result=result)
+            if backfill:
+                _backfill(client=client, administration=administration, result=result)
+            _sync(client=client, state=state, result=result)
+        except ExactBudgetExhausted as exc:
+            result.stopped = str(exc)
+            result.could_not_run = exc.scope == "daily"
+        except ExactError as exc:
+            result.stopped, result.could_not_run = str(exc), True
+        _settled_record(exports=settled)
+        _write_back(result=result, deadline=deadline)
+    finally:
+        PaymentPollState.objects.filter(pk=state.pk).update(
+            lease_until=None, last_poll_at=clock.now(), last_summary=result.summary()[:300]
+        )
     return result
+
+
+def _lease_take(state: PaymentPollState) -> bool:
+    """Claim the administration's poll (committed at once) unless a live poll holds it."""
+    now = clock.now()
+    until = now + timedelta(seconds=settings.PAYMENT_POLL_LEASE_SECONDS)
+    return bool(
+        PaymentPollState.objects.filter(pk=state.pk)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=until)
+    )
 
 
 # -- reading Exact --------------------------------------------------------------------------------
@@ -137,35 +157,41 @@ def _division_moved(*, client: ExactClient, state: PaymentPollState, result: Pol
 
 
 def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[InvoiceExport]:
-    """Bulk read of the outstanding items: every exported entry not among them is settled."""
+    """Bulk read of the outstanding items; returns the exported entries not among them (settled)."""
     rows = client.get_list(BULK, select=TERM_FIELDS, filter="IsFullyPaid eq false")
     result.calls += max(1, -(-len(rows) // PAGE))
     result.terms += len(rows)
     administration = state.administration
+    settled = []
     with transaction.atomic():
         # The mirror starts over: Timestamps from before are meaningless now.
         PaymentTermSeen.objects.filter(administration=administration).delete()
         _mirror(administration=administration, rows=rows)
         open_entries = {r.transaction_entry_id for r in PaymentTermSeen.objects.filter(administration=administration)}
-        exports = list(_exports(administration).filter(entry_id__isnull=False))
-        changed = []
-        for export in exports:
-            if export.entry_id in open_entries:
-                new = _state_for(export)
-            else:
-                new = PaymentState(status="paid", outstanding=Decimal("0.00"))
-            if new and _record(export=export, new=new, source="fallback"):
-                changed.append(export)
+        for export in _exports(administration).filter(entry_id__isnull=False).select_related("invoice"):
+            if export.entry_id not in open_entries:
+                settled.append(export)
+                continue
+            new = _state_for(export)
+            if new:
+                _record(export=export, new=new, source="fallback")
         # Replay the sync from its start: it brings the settled terms (with their dates) into the mirror,
         # and everything that changes from now on.
         state.timestamp = 1
         state.save(update_fields=["timestamp"])
-    return changed
+    return settled
 
 
-def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[InvoiceExport]:
+def _settled_record(*, exports: list[InvoiceExport]) -> None:
+    """Entries the fallback found settled: paid, with the date when the replayed sync already showed it."""
+    for export in exports:
+        new = _state_for(export) or PaymentState(status="paid", outstanding=Decimal("0.00"))
+        with transaction.atomic():
+            _record(export=export, new=new, source="fallback")
+
+
+def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> None:
     """Pages of changed payment terms since the stored Timestamp, each committed with its effects."""
-    changed: list[InvoiceExport] = []
     while True:
         rows = client.get_list(
             SYNC, select=SYNC_SELECT, filter=f"Timestamp gt {odata.int64(state.timestamp or 1)}", top=PAGE
@@ -173,26 +199,25 @@ def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -
         result.calls += 1
         result.terms += len(rows)
         if not rows:
-            return changed
+            return
         receipts = [row for row in rows if row.get("LineType") == RECEIPT]  # the sync also returns payments
         with transaction.atomic():
             _mirror(administration=state.administration, rows=receipts)
             for export in _affected(administration=state.administration, rows=receipts):
                 new = _state_for(export)
-                if new and _record(export=export, new=new, source="sync"):
-                    changed.append(export)
+                if new:
+                    _record(export=export, new=new, source="sync")
             state.timestamp = max(int(row["Timestamp"]) for row in rows)
             state.save(update_fields=["timestamp"])
         if len(rows) < PAGE:
-            return changed
+            return
 
 
-def _backfill(*, client: ExactClient, administration: str, result: PollResult) -> list[InvoiceExport]:
+def _backfill(*, client: ExactClient, administration: str, result: PollResult) -> None:
     """Once per invoice exported earlier (or linked to an entry booked by hand): its current status."""
     todo = list(
         _exports(administration).filter(entry_id__isnull=False, payment_status="").select_related("invoice")
     )
-    changed: list[InvoiceExport] = []
     for start in range(0, len(todo), BACKFILL_BATCH):
         batch = todo[start : start + BACKFILL_BATCH]
         clauses = [f"TransactionEntryID eq {odata.guid(e.entry_id)}" for e in batch]
@@ -208,9 +233,7 @@ def _backfill(*, client: ExactClient, administration: str, result: PollResult) -
             _mirror(administration=administration, rows=rows)
             for export in batch:
                 new = _state_for(export) or PaymentState(status="open", outstanding=cents(export.booked_total or 0))
-                if _record(export=export, new=new, source="backfill"):
-                    changed.append(export)
-    return changed
+                _record(export=export, new=new, source="backfill")
 
 
 # -- our side -----------------------------------------------------------------------------------
@@ -308,19 +331,23 @@ def _record(*, export: InvoiceExport, new: PaymentState, source: str) -> bool:
     return True
 
 
-def _write_back(*, exports: list[InvoiceExport], result: PollResult, deadline: datetime | None) -> None:
-    """Tell Coachview each change (outside any transaction), then retry earlier undelivered writes."""
-    for export in exports:
+def _write_back(*, result: PollResult, deadline: datetime | None) -> None:
+    """Hand every change not yet handed over (also those of a run that died) to the Coachview write-back."""
+    fresh = PaymentObservation.objects.filter(handed_over=False).select_related("export__invoice").order_by("id")
+    latest: dict[int, PaymentObservation] = {}
+    for observation in fresh:
+        latest[observation.export_id] = observation
         result.changed += 1
-        result.by_status[export.payment_status] = result.by_status.get(export.payment_status, 0) + 1
+        result.by_status[observation.status] = result.by_status.get(observation.status, 0) + 1
     try:
         from sync.services.writeback import payment_status_write, writebacks_flush
     except ImportError:  # the Coachview write-back is not part of this build yet
         return
-    for export in {e.pk: e for e in exports}.values():
-        text = export.payment_observations.values_list("description", flat=True).first()
-        if payment_status_write(export=export, text=text):
+    # Only the latest state of each invoice is told: Coachview shows one status.
+    for observation in latest.values():
+        if payment_status_write(export=observation.export, text=observation.description):
             result.written += 1
+        PaymentObservation.objects.filter(export_id=observation.export_id, handed_over=False).update(handed_over=True)
     flushed = writebacks_flush(deadline=deadline)
     result.written += flushed.delivered
     result.write_pending = flushed.pending
