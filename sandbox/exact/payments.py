@@ -133,7 +133,8 @@ def _entry_booked(division: int, entry: dict) -> None:
     ):
         if line.get("EntryID") != entry["EntryID"]:
             continue
-        # Revenue lines: the other side of the receivable (VAT lines are left out of the simulation).
+        # Revenue lines: the other side of the receivable. ASSUMPTION (simplification): the sandbox
+        # leaves the VAT lines of a sales entry out of its transaction lines.
         _line(division, entry_id=entry["EntryID"], number=number, kind=kind,
               amount=-cents(money(line.get("AmountDC"))), gl_code=line.get("GLAccountCode") or "",
               account=None, date_=entry.get("EntryDate"), journal=entry.get("Journal"),
@@ -179,6 +180,7 @@ def _open(terms: list[dict]) -> list[dict]:
 
 
 def _settle(row: dict, *, match: ExactPaymentMatch, day: str) -> dict:
+    # ASSUMPTION: a matched receivable's LastPaymentDate and EndDate are the day it was matched.
     row.update(Status=MATCHED, IsFullyPaid=True, LastPaymentDate=day, EndDate=day, _Match=match.pk)
     return _save(RECEIVABLES, row)
 

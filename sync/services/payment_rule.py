@@ -68,6 +68,8 @@ def payment_state(*, terms: list[Term], write_offs: list[Term] = (), total: Deci
         biggest = max(counted, key=lambda t: abs(t.amount))
         kind = WRITE_OFF_KINDS[biggest.transaction_type]
     if outstanding == 0 and settled:
+        # ASSUMPTION: the paid date is the settled terms' LastPaymentDate (else EndDate, "since when the
+        # receivable is no longer an outstanding item"), the latest of them.
         dates = [d for t in settled for d in (t.last_payment_date or t.end_date,) if d]
         return PaymentState(
             status="paid", outstanding=Decimal("0.00"), paid_date=max(dates) if dates else None,

@@ -158,6 +158,8 @@ def _division_moved(*, client: ExactClient, state: PaymentPollState, result: Pol
 
 def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[InvoiceExport]:
     """Bulk read of the outstanding items; returns the exported entries not among them (settled)."""
+    # ASSUMPTION: `IsFullyPaid eq false` filters bulk/Cashflow/Receivables as it does cashflow/Receivables
+    # (observed there, §4.10), and an entry missing from the outstanding items is settled (Exact support, §4.10).
     rows = client.get_list(BULK, select=TERM_FIELDS, filter="IsFullyPaid eq false")
     result.calls += max(1, -(-len(rows) // PAGE))
     result.terms += len(rows)
