@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import requests
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -57,12 +59,20 @@ class WSGITransport(BaseAdapter):
             captured["status"] = int(status.split(" ", 1)[0])
             captured["headers"] = headers
 
-        chunks = self.handler(environ, start_response)
+        # As django.test.Client does: the in-process request must not close the test's database
+        # connections (on PostgreSQL they hold the test transaction).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(chunks)
+            chunks = self.handler(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         self.calls.append((request.method, url.path, captured["status"]))
 
         headers = CaseInsensitiveDict(captured["headers"])

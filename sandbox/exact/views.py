@@ -151,7 +151,7 @@ def _get(request, *, entity, division: int, key, nav, base_url: str) -> HttpResp
         row = store.get_record(division=division, storage=entity.storage, key=stored)
         select = [name for name in (params.get("$select") or "").split(",") if name.strip()] or None
         if select:
-            select = store._select(entity, ",".join(select))
+            select = store.parse_select(entity, ",".join(select))
         return _json({"d": _render(entity, row.data, select, base_url, division, expand=expand)})
     answer = store.list_answer(entity=entity, division=division, params=params, base_url=base_url,
                                request_path=request.build_absolute_uri(request.path),
