@@ -195,3 +195,38 @@ def test_health_shows_the_budget_and_its_resets(monkeypatch):
         assert (health.daily_limit, health.daily_remaining) == (5000, 4999)
         assert health.minutely_reset_at == datetime(2026, 3, 2, 10, 1, tzinfo=UTC)
         assert health.daily_reset_at == datetime(2026, 3, 3, tzinfo=UTC)
+
+
+def test_exacts_reset_time_replaces_our_estimate(monkeypatch):
+    with exact_world(monkeypatch) as world:
+        now = world.clock.now()
+        ExactBudget.objects.create(
+            division=DIVISION, minutely_limit=60, minutely_remaining=50, minutely_reset_at=now + timedelta(seconds=55),
+            daily_limit=5000, daily_remaining=5000,
+        )
+        soon = now + timedelta(seconds=10)
+        budget_record_headers(
+            division=DIVISION, headers={"X-RateLimit-Minutely-Remaining": "20", "X-RateLimit-Minutely-Reset": _ms(soon)}
+        )
+        budget = ExactBudget.objects.get()
+        assert (budget.minutely_remaining, budget.minutely_reset_at) == (20, soon)
+
+
+def test_a_late_answer_from_the_previous_window_changes_nothing(monkeypatch):
+    with exact_world(monkeypatch) as world:
+        _list(world)
+        before = ExactBudget.objects.get()
+        budget_record_headers(
+            division=DIVISION,
+            headers={"X-RateLimit-Minutely-Remaining": "0", "X-RateLimit-Minutely-Reset": _ms(world.clock.now())},
+        )
+        after = ExactBudget.objects.get()
+        assert (after.minutely_remaining, after.minutely_reset_at) == (before.minutely_remaining, before.minutely_reset_at)
+
+
+def test_a_task_deadline_ends_before_django_q_kills_the_task(settings):
+    from coupling.exact.budget import task_deadline
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300}
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    assert task_deadline(started_at=start) == start + timedelta(seconds=270)

@@ -51,6 +51,13 @@ def _next_midnight_utc(now: datetime) -> datetime:
     return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
 
 
+def _window_end(now: datetime, seconds: float) -> datetime:
+    # ASSUMPTION: Exact's minute windows are fixed and aligned (the reset is the next whole minute,
+    # reference §2.1 [I]); an estimate only, until a response's headers tell.
+    epoch = now.timestamp()
+    return datetime.fromtimestamp(epoch - epoch % seconds + seconds, tz=UTC)
+
+
 def _roll_windows(row: ExactBudget, now: datetime) -> bool:
     """Start a new window whose reset time has passed (our estimate until headers say better)."""
     rolled = False
@@ -59,7 +66,7 @@ def _roll_windows(row: ExactBudget, now: datetime) -> bool:
         window = timedelta(seconds=settings.EXACT_MINUTE_WINDOW_SECONDS)
         rolled |= bool(
             ExactBudget.objects.filter(pk=row.pk, minutely_reset_at=row.minutely_reset_at).update(
-                minutely_remaining=F("minutely_limit"), minutely_reset_at=now + window
+                minutely_remaining=F("minutely_limit"), minutely_reset_at=_window_end(now, window.total_seconds())
             )
         )
     if row.daily_reset_at is None or row.daily_reset_at + slack <= now:
@@ -133,7 +140,8 @@ def _header_time(headers: Mapping[str, str], name: str) -> datetime | None:
 def _apply_window(
     *, pk: int, prefix: str, limit: int | None, remaining: int | None, reset: datetime | None, half: timedelta
 ) -> None:
-    if remaining is None or reset is None:
+    # A reset already passed is a slow answer from the previous window: it says nothing about this one.
+    if remaining is None or reset is None or reset <= clock.now():
         return
     limit_field, remaining_field, reset_field = f"{prefix}_limit", f"{prefix}_remaining", f"{prefix}_reset_at"
     values = {reset_field: reset}
@@ -143,12 +151,9 @@ def _apply_window(
     newer = Q(**{f"{reset_field}__isnull": True}) | Q(**{f"{reset_field}__lte": reset - half})
     if ExactBudget.objects.filter(newer, pk=pk).update(**values, **{remaining_field: remaining}):
         return
-    # The same window (our estimate of its reset may differ a little): keep the lower count, since
+    # The window we are in (Exact's reset time replaces our estimate): keep the lower count, since
     # other workers' calls may be in flight that Exact has not counted yet.
-    ExactBudget.objects.filter(
-        pk=pk, **{f"{reset_field}__gt": reset - half, f"{reset_field}__lt": reset + half}
-    ).update(**values, **{remaining_field: Least(F(remaining_field), remaining)})
-    # An older window (a slow response arriving late) changes nothing.
+    ExactBudget.objects.filter(pk=pk).update(**values, **{remaining_field: Least(F(remaining_field), remaining)})
 
 
 def budget_record_headers(*, division: int, headers: Mapping[str, str]) -> None:
@@ -182,6 +187,7 @@ def budget_record_429(*, division: int, headers: Mapping[str, str]) -> None:
     row = _budget_row(division=division)
     reset = row.minutely_reset_at
     if reset is None or reset <= now:
+        # ASSUMPTION: a 429 without headers is the minute window (picqer #255); wait a whole one.
         reset = now + timedelta(seconds=settings.EXACT_MINUTE_WINDOW_SECONDS)
     ExactBudget.objects.filter(pk=row.pk).update(minutely_remaining=0, minutely_reset_at=reset)
 
@@ -204,7 +210,9 @@ def endpoint_record_error(*, division: int, endpoint: str, status: int) -> None:
         return
     now = clock.now()
     window = timedelta(seconds=settings.EXACT_ERROR_BLOCK_WINDOW_SECONDS)
-    # A sliding hour counted from the log: never less strict than Exact's window, whichever it is.
+    # ASSUMPTION: Exact's "per hour" may be a fixed or a sliding hour, and whether 500s count is
+    # unknown (reference §9.4); we count a sliding hour of EXACT_ERROR_BLOCK_STATUSES, which is
+    # never less strict than a fixed one.
     times = list(
         ExactApiCall.objects.filter(
             division=division,
@@ -223,3 +231,9 @@ def endpoint_record_error(*, division: int, endpoint: str, status: int) -> None:
         endpoint=endpoint,
         defaults={"error_count": len(times), "last_error_at": now, "blocked_until": blocked_until},
     )
+
+
+def task_deadline(*, started_at: datetime | None = None, margin_seconds: float = 30.0) -> datetime:
+    """When a django-q2 task must stop calling Exact: its timeout minus a margin to wrap up."""
+    start = started_at or clock.now()
+    return start + timedelta(seconds=settings.Q_CLUSTER["timeout"] - margin_seconds)

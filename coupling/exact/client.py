@@ -22,7 +22,7 @@ from coupling.exact.budget import (
 )
 from coupling.exact.calllog import api_call_record
 from coupling.exact.errors import ExactError, error_from_response
-from coupling.exact.oauth import _usable, access_token_current
+from coupling.exact.oauth import access_token_current, usable_connection
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
@@ -32,7 +32,8 @@ WITHOUT_DIVISION = {"current/Me"}
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        # float() of a decimal with a few places prints back the same digits (shortest repr).
+        # ASSUMPTION: Exact takes Edm.Double amounts as JSON numbers. float() of a decimal with a
+        # few places prints back the same digits (shortest repr), so cents survive.
         return float(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S")
@@ -129,7 +130,7 @@ class ExactClient:
     """Calls Exact for the one connected administration, within the shared budget and `deadline`."""
 
     def __init__(self, *, deadline: datetime | None = None, sleeper: Sleeper = real_sleep):
-        connection = _usable(ExactConnection.load())
+        connection = usable_connection(ExactConnection.load())
         self.host = connection.host
         self.division = connection.division
         self.administration = connection.administration
@@ -251,7 +252,8 @@ class ExactClient:
                 return response
             endpoint_record_error(division=self.division, endpoint=resource, status=response.status_code)
             if response.status_code == 401 and not retried_401:
-                # A 401 means nothing was done; the token in the database may be newer than ours.
+                # ASSUMPTION: a 401 means Exact did nothing, so even a POST may be sent again once.
+                # The token in the database may be newer than ours (another process refreshed).
                 retried_401 = True
                 continue
             if response.status_code == 429:

@@ -15,8 +15,8 @@ from coupling.models import ExactConnection
 
 # Duplicated from sandbox/exact/seed.py (SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET): product code
 # never imports the sandbox. Keep the two in step.
-SANDBOX_CLIENT_ID = "sandbox-client-id"
-SANDBOX_CLIENT_SECRET = "sandbox-client-secret"
+SANDBOX_CLIENT_ID = "0f9c4e2a-5b1d-4c3e-9a7f-3d2b1c0e5a71"
+SANDBOX_CLIENT_SECRET = "sandbox-exact-secret-Zk3pQ9"
 
 
 class _FormParser(HTMLParser):
@@ -94,4 +94,4 @@ class Command(BaseCommand):
             connection = authorization_complete(code=query["code"][0], redirect_uri=redirect_uri, user=None)
         except ExactError as exc:
             raise CommandError(f"Completing the connection failed: {exc}", returncode=2) from exc
-        self.stderr.write(f"Exact sandbox connected: administration {connection.administration} at {base}.")
+        self.stdout.write(f"Exact sandbox connected: administration {connection.administration} at {base}.")
