@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from coupling.coachview.checks import connection_test
+from coupling.coachview.probe import connection_test
 from coupling.models import CoachviewConnection
 
 

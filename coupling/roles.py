@@ -26,6 +26,8 @@ MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
+        "coupling.view_coachviewconnection",
+        "coupling.change_coachviewconnection",
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",

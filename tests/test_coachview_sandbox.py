@@ -213,3 +213,22 @@ def test_a_small_seed_still_carries_every_gap():
     assert len(dumped["facturen"]) == 8 and len(dumped["debiteuren"]) >= 8
     lines = [line for i in dumped["facturen"] for line in i["factuurregels"]]
     assert any(line["btwCode"] == seedcodes.VAT_CODE_INCLUSIVE for line in lines)
+
+
+def test_tokens_expire_and_a_missing_scope_is_forbidden(api, client, settings, invoices):
+    assert api("get", "Facturen").status_code == 200
+    settings.CLOCK_OFFSET_SECONDS = settings.SANDBOX_COACHVIEW_TOKEN_LIFETIME + 1
+    assert api("get", "Facturen").status_code == 401
+
+    answer = client.post(
+        f"{BASE}/auth/connect/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": settings.SANDBOX_COACHVIEW_CLIENT_ID,
+            "client_secret": settings.SANDBOX_COACHVIEW_CLIENT_SECRET,
+            "scope": "api Facturen.Lezen",
+        },
+    )
+    token = answer.json()["access_token"]
+    refused = client.get(f"{BASE}/api/v1/Debiteuren", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 403

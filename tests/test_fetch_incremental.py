@@ -205,3 +205,27 @@ def _aware(text):
     from coupling.coachview.api import COACHVIEW_TIMEZONE
 
     return datetime.fromisoformat(text).replace(tzinfo=COACHVIEW_TIMEZONE) - timedelta(0)
+
+
+def test_a_debtor_coachview_does_not_return_is_not_asked_for_again_every_run(coachview):
+    ghost = debtor_record(99999)  # never stored in the sandbox
+    put_invoice(invoice_record(1, ghost), "2026-03-01T10:00:00")
+    invoices_fetch()
+    assert FetchWatermark.objects.get(resource="Debiteuren").not_found == [ghost["id"]]
+    reset_log()
+
+    invoices_fetch()
+
+    assert len(api_calls()) == 2
+    assert Invoice.objects.get().debtor is None
+
+
+def test_at_the_deadline_it_stops_cleanly_and_the_next_run_goes_on(coachview):
+    from coupling import clock
+
+    _world()
+
+    late = invoices_fetch(deadline=clock.now() - timedelta(seconds=1))
+
+    assert late.partial and not late.stopped and late.invoices_new == 0
+    assert invoices_fetch().invoices_new == 5

@@ -55,6 +55,7 @@ AUDITTRAIL = "audittrail"
 CHANGED = "gewijzigdDatumTijd"
 CREATED = "aangemaaktDatumTijd"
 STATUS_SENT = "Verzonden"
+INVOICE_DEBTOR_ID = "debiteurId"
 # Fields our own write-back changes: a difference in these is not a change of the invoice.
 WRITEBACK_FIELDS = ("bevestigd", "bevestigdOmschrijving", "betaald", "betaaldOmschrijving", "betaaldDatum")
 # ASSUMPTION: the length Coachview keeps of a status description.
@@ -238,7 +239,7 @@ def invoice_read(record: Any) -> InvoiceData | None:
         due_date=r.day("vervaldatum"),
         status=r.text("status", required=True),
         is_credit=r.boolean("isCreditfactuur"),
-        debtor_coachview_id=r.text("debiteurId", required=True),
+        debtor_coachview_id=r.text(INVOICE_DEBTOR_ID, required=True),
         customer_reference=r.text("referentieKlant"),
         payment_reference=r.text("betalingskenmerk"),
         description=r.text("omschrijving"),

@@ -12,32 +12,11 @@ from django.conf import settings
 
 from coupling import clock
 from coupling.coachview import api
+from coupling.coachview.errors import CoachviewError
 from coupling.http import new_session
 from coupling.models import CoachviewConnection
 
 logger = logging.getLogger(__name__)
-
-
-class CoachviewError(Exception):
-    """A call to Coachview that did not succeed; `permanent` says whether retrying can help."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        permanent: bool = False,
-        outcome_unknown: bool = False,
-        code: str = "coachview.error",
-        retry_at: datetime | None = None,
-    ):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.permanent = permanent
-        self.outcome_unknown = outcome_unknown
-        self.code = code
-        self.retry_at = retry_at
 
 
 class CoachviewClient:
@@ -311,3 +290,6 @@ class CoachviewClient:
             )
         logger.info("Coachview's API limit is spent; waiting %.0f s for the reset.", seconds)
         self.sleeper(seconds)
+
+
+__all__ = ["CoachviewClient", "CoachviewError"]

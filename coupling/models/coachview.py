@@ -19,14 +19,14 @@ class CoachviewConnection(models.Model):
     class NumberSource(models.TextChoices):
         # Coachview's own order of preference (coachview-api.md, "Debtors").
         EXTERN_ID_FIRST = (
-            "externId,debiteurnummerExtern,debiteurnummer",
+            "extern_id,number_external,number",
             _("external id (of the source below) → external debtor number → debtor number"),
         )
         EXTERNAL_NUMBER_FIRST = (
-            "debiteurnummerExtern,debiteurnummer",
+            "number_external,number",
             _("external debtor number → debtor number"),
         )
-        NUMBER = "debiteurnummer", _("debtor number only")
+        NUMBER = "number", _("debtor number only")
 
     environment = models.CharField(
         _("environment"), max_length=10, choices=Environment.choices, default=Environment.TRAINING
@@ -101,9 +101,9 @@ class CoachviewConnection(models.Model):
     def relation_number(self, debtor) -> str:
         """The number that becomes the Exact relation code (source order, then the prefix)."""
         values = {
-            "externId": debtor.extern_id if debtor.extern_source == self.extern_source else "",
-            "debiteurnummerExtern": debtor.number_external,
-            "debiteurnummer": debtor.number,
+            "extern_id": debtor.extern_id if debtor.extern_source == self.extern_source else "",
+            "number_external": debtor.number_external,
+            "number": debtor.number,
         }
         for source in self.debtor_number_source.split(","):
             if values.get(source):

@@ -16,6 +16,8 @@ class FetchWatermark(models.Model):
     base_url = models.CharField(_("Coachview base URL"), max_length=200)
     after = models.DateTimeField(_("changed after (Coachview time)"), null=True, blank=True)
     seen = models.JSONField(_("already read at the edge"), default=list, blank=True)
+    # Ids that invoices refer to but Coachview did not return (asked again only when such an invoice changes).
+    not_found = models.JSONField(_("referred to but not found"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -4,7 +4,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -31,6 +31,7 @@ class FetchResult:
     exports_created: int = 0
     calls: int = 0
     partial: bool = False  # the deadline came first; the rest is read next run
+    debtor_ids_referenced: set = field(default_factory=set)  # by invoices stored in this run
     stopped: str = ""  # why the run could not go on (a Coachview error)
 
     def summary(self) -> str:
@@ -44,7 +45,7 @@ class FetchResult:
         if self.partial:
             text += "; stopped at the deadline, the rest follows next run"
         if self.stopped:
-            text += f"; stopped: {self.stopped}"
+            text += f"; stopped: {self.stopped.rstrip('.')}"
         return text + "."
 
 
@@ -250,7 +251,7 @@ def _invoices_store(records: list, result: FetchResult) -> None:
     existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=ids)}
     debtors = dict(
         Debtor.objects.filter(
-            coachview_id__in=[r.get("debiteurId") for r in records if isinstance(r, dict)]
+            coachview_id__in=[r.get(api.INVOICE_DEBTOR_ID) for r in records if isinstance(r, dict)]
         ).values_list("coachview_id", "pk")
     )
     for record in records:
@@ -291,6 +292,7 @@ def _invoice_store(
     ):
         setattr(invoice, name, getattr(data, name))
     invoice.debtor_id = debtors.get(data.debtor_coachview_id)
+    result.debtor_ids_referenced.add(data.debtor_coachview_id)
     invoice.data_problem = "\n".join(data.problems)
     invoice.snapshot, invoice.content_sha256 = snapshot, digest
     invoice.changed_at = api.aware(data.changed_at)
@@ -338,17 +340,25 @@ def _invoice_store(
 
 def _missing_debtors_fetch(*, client, result: FetchResult) -> None:
     """Fetch the debtors that invoices refer to but we do not have, in batches (`where=id=a,b,c`)."""
-    wanted = set(
-        Invoice.objects.filter(debtor__isnull=True)
-        .exclude(debtor_coachview_id="")
-        .values_list("debtor_coachview_id", flat=True)
+    mark, _created = FetchWatermark.objects.get_or_create(
+        resource=api.DEBTORS, base_url=client.connection.base_url
     )
+    unlinked = Invoice.objects.filter(debtor__isnull=True).exclude(debtor_coachview_id="")
+    wanted = set(unlinked.values_list("debtor_coachview_id", flat=True))
     wanted -= set(Debtor.objects.filter(coachview_id__in=wanted).values_list("coachview_id", flat=True))
+    # An id Coachview did not return before is asked again only for an invoice stored in this run.
+    wanted -= set(mark.not_found) - result.debtor_ids_referenced
     ids = sorted(wanted)
     batch = settings.COACHVIEW_DEBTOR_BATCH
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         _debtors_store(client.get_list(api.DEBTORS, where=api.where_ids(chunk), take=len(chunk)), result)
-    Invoice.objects.filter(debtor__isnull=True).exclude(debtor_coachview_id="").update(
+    unlinked.update(
         debtor=Subquery(Debtor.objects.filter(coachview_id=OuterRef("debtor_coachview_id")).values("pk")[:1])
     )
+    missing = set(unlinked.values_list("debtor_coachview_id", flat=True))
+    if sorted(missing) != sorted(mark.not_found):
+        mark.not_found = sorted(missing)
+        mark.save(update_fields=["not_found", "updated_at"])
+    if missing:
+        logger.warning("Coachview did not return %d debtors that invoices refer to.", len(missing))

@@ -30,7 +30,7 @@ class WritebackResult:
 
     def summary(self) -> str:
         text = f"Status write-back: {self.delivered} delivered, {self.failed} failed, {self.pending} still pending"
-        return text + (f"; stopped: {self.stopped}." if self.stopped else ".")
+        return text + (f"; stopped: {self.stopped.rstrip('.')}." if self.stopped else ".")
 
 
 def _euro(amount: Decimal) -> str:
@@ -78,17 +78,21 @@ def booking_status_write(
     *, export: InvoiceExport, title: str | None = None, client: CoachviewClient | None = None
 ) -> bool:
     """Deliver the export's booking status to Coachview when it changed; never raises. True when nothing is pending."""
-    record = _record(export, StatusWriteback.Kind.BOOKING)
-    return _want(record, booking_status_body(export=export, title=title), client)
+    body = booking_status_body(export=export, title=title)
+    record = _record(export, StatusWriteback.Kind.BOOKING, create=body is not None)
+    return True if record is None else _want(record, body, client)
 
 
 def payment_status_write(
     *, export: InvoiceExport, text: str | None = None, client: CoachviewClient | None = None
 ) -> bool:
     """Deliver the export's payment status to Coachview when it changed; never raises. True when nothing is pending."""
-    record = _record(export, StatusWriteback.Kind.PAYMENT)
-    body = payment_status_body(export=export, delivered_before=record.delivered is not None, text=text)
-    return _want(record, body, client)
+    record = _record(export, StatusWriteback.Kind.PAYMENT, create=False)
+    body = payment_status_body(
+        export=export, delivered_before=bool(record and record.delivered is not None), text=text
+    )
+    record = record or _record(export, StatusWriteback.Kind.PAYMENT, create=body is not None)
+    return True if record is None else _want(record, body, client)
 
 
 def writebacks_flush(
@@ -122,9 +126,14 @@ def writebacks_flush(
     return result
 
 
-def _record(export: InvoiceExport, kind: str) -> StatusWriteback:
-    record, _created = StatusWriteback.objects.get_or_create(invoice_id=export.invoice_id, kind=kind)
-    record.invoice = export.invoice
+def _record(export: InvoiceExport, kind: str, *, create: bool) -> StatusWriteback | None:
+    """The invoice's write-back record of this kind; made only when there is something to say."""
+    if create:
+        record, _created = StatusWriteback.objects.get_or_create(invoice_id=export.invoice_id, kind=kind)
+    else:
+        record = StatusWriteback.objects.filter(invoice_id=export.invoice_id, kind=kind).first()
+    if record is not None:
+        record.invoice = export.invoice
     return record
 
 
