@@ -8,15 +8,25 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sync.catalogue import affected_exports, affected_retry, catalogue_match, explain, unmatched_resolve
-from sync.models import ErrorCatalogueEntry, UnmatchedMessage
+from sync.catalogue import (
+    affected_exports,
+    affected_retry,
+    catalogue_match,
+    explain,
+    reasons_explained,
+    unmatched_resolve,
+)
+from sync.errorcatalogue.affected import FAILING_STATES
+from sync.errorcatalogue.conflicts import seed_conflict_accept, seed_conflict_dismiss
+from sync.models import ErrorCatalogueEntry, InvoiceExport, UnmatchedMessage
 
 EXPLAIN_PARAM = "explain"
+CHANGELIST_URL = "admin:sync_errorcatalogueentry_changelist"
 
 
 class SeedConflictFilter(admin.SimpleListFilter):
@@ -50,7 +60,7 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
         (_("Seed"), {"fields": ["seed_version", "edited_display", "seed_conflict", "created_at", "updated_at"],
                      "classes": ["collapse"]}),
     ]
-    actions = ["retry_affected_action"]
+    actions = ["retry_affected_action", "seed_accept_action", "seed_dismiss_action"]
 
     @admin.display(description=_("title"))
     def title_display(self, obj):
@@ -76,6 +86,11 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
             codes = {m.code for m in catalogue_match(search_term) if m.code}
+            # An invoice number: the entries that invoice is failing on now.
+            for export in InvoiceExport.objects.filter(
+                invoice__number=search_term.strip(), state__in=FAILING_STATES
+            ).only("reasons")[:20]:
+                codes.update(r.get("code") for r in export.reasons or [] if isinstance(r, dict) and r.get("code"))
             if codes:
                 results = queryset.filter(Q(pk__in=results.values("pk")) | Q(code__in=codes))
         return results, may_have_duplicates
@@ -136,6 +151,17 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
         return _confirm(request, self, entries, action="retry_affected_action")
 
 
+    @admin.action(description=_("Take the newer seeded text (drops the local edit)"), permissions=["change"])
+    def seed_accept_action(self, request, queryset):
+        n = sum(seed_conflict_accept(entry=entry) for entry in queryset)
+        self.message_user(request, _("%(n)d entries now have the newer seeded text.") % {"n": n})
+
+    @admin.action(description=_("Keep the local edit (forget the newer seeded text)"), permissions=["change"])
+    def seed_dismiss_action(self, request, queryset):
+        n = sum(seed_conflict_dismiss(entry=entry) for entry in queryset)
+        self.message_user(request, _("%(n)d entries keep their local edit.") % {"n": n})
+
+
 def _affected_rows(code: str) -> list[dict]:
     rows = []
     for export in affected_exports(code=code):
@@ -158,6 +184,9 @@ def _confirm(request, model_admin, entries, action: str | None = None):
         "groups": [(entry, _affected_rows(entry.code)) for entry in entries],
         "action": action,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "back_url": reverse(CHANGELIST_URL)
+        if action or len(entries) != 1
+        else reverse("admin:sync_errorcatalogueentry_change", args=[entries[0].pk]),
     }
     return TemplateResponse(request, "admin/sync/errorcatalogueentry/retry_affected.html", context)
 
@@ -201,3 +230,29 @@ def unmatched_add_url(row: UnmatchedMessage) -> str:
         "cause_en": row.example[:1000],
     }
     return reverse("admin:sync_errorcatalogueentry_add") + "?" + urlencode(initial)
+
+
+def reasons_html(reasons: list[dict]) -> str:
+    """InvoiceExport.reasons as support reads them: title, cause, fix and who acts in the user's language.
+
+    For the export's admin: `readonly_fields = [..., "reasons_explained"]` with a display method
+    returning `reasons_html(obj.reasons)`.
+    """
+    items = []
+    for item in reasons_explained(reasons or []):
+        if item.code is None:
+            items.append(format_html("<li><code>{}</code> — {}</li>", item.message, _("no entry yet")))
+            continue
+        steps = format_html_join("", "<li>{}</li>", ((step,) for step in item.fix_steps))
+        items.append(
+            format_html(
+                '<li><strong>{}</strong> (<a href="{}">{}</a>, {})<br>{}<ol>{}</ol></li>',
+                item.title,
+                reverse(CHANGELIST_URL) + "?" + urlencode({"code": item.code}),
+                item.code,
+                item.who_acts_label,
+                item.cause,
+                steps,
+            )
+        )
+    return format_html("<ul>{}</ul>", format_html_join("", "{}", ((i,) for i in items)))

@@ -151,3 +151,28 @@ def test_support_may_edit_the_catalogue_and_finance_may_not_see_it(client):
 
     client.force_login(finance)
     assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_a_failure_shows_title_cause_and_fix_in_the_users_language():
+    from django.utils import translation
+
+    from sync.admin_catalogue import reasons_html
+
+    reasons = [catalogue_reason("preflight.vat_code_inclusive", vat_code="4"),
+               {"code": None, "values": {}, "message": "Verboden: Kleurcode 4"}]
+    with translation.override("en"):
+        html = reasons_html(reasons)
+    assert "VAT code 4 is inclusive" in html
+    assert "set the type of 4 to &#x27;Exclusive&#x27;" in html
+    assert "Exact administrator" in html
+    assert "no entry yet" in html
+    with translation.override("nl"):
+        assert "BTW-code 4 is inclusief" in reasons_html(reasons)
+
+
+def test_searching_the_catalogue_by_invoice_number_finds_what_it_fails_on(admin_client):
+    _export("2026077", "held", [catalogue_reason("preflight.gl_account_blocked", gl_account="8010")])
+    response = admin_client.get(reverse(CHANGELIST), {"q": "2026077"})
+    body = response.content.decode()
+    assert "preflight.gl_account_blocked" in body
+    assert "preflight.journal_missing" not in body

@@ -135,6 +135,8 @@ def test_several_messages_in_one_text_are_each_matched():
         ('{"error":"invalid_request"}', "exact.oauth_invalid_client"),
         ('{ "error": "invalid_grant", "error_description": "The user is not active" }', "exact.oauth_user_not_active"),
         ("Bad Request", "exact.oauth_code_reused"),
+        ("Access Token not expired", "exact.oauth_too_early"),
+        ("Unknown: Token is not allowed, because of invalid or empty chainId", "exact.oauth_chain_invalid"),
     ],
 )
 def test_token_endpoint_bodies_match_their_entry(body, code):
@@ -243,3 +245,56 @@ def test_the_entry_speaks_the_active_language():
     with translation.override("nl"):
         assert entry.title() == "Betalingsconditie ontbreekt"
         assert entry.fix().startswith("1. ")
+
+
+@pytest.mark.parametrize(
+    "template,code,value_name",
+    [
+        ("Onderwerp [GLTransactions] Invoer {n}: Het bedrag van de BTW regel met BTW code {v} komt niet overeen "
+         "met het totaal aan BTW-bedragen in de grondslagregels.", "exact.vat_line_mismatch", "vat_code"),
+        ("Subject [GLTransactions] Input {n}: The amount of the VAT line with VAT code {v} does not correspond to "
+         "the total amount of VAT in the basic payment rules.", "exact.vat_line_mismatch", "vat_code"),
+        ("Onderwerp [GLTransactions] Bestaat reeds - Boekstuknummer: {v}, Dagboek: {n},", "exact.entry_already_exists",
+         "entry_number"),
+        ("Topic [GLTransactions] Already exists - Entry number: {v}, Journal: {n}", "exact.entry_already_exists",
+         "entry_number"),
+        ("Topic [GLTransactions] Period is closed: 2026 - {v}", "exact.period_closed", "period"),
+        ("Blocked: Ledger account: {v} - Omzet {n}", "exact.blocked_gl_account", "gl_account"),
+    ],
+)
+@pytest.mark.parametrize("n,v", [("1", "2"), ("17", "4"), ("250", "21"), ("99", "VH")])
+def test_other_instance_values_match_the_same_entry(template, code, value_name, n, v):
+    if value_name == "period" and not v.isdigit():
+        v = "12"
+    (match,) = catalogue_match(template.format(n=n, v=v))
+    assert match.code == code
+    assert v in match.values[value_name]
+
+
+def test_the_german_variants_coachview_documents_match_too():
+    assert catalogue_match("…'Thema [GLTransactions] Obligatorisch: Zahlungsbedingung")[0].code == (
+        "exact.mandatory_payment_condition")
+    assert catalogue_match("…'Betreff [GLTransactions] Ungültig: Kunde (Typ).")[0].code == "exact.invalid_customer_type"
+    assert catalogue_match(
+        "…'Betreff [GLTransactions] Eintrag 17: Der Betrag der MwSt.-Zeile mit MwSt.-Code 4 stimmt nicht mit den "
+        "gesamten MwSt.-Beträgen in den Basiszeilen überein."
+    )[0].code == "exact.vat_line_mismatch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  VERPLICHT:    betalingsconditie  ",
+        "Element: GLTransaction, Topic: GLTransactions, Message: ‘Onderwerp [GLTransactions] Verplicht: Betalingsconditie’",
+        'Message: "Subject [GLTransactions] Mandatory:Payment  condition."',
+        "Foutmelding: 'Element: GLTransaction, Topic: GLTransactions, Message: 'Onderwerp [GLTransactions] Verplicht: Betalingsconditie\"",
+        "Obligatorisch: Zahlungsbedingung",
+    ],
+)
+def test_case_quotes_accents_and_whitespace_do_not_matter(text):
+    assert [m.code for m in catalogue_match(text)] == ["exact.mandatory_payment_condition"]
+
+
+def test_an_empty_text_has_no_messages():
+    assert catalogue_match("") == []
+    assert catalogue_match(" \r\n ") == []

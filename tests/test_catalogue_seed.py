@@ -67,3 +67,20 @@ def test_a_seed_creates_a_new_entry_and_leaves_one_added_locally_alone():
     assert report["created"] == 1 and report["conflicts"] == 1
     assert ErrorCatalogueEntry.objects.get(code="exact.brand_new").fix_en == "1. s"
     assert ErrorCatalogueEntry.objects.get(code="exact.local_one").title_en == "local"
+
+
+def test_support_may_take_the_newer_seeded_text_after_a_conflict():
+    from sync.errorcatalogue.conflicts import seed_conflict_accept
+
+    entry_ = ErrorCatalogueEntry.objects.get(code="exact.mandatory_journal")
+    entry_.title_nl = "Eigen titel"
+    entry_.save()
+    row = _seed_v2_row("exact.mandatory_journal", "Journal not filled in")
+    row["title_nl"] = "Dagboek niet ingevuld"
+    seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), [row], version=2)
+
+    entry_.refresh_from_db()
+    assert seed_conflict_accept(entry=entry_) is True
+    entry_.refresh_from_db()
+    assert entry_.title_nl == "Dagboek niet ingevuld" and entry_.seed_version == 2
+    assert entry_.locally_edited is False and entry_.seed_conflict is None

@@ -52,7 +52,9 @@ class CatalogueIndex:
         candidates = [(pattern, entry) for pattern, entry in self.rules.get(parsed.kind, []) if parsed.kind]
         best = _best(candidates, (parsed.subject, parsed.key))
         if best is None:
-            best = _best(self.rules.get("text", []), (parsed.whole, parsed.subject, parsed.key))
+            # Whole-text rules; OAuth rules too, as a Reason header repeats the token endpoint's words.
+            rules = self.rules.get("text", []) + self.rules.get("oauth", [])
+            best = _best(rules, (parsed.whole, parsed.subject, parsed.key))
         if best is None:
             best = _best(self.titles, (parsed.whole,))
         if best is None:

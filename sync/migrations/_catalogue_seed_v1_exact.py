@@ -2,6 +2,13 @@
 
 Sources: ../shared/docs/reference/coachview.md §6 and exact-online-api.md §1.3 and §7. Patterns
 are written as the message reads after its kind word, in every language seen (NL, EN, DE).
+
+ASSUMPTION: where the notes give a message in one language only, the other language's pattern
+is our translation of Exact's wording (e.g. "Klantconditie", "Boekjaar (Periode-datumtabel)",
+"Contactnummer bestaat al bij relatie", "Ontbreekt: Btw-code", "In use: Entry number",
+"Geblokkeerd: Grootboekrekening"); the kind words themselves are verified in both languages.
+An entry whose real wording differs still matches in the verified language, and the other
+lands in the unexplained messages, from where support adds the pattern once.
 """
 
 from sync.migrations._catalogue_seeding import entry

@@ -89,6 +89,9 @@ OAUTH = [
     ),
 ]
 
+# ASSUMPTION: a Coachview API failure reaches the catalogue as a text naming Coachview (its host
+# or the word) and the HTTP status, e.g. requests' "403 Client Error: Forbidden for url:
+# https://secure.coachview.net/...". The Coachview client may also use these codes directly.
 COACHVIEW = [
     entry(
         "coachview.unauthorized", "coachview", C, True, "text",

@@ -3,6 +3,7 @@
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -15,14 +16,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("text", help="the error text; several messages may be joined by line breaks")
         parser.add_argument("--json", action="store_true", help="print one JSON object on standard output")
-        parser.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of title, cause and fix")
+        parser.add_argument(
+            "--lang", choices=["nl", "en"], help="language of title, cause and fix (default: LANGUAGE_CODE, Dutch)"
+        )
 
     def handle(self, *args, text, **options):
         if text == "-":
             text = sys.stdin.read()
         if not text.strip():
             raise CommandError("explain_error: give the error text (or - to read it from standard input)", returncode=2)
-        with translation.override(options["lang"]):
+        with translation.override(options["lang"] or settings.LANGUAGE_CODE[:2]):
             explanations = explain(text)
             summary = self._summary(explanations)
             if options["json"]:
