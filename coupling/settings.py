@@ -200,6 +200,7 @@ LOGIN_URL = "admin:login"
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
 # worker's claim expires (its invoices are then looked up in Exact before any re-post).
 EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
+
 # --- exact-client ---
 # Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
 EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")
@@ -233,6 +234,7 @@ PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default
 # A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
 # dead poll's claim expires.
 PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
+
 
 # --- Exact sandbox (sandbox/exact/) ---
 # Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
@@ -278,3 +280,4 @@ SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS = env.int("SANDBOX_COACHVIEW_RATE_WINDOW_S
 SANDBOX_COACHVIEW_MAX_SKIP = env.int("SANDBOX_COACHVIEW_MAX_SKIP", default=1000)
 # Paths (substrings) the simulated Coachview answers with 503, to test retries.
 SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=[])
+

@@ -125,3 +125,29 @@ def test_administrators_maintain_mappings_support_only_views_finance_sees_none()
     )
     assert perms(SUPPORT) and all(codename.startswith("view_") for codename in perms(SUPPORT))
     assert perms(FINANCE) == set()
+
+
+def _member_of(client, role):
+    from django.contrib.auth.models import User
+
+    apply_role_permissions()
+    user = User.objects.create_user(f"{role}-user", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return client
+
+
+def test_support_sees_the_mappings_and_the_coverage_but_cannot_change_or_sync(client):
+    support = _member_of(client, SUPPORT)
+    page = support.get(reverse("admin:mappings_vatcodemapping_changelist"))
+    assert page.status_code == 200
+    assert "Sync Exact" not in page.content.decode()
+    assert support.get(reverse("admin:mappings_vatcodemapping_coverage")).status_code == 200
+    assert support.get(reverse("admin:mappings_vatcodemapping_add")).status_code == 403
+    assert support.post(reverse("admin:mappings_exactvatcode_sync_now")).status_code == 403
+
+
+def test_an_administrator_can_add_a_mapping_and_sync(client):
+    administrator = _member_of(client, ADMINISTRATORS)
+    assert administrator.get(reverse("admin:mappings_vatcodemapping_add")).status_code == 200
+    assert "Sync Exact" in administrator.get(reverse("admin:mappings_exactvatcode_changelist")).content.decode()

@@ -32,7 +32,8 @@ def test_it_finds_no_reason_for_a_correct_invoice():
 def test_each_reason_has_a_code_values_and_a_message():
     [found] = invoice_preflight(export=export_of(lines=[{"vat_code": "5"}]))
     assert found["code"] == "preflight.vat_code_inclusive"
-    assert found["values"] == {"line": 1, "coachview_code": "5", "exact_code": "5"}
+    # `vat_code` is the value the catalogue's title names ("VAT code {vat_code} is inclusive").
+    assert found["values"] == {"line": 1, "coachview_code": "5", "exact_code": "5", "vat_code": "5"}
     assert "5" in found["message"]
 
 
@@ -212,3 +213,37 @@ def test_it_reports_every_reason_of_an_invoice_not_only_the_first():
         "preflight.gl_account_blocked",
         "preflight.cost_center_unmapped",
     ]
+
+
+def test_it_accepts_line_vat_that_differs_from_the_vat_total_by_a_cent_per_line():
+    # Coachview's cent-exact case: lines 13.13 + 13.13, total VAT 26.25 (rounded on the total).
+    lines = [{"amount_excl_vat": Decimal("62.50"), "vat_amount": Decimal("13.13")}] * 2
+    export = export_of(
+        lines=lines,
+        total_excl_vat=Decimal("125.00"),
+        total_vat=Decimal("26.25"),
+        total_incl_vat=Decimal("151.25"),
+    )
+    assert codes(export) == []
+
+
+def test_it_holds_line_vat_that_differs_from_the_vat_total_by_more_than_a_cent_per_line():
+    lines = [{"vat_amount": Decimal("21.02")}]
+    assert codes(export_of(lines=lines)) == ["preflight.totals_mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("invoice", "key"),
+    [
+        ({"data_problem": "regels ontbreken"}, "detail"),
+        ({"debtor": None, "debtor_coachview_id": "x"}, "debtor_number"),
+        ({"lines": [{"gl_account_code": "8900"}]}, "gl_account"),
+        ({"lines": [{"cost_center_code": "Intern"}]}, "cost_center"),
+        ({"invoice_date": date(2031, 1, 1)}, "date"),
+        ({"currency": "USD"}, "currency"),
+        ({"total_incl_vat": Decimal("122.00")}, "difference"),
+    ],
+)
+def test_each_reason_carries_the_value_its_catalogue_title_names(invoice, key):
+    [found] = invoice_preflight(export=export_of(**invoice))
+    assert found["values"][key] not in (None, "")

@@ -93,3 +93,19 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_invoices(django_
         assert exports_preflight(administration=ADMINISTRATION).checked == 44
     assert len(many.captured_queries) == len(few.captured_queries)
     assert InvoiceExport.objects.filter(state=ExportState.HELD).count() == 22
+
+
+def test_it_does_not_overwrite_an_export_a_worker_claimed_during_the_check(monkeypatch):
+    from sync.services import preflight
+
+    export = InvoiceExportFactory(invoice=InvoiceFactory(lines=[{"vat_code": "5"}]))
+    original = preflight.invoice_preflight
+
+    def claimed_meanwhile(**kwargs):
+        InvoiceExport.objects.filter(pk=export.pk).update(state=ExportState.EXPORTING)
+        return original(**kwargs)
+
+    monkeypatch.setattr(preflight, "invoice_preflight", claimed_meanwhile)
+    exports_preflight(administration=ADMINISTRATION)
+    export.refresh_from_db()
+    assert (export.state, export.reasons) == (ExportState.EXPORTING, [])

@@ -77,7 +77,7 @@ def invoice_preflight(
             reason(
                 "preflight.data_problem",
                 _("Coachview's data is incomplete: %s") % invoice.data_problem,
-                problem=invoice.data_problem,
+                detail=invoice.data_problem,
             )
         )
     if not lines:
@@ -128,7 +128,7 @@ def _debtor_reasons(
             reason(
                 "preflight.debtor_missing",
                 _("The invoice's debtor was not found in Coachview."),
-                debtor=invoice.debtor_coachview_id,
+                debtor_number=invoice.debtor_coachview_id,
             )
         ]
     try:
@@ -144,7 +144,7 @@ def _debtor_reasons(
                 "preflight.debtor_code_invalid",
                 _("Debtor number %(code)s cannot be an Exact relation code (%(why)s: at most 18 digits).")
                 % {"code": exc.code or "—", "why": exc.reason},
-                debtor_code=exc.code,
+                debtor_number=exc.code,
                 problem=exc.reason,
             )
         ]
@@ -156,7 +156,7 @@ def _debtor_reasons(
             reason(
                 "preflight.debtor_not_customer",
                 _("Exact relation %s exists but is not a customer; we never change it.") % code.strip(),
-                debtor_code=code.strip(),
+                debtor_number=code.strip(),
                 status=account.get("Status"),
                 is_supplier=bool(account.get("IsSupplier")),
             )
@@ -203,14 +203,25 @@ LINE_FIELDS = {
 }
 
 
+def _catalogue_key(code: str) -> str:
+    """The value the catalogue's title names the code by ({vat_code}, {gl_account}, {cost_center})."""
+    if code.startswith("preflight.vat_code"):
+        return "vat_code"
+    if code.startswith("preflight.gl_account") or code == "preflight.cost_center_required":
+        return "gl_account"
+    return "cost_center"
+
+
 def _line_reason(code: str, line, coachview_code: str, exact_code: str | None) -> dict:
     message = _(LINE_MESSAGES[code]) % {"line": line.sequence, "code": coachview_code or "—"}
+    exact = (exact_code or "").strip() or None
     return reason(
         code,
         message,
         line=line.sequence,
         coachview_code=coachview_code,
-        exact_code=(exact_code or "").strip() or None,
+        exact_code=exact,
+        **{_catalogue_key(code): exact or coachview_code},
     )
 
 
@@ -270,19 +281,28 @@ def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]
     reasons = []
     lines_excl = sum((line.amount_excl_vat for line in lines), Decimal("0.00"))
     lines_vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    # Coachview rounds VAT per line and on the total, so its line VAT may differ from `totaalBtw` by up to
+    # a cent per line (cent-exact, contracts.md: `totaalBtw` wins); amounts excluding VAT must match exactly.
+    per_line = CENT * len(lines)
     checks = [
-        ("lines_excl_vat", lines_excl, invoice.total_excl_vat),
-        ("lines_vat", lines_vat, invoice.total_vat),
-        ("total_incl_vat", invoice.total_excl_vat + invoice.total_vat, invoice.total_incl_vat),
+        ("lines_excl_vat", lines_excl, invoice.total_excl_vat, Decimal("0.00")),
+        ("lines_vat", lines_vat, invoice.total_vat, per_line),
+        (
+            "total_incl_vat",
+            invoice.total_excl_vat + invoice.total_vat,
+            invoice.total_incl_vat,
+            Decimal("0.00"),
+        ),
     ]
-    for what, computed, stated in checks:
-        if computed != stated:
+    for what, computed, stated, tolerance in checks:
+        if abs(computed - stated) > tolerance:
             reasons.append(
                 reason(
                     "preflight.totals_mismatch",
                     _("The invoice's totals do not add up (%(what)s: %(computed)s, stated %(stated)s).")
                     % {"what": what, "computed": computed, "stated": stated},
                     what=what,
+                    difference=computed - stated,
                     computed=computed,
                     stated=stated,
                 )
@@ -290,13 +310,14 @@ def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]
     if None not in exact_vat:
         exact_total = sum(exact_vat, Decimal("0.00"))
         # Cent-exact (contracts.md): up to one cent per line is spread with VATAmountFC; more is held.
-        if abs(exact_total - invoice.total_vat) > CENT * len(lines):
+        if abs(exact_total - invoice.total_vat) > per_line:
             reasons.append(
                 reason(
                     "preflight.vat_difference",
                     _("Exact would compute VAT %(exact)s, Coachview says %(coachview)s.")
                     % {"exact": exact_total, "coachview": invoice.total_vat},
                     exact_vat=exact_total,
+                    difference=exact_total - invoice.total_vat,
                     coachview_vat=invoice.total_vat,
                     lines=len(lines),
                 )
