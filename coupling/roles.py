@@ -23,6 +23,10 @@ _MIRROR_MODELS = [
 MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for action in ("add", "change")]
 MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
 
+# --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
+EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
+EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
@@ -44,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
+        *EXPORT_ACT,
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -58,10 +63,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
+        *EXPORT_ACT,
     ],
     FINANCE: [
         "sync.view_invoice",
         "sync.view_invoiceexport",
+        *EXPORT_VIEW,
     ],
 }
 

@@ -196,11 +196,6 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
-# --- export ---
-# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
-# worker's claim expires (its invoices are then looked up in Exact before any re-post).
-EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
-
 # --- exact-client ---
 # Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
 EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")
@@ -281,3 +276,7 @@ SANDBOX_COACHVIEW_MAX_SKIP = env.int("SANDBOX_COACHVIEW_MAX_SKIP", default=1000)
 # Paths (substrings) the simulated Coachview answers with 503, to test retries.
 SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=[])
 
+# --- export ---
+# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
+# worker's claim expires (its invoices are then looked up in Exact before any re-post).
+EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)

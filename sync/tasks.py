@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from coupling import clock
+from sync.services.export_run import exports_scheduled_run
 from sync.services.fetch import invoices_fetch
 from sync.services.payments import payment_status_poll
 from sync.services.writeback import writebacks_flush
@@ -25,3 +26,7 @@ def writebacks_flush_task() -> str:
 
 def poll_payments_task() -> str:
     return payment_status_poll(deadline=_deadline()).summary()
+
+
+def export_invoices_task() -> str:
+    return exports_scheduled_run(deadline=_deadline()).summary

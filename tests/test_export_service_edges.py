@@ -32,7 +32,7 @@ def export_of(inv) -> InvoiceExport:
 
 
 def test_a_new_debtor_becomes_a_customer_with_bank_account_contact_and_the_pdf_linked():
-    debtor = DebtorFactory(iban="NL91ABNA0417164300", contact={"voornaam": "Anna", "achternaam": "Vries"})
+    debtor = DebtorFactory(iban="NL91ABNA0417164300", contact={"first_name": "Anna", "last_name": "Vries"})
     inv = invoice(debtor=debtor)
     exact = FakeExact()
     result = exports_run(client=exact)
@@ -213,6 +213,41 @@ def test_a_dry_run_reports_and_sends_nothing():
     inv = invoice()
     exact = FakeExact()
     result = exports_run(client=exact, dry_run=True)
-    assert not exact.calls
+    assert exact.calls == [("GET", "crm/Accounts")]  # one batched read, nothing written
     assert result.report[0].startswith(f"{inv.number}: journal 70")
     assert "GL 8000" in result.report[1] and "VAT 2" in result.report[1]
+
+
+def test_a_worker_that_died_after_posting_leaves_a_state_the_next_run_resolves_by_lookup():
+    inv = invoice()
+    exports_run(client=FakeExact(), limit=0)
+    export = export_of(inv)
+    exact = FakeExact()
+    exact.add_entry(inv.number, EntryID=str(__import__("uuid").uuid4()), EntryNumber=77)
+    # The dead worker had claimed it and marked the POST as possibly sent; its claim has expired.
+    InvoiceExport.objects.filter(pk=export.pk).update(
+        state=ExportState.EXPORTING, claimed_by="dead", claimed_until=clock.now() - timedelta(seconds=1),
+        lookup_before_post=True,
+    )
+    result = exports_run(client=exact)
+    export.refresh_from_db()
+    assert export.state == ExportState.EXPORTED and export.entry_number == 77
+    assert len(exact.entries) == 1 and result.run.linked == 1
+
+
+def test_the_booked_total_is_compared_with_coachviews_and_a_difference_flagged():
+    inv = invoice()
+    exact = FakeExact()
+    real_post = exact.post
+
+    def post(resource, payload):
+        row = real_post(resource, payload)
+        if resource == "salesentry/SalesEntries":
+            row["AmountFC"] = 121.01
+        return row
+
+    exact.post = post
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED and export.booked_total == D("121.01")
+    assert [r["code"] for r in export.reasons] == ["export.total_difference"]

@@ -50,7 +50,7 @@ def debtor(db):
         phone="050-1234567", vat_number="NL001234567B01", coc_number="12345678", iban="NL91 ABNA 0417 1643 00",
         bic="ABNANL2A", account_holder="Opleidingen Noord B.V.", address1="Grote Markt 1", postcode="9711 LV",
         city="Groningen", country="nl",
-        contact={"voornaam": "Anna", "tussenvoegsels": "de", "achternaam": "Vries", "emailadres": "anna@noord.example"},
+        contact={"first_name": "Anna", "middle_name": "de", "last_name": "Vries", "email": "anna@noord.example"},
     )
 
 

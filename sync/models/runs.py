@@ -33,8 +33,10 @@ class ExportRun(models.Model):
 
     def summary(self) -> str:
         """The one-line summary the command prints and the admin shows."""
+        if self.dry_run:
+            return f"Dry run: {self.exported} would be exported, {self.held} would be held; nothing sent"
         text = (
-            f"{'Dry run: ' if self.dry_run else ''}{self.exported} exported, {self.linked} linked, "
+            f"{self.exported} exported, {self.linked} linked, "
             f"{self.held} held, {self.unknown} unknown, {self.failed} failed, "
             f"{self.retry_later} to retry, {self.calls_used} Exact calls"
         )

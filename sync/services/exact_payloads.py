@@ -124,15 +124,9 @@ def contact_payload(*, debtor: Debtor, account_id: str) -> dict | None:
 
 
 def contact_person(debtor: Debtor) -> dict[str, str]:
-    """The contact person as fetched (`Debtor.contact` holds Coachview's `contactpersoon`)."""
+    """The contact person as fetched (neutral names, coupling/coachview/api.py `_contact_read`)."""
     contact = debtor.contact or {}
-    # The keys are Coachview's `contactpersoon` fields (coachview-api.md), kept as fetched.
-    return {
-        "first_name": (contact.get("voornaam") or "").strip(),
-        "middle_name": (contact.get("tussenvoegsels") or "").strip(),
-        "last_name": (contact.get("achternaam") or "").strip(),
-        "email": (contact.get("emailadres") or "").strip(),
-    }
+    return {key: (contact.get(key) or "").strip() for key in ("first_name", "middle_name", "last_name", "email")}
 
 
 def entry_description(invoice: Invoice) -> str:

@@ -362,7 +362,20 @@ def run_context(*, client, administration: str, worker: str, user=None) -> RunCo
     )
 
 
-# The run over many invoices lives beside this module (kept small); importable from here too.
-from sync.services.export_run import ExportRunResult, exports_resolve, exports_run  # noqa: E402
+def exports_run(
+    *,
+    administration: str | None = None,
+    limit: int | None = None,
+    dry_run: bool = False,
+    deadline=None,
+    worker: str | None = None,
+    user=None,
+    client=None,
+):
+    """Export what is ready in the connected administration (the run lives in export_run.py)."""
+    from sync.services.export_run import exports_run as run
 
-__all__ = ["ExportRunResult", "exports_resolve", "exports_run", "invoice_export", "export_claim"]
+    return run(
+        administration=administration, limit=limit, dry_run=dry_run, deadline=deadline, worker=worker, user=user,
+        client=client,
+    )  # fmt: skip

@@ -86,11 +86,11 @@ def preflight_all(*, administration: str) -> None:
     exports_preflight(administration=administration)
 
 
-def preflight_reasons(*, export: InvoiceExport) -> list[dict]:
+def preflight_reasons(*, export: InvoiceExport, exact_accounts: dict | None = None) -> list[dict]:
     """Every reason this invoice would be held, as `{"code", "message", "values"}` dicts."""
     from sync.services.preflight import invoice_preflight
 
-    return [_as_reason(reason) for reason in invoice_preflight(export=export)]
+    return [_as_reason(found) for found in invoice_preflight(export=export, exact_accounts=exact_accounts)]
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes | None:

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from coupling import clock
 from coupling.exact.errors import ExactError
-from sync.models import ExportAttempt, ExportRun, ExportState, Invoice, InvoiceExport
+from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, redacted, sales_entry_payload
 from sync.services.export import (
@@ -44,10 +44,9 @@ def default_worker() -> str:
 
 def exports_prepare(*, administration: str, options) -> int:
     """Give every sent invoice an export row in this administration; those before the cut-off are excluded."""
-    existing = InvoiceExport.objects.filter(administration=administration).values("invoice_id")
-    new = Invoice.objects.filter(status=Invoice.CoachviewStatus.VERZONDEN).exclude(id__in=existing).only("id")
-    rows = [InvoiceExport(invoice_id=invoice.id, administration=administration) for invoice in new]
-    InvoiceExport.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    from sync.services.fetch import exports_ensure
+
+    created = exports_ensure(administration=administration)
     export_from = options.export_from_date
     if export_from:
         InvoiceExport.objects.filter(
@@ -57,7 +56,7 @@ def exports_prepare(*, administration: str, options) -> int:
             state_changed_at=clock.now(),
             reasons=[{"code": "export.before_cutoff", "message": f"before {export_from}", "values": {}}],
         )
-    return len(rows)
+    return created
 
 
 def needs_hand_booking_lookup(options) -> bool:
@@ -243,10 +242,20 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
     )
     if limit:
         exports = exports[:limit]
+    exports = list(exports)
+    codes = set()
+    for export in exports:
+        try:
+            codes.add(ports.debtor_code(debtor=export.invoice.debtor, options=ctx.options))
+        except PayloadError:
+            pass
+    # Reads only (one call per ~40 debtors): whether each code is new, a customer, or someone else.
+    accounts = accounts_by_code(client=ctx.client, codes=codes, on_call=ctx.count_call) if codes else {}
+    run.calls_used = ctx.calls
     report = []
     for export in exports:
         invoice = export.invoice
-        reasons = ports.preflight_reasons(export=export)
+        reasons = ports.preflight_reasons(export=export, exact_accounts=accounts)
         if not reasons:
             try:
                 code = ports.debtor_code(debtor=invoice.debtor, options=ctx.options)
@@ -263,7 +272,8 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
             continue
         run.exported += 1
         report.append(
-            f"{invoice.number}: journal {entry['Journal']}, customer {code}, date {invoice.invoice_date}, "
+            f"{invoice.number}: journal {entry['Journal']}, customer {code} "
+            f"({'existing' if code in accounts else 'new'}), date {invoice.invoice_date}, "
             f"excl {invoice.total_excl_vat} VAT {invoice.total_vat} incl {invoice.total_incl_vat}"
         )
         for line, sent in zip(invoice.lines.all(), entry["SalesEntryLines"], strict=True):
@@ -274,3 +284,13 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
                 f"VAT {line.vat_amount}{' (sent explicitly: ' + str(vat) + ')' if vat is not None else ''}"
             )
     return report
+
+
+def exports_scheduled_run(*, deadline: datetime | None = None) -> ExportRunResult:
+    """The scheduled job: fetch what is new in Coachview, then pre-flight and export within the budget."""
+    from coupling.exact.client import ExactClient
+    from sync.services.fetch import invoices_fetch
+
+    client = ExactClient(deadline=deadline)  # not connected: raise before spending Coachview calls
+    invoices_fetch(deadline=deadline)
+    return exports_run(deadline=deadline, client=client)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coupling.exact.errors import ExactError
 from sync.services.export_run import exports_run
+from sync.services.fetch import invoices_fetch
 
 # Stops that mean "could not run" (exit 2); a spent minute is waited for, never a stop here.
 EXIT_2_STOPS = {"connection.budget_daily_spent", "connection.endpoint_blocked", "connection.reconnect_needed"}
@@ -32,6 +33,9 @@ class Command(BaseCommand):
 
         try:
             client = ExactClient(sleeper=sleeper)
+            # What is new in Coachview first (its own summary goes to stderr; a Coachview problem is
+            # reported there and the export goes on with what we have).
+            self.stderr.write(invoices_fetch().summary())
             result = exports_run(limit=limit, dry_run=dry_run, client=client)
         except ExactError as exc:
             self.stdout.write(f"Export could not run: {exc}")
