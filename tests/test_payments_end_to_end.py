@@ -5,9 +5,15 @@ from decimal import Decimal as D
 
 import pytest
 
+from coupling.models import ExactConnection
+from mappings.models import CouplingOptions
+from mappings.services import reference_data_sync
 from sandbox import clock as sandbox_clock
-from sync.models import PaymentObservation
+from sync.models import InvoiceExport, PaymentObservation
+from sync.services.export_run import exports_run
+from sync.services.fetch import invoices_fetch
 from sync.services.payments import payment_status_poll
+from tests.coachview_data import debtor_record, invoice_record, put_debtor, put_invoice, status_writes
 from tests.payments_support import Books, exact_connect, pay, payment_writes
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -158,3 +164,32 @@ def test_a_credit_invoice_settled_against_its_invoice_settles_both(books):
     assert reload(invoice).payment_status == "paid"
     assert len(payment_writes(invoice)) == 2
     assert PaymentObservation.objects.filter(export=invoice).count() == 3  # open, partial, paid
+
+
+def test_an_invoice_exported_by_the_export_engine_is_found_paid_by_its_stored_entry_id(coachview):
+    # The connection's default source order ("extern_id,...") and the pre-flight's names ("externId", ...)
+    # do not agree yet (coachview vs mappings); empty means the pre-flight's own default order.
+    coachview.debtor_number_source = ""
+    coachview.save()
+    exact_connect()
+    reference_data_sync()
+    administration = ExactConnection.load().administration
+    CouplingOptions.objects.update_or_create(
+        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
+    )
+    record = put_invoice(
+        invoice_record(5101, put_debtor(debtor_record(10001), "2026-02-01T08:00:00")), "2026-03-01T10:00:00"
+    )
+    invoices_fetch()
+    exports_run()
+    export = InvoiceExport.objects.get(invoice__number="5101", administration=administration)
+    assert export.entry_id is not None
+    poll()
+
+    pay("5101")
+    poll()
+
+    export = reload(export)
+    assert export.payment_status == "paid"
+    told = [write.body["betaald"] for write in status_writes(record) if write.kind == "Betaalstatus"]
+    assert told == [True]
