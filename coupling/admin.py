@@ -109,3 +109,6 @@ class ExactApiCallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+# The Coachview connection's admin lives beside this one.
+from coupling import admin_coachview  # noqa: E402, F401

@@ -223,6 +223,14 @@ EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
 # The redirect URI registered in Exact's App Center; empty = built from the request.
 EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 
+# --- payments ---
+# How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
+PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+# A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
+# dead poll's claim expires.
+PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
+
+
 # --- Exact sandbox (sandbox/exact/) ---
 # Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
 SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)
@@ -247,3 +255,28 @@ SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES
 # Fault injection, read per request (sandbox/exact/faults.py): e.g.
 # {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
 SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+# --- coachview ---
+# Renew Coachview's access token this many seconds before it expires.
+COACHVIEW_TOKEN_MARGIN_SECONDS = env.int("COACHVIEW_TOKEN_MARGIN_SECONDS", default=60)
+# On 429, wait for the reset only when it comes within this many seconds; otherwise stop the run.
+COACHVIEW_MAX_WAIT_SECONDS = env.int("COACHVIEW_MAX_WAIT_SECONDS", default=900)
+# Debtor ids per `where=id=a,b,c` call (keeps the URL well under common 8 KB limits).
+COACHVIEW_DEBTOR_BATCH = env.int("COACHVIEW_DEBTOR_BATCH", default=50)
+# The simulated Coachview: its one API client, token lifetime and daily limit.
+SANDBOX_COACHVIEW_CLIENT_ID = env.str("SANDBOX_COACHVIEW_CLIENT_ID", default="sandbox-coupling")
+SANDBOX_COACHVIEW_CLIENT_SECRET = env.str("SANDBOX_COACHVIEW_CLIENT_SECRET", default="sandbox-secret")
+SANDBOX_COACHVIEW_SCOPES = env.str(
+    "SANDBOX_COACHVIEW_SCOPES", default="api Facturen.Lezen Facturen.Schrijven Debiteuren.Lezen"
+)
+SANDBOX_COACHVIEW_TOKEN_LIFETIME = env.int("SANDBOX_COACHVIEW_TOKEN_LIFETIME", default=3600)
+SANDBOX_COACHVIEW_RATE_LIMIT = env.int("SANDBOX_COACHVIEW_RATE_LIMIT", default=5000)
+SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS = env.int("SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS", default=86400)
+# A `skip` beyond this answers 500, as Coachview does for too-deep paging.
+SANDBOX_COACHVIEW_MAX_SKIP = env.int("SANDBOX_COACHVIEW_MAX_SKIP", default=1000)
+# Paths (substrings) the simulated Coachview answers with 503, to test retries.
+SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=[])
+
+# --- export ---
+# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
+# worker's claim expires (its invoices are then looked up in Exact before any re-post).
+EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("exact/", include("sandbox.exact.urls")),
+    path("coachview/", include("sandbox.coachview.urls")),
 ]

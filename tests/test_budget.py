@@ -222,3 +222,11 @@ def test_a_late_answer_from_the_previous_window_changes_nothing(monkeypatch):
         )
         after = ExactBudget.objects.get()
         assert (after.minutely_remaining, after.minutely_reset_at) == (before.minutely_remaining, before.minutely_reset_at)
+
+
+def test_a_task_deadline_ends_before_django_q_kills_the_task(settings):
+    from coupling.exact.budget import task_deadline
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300}
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    assert task_deadline(started_at=start) == start + timedelta(seconds=270)

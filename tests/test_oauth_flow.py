@@ -137,3 +137,16 @@ def test_saving_the_form_with_an_empty_secret_keeps_the_stored_one(client, world
     assert response.status_code == 302
     connection.refresh_from_db()
     assert (connection.client_id, connection.client_secret) == ("cid2", "secret")
+
+
+def test_users_without_the_permission_see_no_connect_buttons(client, world):
+    _admin(client, allowed=False)
+    page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
+    assert page.status_code == 200
+    assert "Connect to Exact Online" not in page.content.decode()
+
+
+def test_an_unconnected_connection_offers_connect(client, world):
+    _admin(client)
+    page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
+    assert "Connect to Exact Online" in page.content.decode()

@@ -254,3 +254,19 @@ def test_an_attachment_over_the_size_limit_is_refused(api, settings):
         "Document": doc_id, "FileName": "a.pdf", "Attachment": base64.b64encode(b"x" * 11).decode(),
     })
     assert answer.status_code == 413
+
+
+def test_deleting_an_entry_deletes_its_lines(api):
+    customer, _, gl = _ids(api)
+    entry = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"])).json()["d"]
+    assert api.delete(f"salesentry/SalesEntries(guid'{entry['EntryID']}')").status_code == 204
+    lines = api.get("salesentry/SalesEntryLines", {"$filter": f"EntryID eq guid'{entry['EntryID']}'", "$select": "ID"})
+    assert lines.json()["d"]["results"] == []
+
+
+def test_entries_are_found_back_by_your_ref_case_insensitively(api):
+    customer, _, gl = _ids(api)
+    api.post("salesentry/SalesEntries", _entry(customer, gl["8000"], YourRef="F2026-ABC"))
+    found = api.get("salesentry/SalesEntries", {"$filter": "YourRef eq 'f2026-abc' and Journal eq '70'",
+                                                "$select": "EntryID,YourRef"})
+    assert [row["YourRef"] for row in found.json()["d"]["results"]] == ["F2026-ABC"]

@@ -231,3 +231,9 @@ def endpoint_record_error(*, division: int, endpoint: str, status: int) -> None:
         endpoint=endpoint,
         defaults={"error_count": len(times), "last_error_at": now, "blocked_until": blocked_until},
     )
+
+
+def task_deadline(*, started_at: datetime | None = None, margin_seconds: float = 30.0) -> datetime:
+    """When a django-q2 task must stop calling Exact: its timeout minus a margin to wrap up."""
+    start = started_at or clock.now()
+    return start + timedelta(seconds=settings.Q_CLUSTER["timeout"] - margin_seconds)

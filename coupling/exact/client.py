@@ -22,7 +22,7 @@ from coupling.exact.budget import (
 )
 from coupling.exact.calllog import api_call_record
 from coupling.exact.errors import ExactError, error_from_response
-from coupling.exact.oauth import _usable, access_token_current
+from coupling.exact.oauth import access_token_current, usable_connection
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
@@ -130,7 +130,7 @@ class ExactClient:
     """Calls Exact for the one connected administration, within the shared budget and `deadline`."""
 
     def __init__(self, *, deadline: datetime | None = None, sleeper: Sleeper = real_sleep):
-        connection = _usable(ExactConnection.load())
+        connection = usable_connection(ExactConnection.load())
         self.host = connection.host
         self.division = connection.division
         self.administration = connection.administration

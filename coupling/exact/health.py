@@ -1,9 +1,7 @@
 """The link's health in one object: for the admin's pages and the `connection_status` command."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from django.conf import settings
+from datetime import datetime
 
 from coupling import clock
 from coupling.models import ExactBudget, ExactConnection, ExactEndpointBlock
@@ -77,8 +75,3 @@ def exact_link_health() -> LinkHealth:
         blocked_endpoints=[BlockedEndpoint(b.endpoint, b.error_count, b.blocked_until) for b in blocks],
     )
 
-
-def task_deadline(*, started_at: datetime | None = None, margin_seconds: float = 30.0) -> datetime:
-    """When a django-q2 task must stop calling Exact: its timeout minus a margin for wrapping up."""
-    start = started_at or clock.now()
-    return start + timedelta(seconds=settings.Q_CLUSTER["timeout"] - margin_seconds)

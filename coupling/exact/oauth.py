@@ -173,7 +173,8 @@ def token_needs_refresh(connection: ExactConnection) -> bool:
     return connection.access_token_expires_at - clock.now() <= margin
 
 
-def _usable(connection: ExactConnection | None) -> ExactConnection:
+def usable_connection(connection: ExactConnection | None) -> ExactConnection:
+    """The connection when it can be used; ExactNotConnected or ExactReconnectNeeded otherwise."""
     if connection is None or connection.status == ExactConnection.Status.NOT_CONNECTED:
         raise ExactNotConnected("Exact Online is not connected.")
     if connection.status == ExactConnection.Status.RECONNECT_NEEDED:
@@ -183,7 +184,7 @@ def _usable(connection: ExactConnection | None) -> ExactConnection:
 
 def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
     """A valid access token read from the database, refreshed under the lease when it is about to expire."""
-    connection = _usable(ExactConnection.load())
+    connection = usable_connection(ExactConnection.load())
     if not token_needs_refresh(connection):
         return connection.access_token
     if not settings.EXACT_REFRESH_LEASE:
@@ -200,14 +201,14 @@ def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
             break
         # Another process is refreshing: wait, then use its token when it is done.
         sleeper(LEASE_WAIT_SECONDS)
-        connection = _usable(ExactConnection.load())
+        connection = usable_connection(ExactConnection.load())
         if not token_needs_refresh(connection):
             return connection.access_token
     else:
         raise ExactError("Another process has held the token refresh too long.", endpoint=TOKEN_ENDPOINT)
     try:
         # Re-read under the lease: another process may have refreshed while we waited.
-        connection = _usable(ExactConnection.load())
+        connection = usable_connection(ExactConnection.load())
         if not token_needs_refresh(connection):
             return connection.access_token
         return _refresh(connection=connection)

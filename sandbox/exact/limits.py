@@ -79,7 +79,7 @@ def consume(*, scope: str) -> Budget:
                 count=F("count") + 1
             ):
                 refused = kind
-                transaction.set_rollback(True)  # a refused call counts in neither window
+                transaction.set_rollback(True, using=DB)  # a refused call counts in neither window
                 break
     budget = _budget(scope, epoch)
     budget.refused = refused

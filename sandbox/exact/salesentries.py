@@ -15,6 +15,7 @@ from sandbox.exact import entities, store
 from sandbox.exact.errors import BusinessErrors
 from sandbox.exact.values import cents, money, new_guid, parse_datetime, store_datetime
 from sandbox.exact.writes import by_code, save
+from sandbox.models import ExactRecord
 
 ENTRIES = "salesentry/SalesEntries"
 LINES = "salesentry/SalesEntryLines"
@@ -116,13 +117,22 @@ def _line_row(*, division: int, entry_id: str, line: dict, derived: dict, number
     return row
 
 
-def _entry_number(division: int, journal: str, year: int, entries: list[dict]) -> int:
-    used = [row["EntryNumber"] for row in entries if row.get("Journal") == journal and row.get("EntryNumber")]
-    if used:
-        return max(used) + 1
+def _entry_number(division: int, journal: str, year: int) -> int:
+    used = ExactRecord.objects.using("sandbox").filter(
+        division=division, entity=ENTRIES, data__Journal=journal
+    ).values_list("data__EntryNumber", flat=True)
+    numbers = [number for number in used if isinstance(number, int)]
+    if numbers:
+        return max(numbers) + 1
     # ASSUMPTION: Exact's first free number is year (2 digits) + journal + a 4-digit sequence.
     prefix = f"{year % 100:02d}{journal.strip()}" if journal.strip().isdigit() else ""
     return int(f"{prefix}0001") if prefix else 1
+
+
+def _number_taken(division: int, journal: str, number: int) -> bool:
+    return ExactRecord.objects.using("sandbox").filter(
+        division=division, entity=ENTRIES, data__Journal=journal, data__EntryNumber=number
+    ).exists()
 
 
 def create(*, division: int, data: dict, lang: str) -> dict:
@@ -130,7 +140,6 @@ def create(*, division: int, data: dict, lang: str) -> dict:
     entity = entities.entity(ENTRIES)
     errors = BusinessErrors(lang)
     division_row = _division_row(division)
-    entries = store.rows(division=division, storage=ENTRIES)
 
     journal = None
     if not data.get("Journal"):
@@ -200,7 +209,7 @@ def create(*, division: int, data: dict, lang: str) -> dict:
 
     journal_code = journal["Code"] if journal else data.get("Journal")
     if data.get("EntryNumber") is not None and journal:
-        if any(r.get("Journal") == journal_code and r.get("EntryNumber") == data["EntryNumber"] for r in entries):
+        if _number_taken(division, journal_code, data["EntryNumber"]):
             # XML texts (public upload logs / Streamtime); ASSUMPTION: REST uses the same.
             errors.add(
                 f"Bestaat reeds - Boekstuknummer: {data['EntryNumber']}, Dagboek: {journal_code}",
@@ -233,7 +242,7 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         JournalDescription=journal["Description"],
         EntryDate=store_datetime(entry_date),
         DueDate=due,
-        EntryNumber=data.get("EntryNumber") or _entry_number(division, journal_code, entry_date.year, entries),
+        EntryNumber=data.get("EntryNumber") or _entry_number(division, journal_code, entry_date.year),
         PaymentCondition=condition["Code"],
         PaymentConditionDescription=condition["Description"],
         PaymentConditionPaymentMethod=condition.get("PaymentMethod") or "B",
@@ -266,7 +275,7 @@ def add_line(*, division: int, data: dict, lang: str) -> dict:
         errors.raise_if_any()
     entry = dict(record.data)
     entry_date = parse_datetime(entry["EntryDate"])
-    lines = [row for row in store.rows(division=division, storage=LINES) if row.get("EntryID") == entry["EntryID"]]
+    lines = entry_lines(division=division, entry_id=entry["EntryID"])
     number = len(lines) + 1
     derived = _check_line(division=division, line=data, number=number, entry_date=entry_date, errors=errors)
     errors.raise_if_any()
@@ -284,8 +293,6 @@ def add_line(*, division: int, data: dict, lang: str) -> dict:
 
 def close_period(*, division: int, year: int, period: int, closed: bool = True) -> None:
     """Mark a financial period closed (or open again) in the sandbox."""
-    from sandbox.models import ExactRecord
-
     for record in ExactRecord.objects.using("sandbox").filter(division=division, entity="financial/FinancialPeriods"):
         if record.data.get("FinYear") == year and record.data.get("FinPeriod") == period:
             record.data["_Closed"] = closed
@@ -294,7 +301,5 @@ def close_period(*, division: int, year: int, period: int, closed: bool = True) 
 
 def entry_lines(*, division: int, entry_id: str) -> list[dict]:
     """The lines of one entry, in line order."""
-    found = [row for row in store.rows(division=division, storage=LINES) if row.get("EntryID") == entry_id]
+    found = store.rows(division=division, storage=LINES, where={"data__EntryID": entry_id})
     return sorted(found, key=lambda row: row.get("LineNumber") or 0)
-
-

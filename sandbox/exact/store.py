@@ -22,6 +22,8 @@ MANDATORY_FILTER_FIELDS = {
         "Status", "VATNumber",
     ],
 }
+# ASSUMPTION: every list GET needs $select (or $top=1), as the official SDK's README says; Exact
+# enforces it on some endpoints only, the sandbox on all but current/Me (stricter on purpose).
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
 
 
@@ -31,10 +33,30 @@ def next_seq(*, division: int) -> int:
     return (current or 0) + 1
 
 
-def rows(*, division: int, storage: str) -> list[dict]:
-    """All rows of one stored entity, with the row version as `Timestamp`."""
-    records = ExactRecord.objects.using(DB).filter(division=division, entity=storage).order_by("seq")
-    return [{**record.data, "Timestamp": record.seq} for record in records]
+def rows(*, division: int, storage: str, where: dict | None = None) -> list[dict]:
+    """Rows of one stored entity (optionally narrowed by ORM lookups on `data`), with `Timestamp`."""
+    records = ExactRecord.objects.using(DB).filter(division=division, entity=storage, **(where or {}))
+    return [{**record.data, "Timestamp": record.seq} for record in records.order_by("seq")]
+
+
+def _narrowing(node, entity: Entity) -> dict:
+    """ORM lookups that return a superset of the rows a filter matches (so big lists are not all read).
+
+    Only `Prop eq literal` reached through `and` is used: GUIDs are stored lower case and match exactly;
+    strings compare case-insensitively and ignore trailing spaces, so a prefix lookup is a superset.
+    """
+    if node[0] == "and":
+        return {**_narrowing(node[1], entity), **_narrowing(node[2], entity)}
+    if node[0] != "eq" or node[1][0] != "prop" or node[2][0] != "lit":
+        return {}
+    name, literal = node[1][1], node[2][1]
+    if name == "Timestamp" or entity.properties[name]["type"] is None:
+        return {}
+    if literal.kind == "guid" and entity.properties[name]["type"] == "Guid":
+        return {f"data__{name}": literal.value}
+    if literal.kind == "string" and entity.properties[name]["type"] in ("UTF8String", "UTF8CodeString"):
+        return {f"data__{name}__istartswith": literal.value.rstrip(" ")}
+    return {}
 
 
 def get_record(*, division: int, storage: str, key: str) -> ExactRecord | None:
@@ -56,7 +78,7 @@ def render(*, entity: Entity, row: dict, select: list[str] | None, base_url: str
     return result
 
 
-def _select(entity: Entity, text: str | None) -> list[str] | None:
+def parse_select(entity: Entity, text: str | None) -> list[str] | None:
     if not text:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
@@ -85,7 +107,7 @@ def list_answer(*, entity: Entity, division: int, params, base_url: str, request
     skip = _int_option(params, "$skip") or 0
     if not params.get("$select") and top != 1 and entity.name != "current/Me":
         raise ExactHttpError(400, [SELECT_REQUIRED])
-    select = _select(entity, params.get("$select"))
+    select = parse_select(entity, params.get("$select"))
     tree = odata.parse_filter(filter_text, entity.properties, entity.type_name) if filter_text else None
     mandatory = MANDATORY_FILTER_FIELDS.get(entity.name)
     if mandatory and (tree is None or not odata.filter_properties(tree) & set(mandatory)):
@@ -93,7 +115,11 @@ def list_answer(*, entity: Entity, division: int, params, base_url: str, request
             "This endpoint has mandatory filtering applied. A GET request for this endpoint must have a "
             f"$filter parameter with one of the following fields in the url:{','.join(mandatory)}."
         ])
-    found = extra_rows if extra_rows is not None else rows(division=division, storage=entity.storage)
+    if extra_rows is not None:
+        found = extra_rows
+    else:
+        where = _narrowing(tree, entity) if tree is not None else None
+        found = rows(division=division, storage=entity.storage, where=where)
     if tree is not None:
         found = [row for row in found if odata.matches(tree, row, entity.properties)]
     key_name = entity.key

@@ -12,7 +12,7 @@ from django.conf import settings
 from sandbox import clock
 from sandbox.exact import store
 from sandbox.exact.entities import Entity
-from sandbox.exact.errors import BusinessErrors, ExactHttpError, stream_error
+from sandbox.exact.errors import BusinessErrors, ExactHttpError
 from sandbox.exact.values import account_code, new_guid, store_datetime
 from sandbox.models import ExactRecord
 
@@ -110,13 +110,13 @@ def delete(*, division: int, entity: Entity, key: str) -> None:
     """DELETE: remove the row (a sales entry takes its lines with it)."""
     ExactRecord.objects.using(DB).filter(division=division, entity=entity.storage, key=key).delete()
     if entity.name == "salesentry/SalesEntries":
-        for record in ExactRecord.objects.using(DB).filter(division=division, entity="salesentry/SalesEntryLines"):
-            if record.data.get("EntryID") == key:
-                record.delete()
+        ExactRecord.objects.using(DB).filter(
+            division=division, entity="salesentry/SalesEntryLines", data__EntryID=key
+        ).delete()
     if entity.name == "documents/Documents":
-        for record in ExactRecord.objects.using(DB).filter(division=division, entity="documents/DocumentAttachments"):
-            if record.data.get("Document") == key:
-                record.delete()
+        ExactRecord.objects.using(DB).filter(
+            division=division, entity="documents/DocumentAttachments", data__Document=key
+        ).delete()
 
 
 def _check_account(*, division: int, row: dict, errors: BusinessErrors, creating: bool) -> None:
@@ -211,12 +211,6 @@ def _by_code(division: int, storage: str, code: str) -> dict | None:
 def by_code(*, division: int, storage: str, code: str) -> dict | None:
     """The row of a code-keyed reference entity (journal, VAT code, ...) as SQL Server would match it."""
     return _by_code(division, storage, code)
-
-
-def not_base64(name: str) -> ExactHttpError:
-    return stream_error(
-        f"Error encountered in converting the value from request payload for property '{name}' to type 'Byte[]'"
-    )
 
 
 _CHECKS = {

@@ -3,6 +3,13 @@
 Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
 """
 
+from sandbox.models.coachview import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewStatusWrite,
+    CoachviewToken,
+)
 from sandbox.models.common import SandboxRequest
 from sandbox.models.exact import (
     ExactAuthCode,
@@ -14,6 +21,7 @@ from sandbox.models.exact import (
     ExactToken,
     ExactTokenChain,
 )
+from sandbox.models.exact_payments import ExactPaymentMatch, ExactReceivable
 
 __all__ = [
     "SandboxRequest",
@@ -25,4 +33,11 @@ __all__ = [
     "ExactRecord",
     "ExactToken",
     "ExactTokenChain",
+    "ExactPaymentMatch",
+    "ExactReceivable",
+    "CoachviewDebtor",
+    "CoachviewInvoice",
+    "CoachviewRateWindow",
+    "CoachviewStatusWrite",
+    "CoachviewToken",
 ]
