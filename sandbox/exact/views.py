@@ -11,7 +11,18 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.exact import bodycheck, entities, faults, limits, oauth, odata, payments, salesentries, store, writes
+from sandbox.exact import (
+    bodycheck,
+    entities,
+    faults,
+    limits,
+    oauth,
+    odata,
+    payments,
+    salesentries,
+    store,
+    writes,
+)
 from sandbox.exact.errors import ExactHttpError, language
 from sandbox.exact.seed import me_row
 from sandbox.requestlog import logged
