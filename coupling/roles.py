@@ -16,6 +16,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        "sync.view_healthproblem",
+        "sync.view_reconciliation",
+        "sync.view_reconciliationline",
+        "sync.export_reconciliation",
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -26,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     FINANCE: [
         "sync.view_invoice",
         "sync.view_invoiceexport",
+        "sync.view_reconciliation",
+        "sync.view_reconciliationline",
+        "sync.export_reconciliation",
     ],
 }
 

@@ -35,3 +35,5 @@ class InvoiceExportAdmin(admin.ModelAdmin):
     list_select_related = ["invoice"]
     list_filter = ["state", "payment_status", "administration"]
     search_fields = ["invoice__number", "entry_number"]
+
+from sync import admin_reconciliation  # noqa: E402,F401  (registers the reconciliation and health admins)
