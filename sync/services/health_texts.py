@@ -21,8 +21,14 @@ def problem_title(kind: str, params: dict) -> str:
         Kind.ENDPOINT_BLOCKED: _("Calls to Exact's %(endpoint)s are paused"),
         Kind.UNKNOWN_STALE: _("%(count)s invoices with an unknown outcome"),
     }
-    values = {**params, "last_success": params.get("last_success") or _("never")}
-    return titles.get(kind, kind) % values
+    never = {
+        Kind.STALLED_FETCH: _("No fetch from Coachview has completed yet"),
+        Kind.STALLED_EXPORT: _("No export to Exact has completed yet"),
+        Kind.STALLED_POLL: _("No payment poll has completed yet"),
+    }
+    if kind in never and not params.get("last_success"):
+        return never[kind]
+    return titles.get(kind, kind) % params
 
 
 def problem_text(kind: str, params: dict) -> str:
