@@ -49,6 +49,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
+        "sync.view_healthproblem",
+        "sync.view_reconciliation",
+        "sync.view_reconciliationline",
+        "sync.export_reconciliation",
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -69,6 +73,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_invoice",
         "sync.view_invoiceexport",
         *EXPORT_VIEW,
+        "sync.view_reconciliation",
+        "sync.view_reconciliationline",
+        "sync.export_reconciliation",
     ],
 }
 

@@ -282,3 +282,22 @@ SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
 # worker's claim expires (its invoices are then looked up in Exact before any re-post).
 EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
+# --- health ---
+# The admin's address as people reach it, for links in e-mails (e.g. https://coupling.example.nl).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+# A job is stalled when it has not completed for this long while work waits for it.
+HEALTH_STALL_FETCH_MINUTES = env.int("HEALTH_STALL_FETCH_MINUTES", default=180)
+HEALTH_STALL_EXPORT_MINUTES = env.int("HEALTH_STALL_EXPORT_MINUTES", default=180)
+HEALTH_STALL_POLL_MINUTES = env.int("HEALTH_STALL_POLL_MINUTES", default=24 * 60)
+# Invoices whose outcome is `unknown` for longer than this need a person.
+HEALTH_UNKNOWN_MINUTES = env.int("HEALTH_UNKNOWN_MINUTES", default=120)
+# Exact's refresh token dies after 30 days unused: warn this many days before.
+HEALTH_REFRESH_TOKEN_WARNING_DAYS = env.int("HEALTH_REFRESH_TOKEN_WARNING_DAYS", default=7)
+# connection_status warns when fewer calls than this are left today.
+HEALTH_BUDGET_LOW_REMAINING = env.int("HEALTH_BUDGET_LOW_REMAINING", default=250)
+# The daily digest of newly held and failed invoices to the Support group.
+DIGEST_ENABLED = env.bool("DIGEST_ENABLED", default=True)
+# Retention of our own copies (docs/operations.md "Retention"); Exact's books keep the 7 years.
+RETENTION_PDF_DAYS = env.int("RETENTION_PDF_DAYS", default=90)
+RETENTION_ATTEMPT_BODY_DAYS = env.int("RETENTION_ATTEMPT_BODY_DAYS", default=180)
+RETENTION_API_LOG_DAYS = env.int("RETENTION_API_LOG_DAYS", default=90)

@@ -40,3 +40,5 @@ class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
 
 
 from sync import admin_catalogue, admin_payments  # noqa: E402,F401  (register the catalogue's and payments' admin)
+
+from sync import admin_reconciliation  # noqa: E402,F401  (registers the reconciliation and health admins)
