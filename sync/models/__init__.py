@@ -2,6 +2,7 @@
 
 from sync.models.actions import ExportAction
 from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
+from sync.models.console import ExportHistory
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.fetching import FetchWatermark
 from sync.models.health import DigestRun, HealthProblem
@@ -18,6 +19,7 @@ __all__ = [
     "ErrorCatalogueEntry",
     "ExportAction",
     "ExportAttempt",
+    "ExportHistory",
     "ExportRun",
     "ExportState",
     "FetchWatermark",
