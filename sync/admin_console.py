@@ -190,11 +190,18 @@ class InvoiceConsoleMixin:
     ]
 
     def get_fieldsets(self, request, obj=None):
-        return self.detail_fieldsets
+        # `change_explained` comes with the export's actions (ExportActionsMixin); skip it without them.
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if self._shows(name)]})
+            for title, options in self.detail_fieldsets
+        ]
+
+    def _shows(self, name: str) -> bool:
+        return name != "change_explained" or hasattr(self, name)
 
     def get_readonly_fields(self, request, obj=None):
         # Everything is read-only: people act through the actions, which record who and why.
-        return [name for _title, options in self.detail_fieldsets for name in options["fields"]]
+        return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sync.models import InvoiceExport
@@ -35,7 +36,8 @@ def _text(value) -> str:
 
 
 def history_csv_header() -> list[str]:
-    return [
+    """The column titles in the active language."""
+    titles = [
         _("invoice"),
         _("invoice date"),
         _("debtor number"),
@@ -48,6 +50,7 @@ def history_csv_header() -> list[str]:
         _("payment status"),
         _("paid on"),
     ]
+    return [capfirst(title) for title in titles]
 
 
 def export_history_csv(*, exports: Iterable[InvoiceExport]) -> str:
