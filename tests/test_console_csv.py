@@ -29,7 +29,7 @@ def test_the_csv_has_semicolons_decimal_commas_dutch_dates_and_the_agreed_column
     header, row = _rows(response)
     assert header == [
         "Factuur", "Factuurdatum", "Debiteurnummer", "Debiteur", "Bedrag excl. btw", "Btw", "Bedrag incl. btw",
-        "Boekstuknummer Exact", "Status", "Betaalstatus", "Betaald op",
+        "Exact-boekstuknummer", "Status", "Betaalstatus", "Betaald op",
     ]
     assert row == [
         "2026902", "05-03-2026", "20077", "Opleidingen Zuid B.V.", "1234,50", "259,25", "1493,75", "26000123",

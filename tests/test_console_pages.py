@@ -92,7 +92,7 @@ def test_no_admin_page_ever_shows_a_stored_secret_or_token():
     checked = 0
     for url, _model_admin, _obj in _pages():
         response = client.get(url)
-        assert response.status_code in (200, 302), url
+        assert response.status_code in (200, 302, 403), url  # 403: a second connection may not be added
         body = response.content.decode(errors="replace")
         for secret in SECRETS:
             assert secret not in body, f"{secret} shown on {url}"
