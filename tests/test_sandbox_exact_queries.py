@@ -159,3 +159,9 @@ def test_without_prefer_return_representation_a_post_answers_only_the_key(api):
     answer = api.post("crm/Accounts", {"Code": "80001", "Name": "Zonder Prefer", "Status": "C"}, Prefer="")
     body = answer.json()["d"]
     assert answer.status_code == 201 and body["ID"] and body["Name"] is None
+
+
+def test_sync_endpoints_filter_on_timestamp_only(api):
+    answer = api.get("sync/CRM/Accounts", {"$filter": "Timestamp gt 1L and Status eq 'C'", "$select": "Code"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"]["value"] == "Filtering on these fields is not supported: Status"
