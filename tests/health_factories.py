@@ -79,3 +79,11 @@ def export(*, inv: Invoice | None = None, state=ExportState.NEW, since: datetime
         InvoiceExport.objects.filter(pk=row.pk).update(state_changed_at=since)
         row.refresh_from_db()
     return row
+
+
+def options(*, administration: str = ADMINISTRATION, **fields):
+    """The coupling options of an administration (the mappings part's model)."""
+    from mappings.models import CouplingOptions
+
+    row, _ = CouplingOptions.objects.update_or_create(administration=administration, defaults=fields)
+    return row
