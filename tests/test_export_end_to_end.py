@@ -45,7 +45,8 @@ def flow(coachview, settings):
 
 
 def coachview_invoice(number: int, debtor: dict, **fields) -> dict:
-    return put_invoice(invoice_record(number, debtor, **fields), "2026-03-01T10:00:00")
+    # Each invoice changes in its own second, so a later one is new to the incremental fetch.
+    return put_invoice(invoice_record(number, debtor, **fields), f"2026-03-01T10:{number // 60 % 60:02d}:{number % 60:02d}")
 
 
 def coachview_debtor(number: int, **fields) -> dict:

@@ -175,7 +175,7 @@ def exports_run(
         candidates = list(
             InvoiceExport.objects.filter(claimable(), administration=connected)
             .exclude(pk__in=seen)
-            .order_by("invoice__invoice_date", "id")
+            .order_by("invoice__invoice_date", "invoice_id")
             .values_list("id", "state")[:size]
         )
         if not candidates:
@@ -263,7 +263,7 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
         InvoiceExport.objects.filter(Q(state__in=states), administration=ctx.administration)
         .select_related("invoice", "invoice__debtor")
         .prefetch_related("invoice__lines")
-        .order_by("invoice__invoice_date", "id")
+        .order_by("invoice__invoice_date", "invoice_id")
     )
     if limit:
         exports = exports[:limit]
