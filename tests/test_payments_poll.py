@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coupling.models import ExactConnection
 from mappings.models import CouplingOptions
-from sandbox.exact import payments as sandbox_payments
+from sandbox.exact import receivables as sandbox_receivables
 from sandbox.models import ExactRecord, SandboxRequest
 from sandbox.seedcodes import DIVISION
 from sync.models import PaymentObservation, PaymentPollState, StatusWriteback
@@ -57,7 +57,7 @@ def test_payments_to_suppliers_in_the_sync_are_skipped_and_more_than_a_page_cost
     export = books.invoice(7103, "50.00")
     payment_status_poll()
     for _ in range(1000):
-        sandbox_payments.supplier_payment_add(amount=D("10.00"))
+        sandbox_receivables.supplier_payment_add(amount=D("10.00"))
     pay("7103")  # one more changed term after the 1000 payments: 1001 (+1 bank receipt) in all
     SandboxRequest.objects.all().delete()
 
