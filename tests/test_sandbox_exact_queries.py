@@ -145,3 +145,23 @@ def test_put_changes_and_delete_removes_with_empty_answers(api):
     contact = api.post("crm/Contacts", {"Account": account["ID"], "FirstName": "Els", "LastName": "Jansen"}).json()["d"]
     deleted = api.delete(f"crm/Contacts(guid'{contact['ID']}')")
     assert deleted.status_code == 204 and deleted.content == b""
+
+
+def test_an_account_gets_the_next_code_when_none_is_given_and_a_taken_code_is_refused(api):
+    new = api.post("crm/Accounts", {"Name": "Zonder code", "Status": "C"}).json()["d"]
+    assert new["Code"] == "             10007"
+    taken = api.post("crm/Accounts", {"Code": "10001", "Name": "Dubbel", "Status": "C"})
+    assert taken.status_code == 500
+    assert taken.json()["error"]["message"]["value"] == "Gegeven bestaat reeds."
+
+
+def test_without_prefer_return_representation_a_post_answers_only_the_key(api):
+    answer = api.post("crm/Accounts", {"Code": "80001", "Name": "Zonder Prefer", "Status": "C"}, Prefer="")
+    body = answer.json()["d"]
+    assert answer.status_code == 201 and body["ID"] and body["Name"] is None
+
+
+def test_sync_endpoints_filter_on_timestamp_only(api):
+    answer = api.get("sync/CRM/Accounts", {"$filter": "Timestamp gt 1L and Status eq 'C'", "$select": "Code"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"]["value"] == "Filtering on these fields is not supported: Status"

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
 from sandbox.exact.errors import ExactHttpError
+from sandbox.exact.seed import SANDBOX_USER_ID, default_division
 from sandbox.models import ExactAuthCode, ExactOAuthClient, ExactToken, ExactTokenChain
 from sandbox.requestlog import logged
 
@@ -90,8 +91,6 @@ def _client(client_id: str) -> ExactOAuthClient | None:
 
 
 def _default_user():
-    from sandbox.exact.seed import SANDBOX_USER_ID, default_division
-
     return SANDBOX_USER_ID, default_division()
 
 

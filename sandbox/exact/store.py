@@ -109,6 +109,11 @@ def list_answer(*, entity: Entity, division: int, params, base_url: str, request
         raise ExactHttpError(400, [SELECT_REQUIRED])
     select = parse_select(entity, params.get("$select"))
     tree = odata.parse_filter(filter_text, entity.properties, entity.type_name) if filter_text else None
+    if entity.is_sync and tree is not None and odata.filter_properties(tree) - {"Timestamp"}:
+        # Sync APIs allow only Timestamp as a parameter (Exact's "Good to know"); the wording is that of
+        # picqer #500 for bulk accounts. ASSUMPTION: sync endpoints answer the same way.
+        fields = ",".join(sorted(odata.filter_properties(tree) - {"Timestamp"}))
+        raise ExactHttpError(400, [f"Filtering on these fields is not supported: {fields}"])
     mandatory = MANDATORY_FILTER_FIELDS.get(entity.name)
     if mandatory and (tree is None or not odata.filter_properties(tree) & set(mandatory)):
         raise ExactHttpError(400, [

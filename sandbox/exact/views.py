@@ -11,8 +11,20 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.exact import bodycheck, entities, faults, limits, oauth, receivables, salesentries, store, writes
+from sandbox.exact import (
+    bodycheck,
+    entities,
+    faults,
+    limits,
+    oauth,
+    odata,
+    receivables,
+    salesentries,
+    store,
+    writes,
+)
 from sandbox.exact.errors import ExactHttpError, language
+from sandbox.exact.seed import me_row
 from sandbox.requestlog import logged
 
 DB = "sandbox"
@@ -95,7 +107,12 @@ def _handle(request, *, entity, division: int, key: str | None, nav: str | None)
         data = bodycheck.checked(entity=entity, body=bodycheck.parse_json(request.body), method="POST")
         with transaction.atomic(using=DB):
             row = writes.create(division=division, entity=entity, data=data, lang=lang)
-        return _json({"d": _render(entity, row, None, base_url, division, expand=True)}, status=201)
+        answer = _render(entity, row, None, base_url, division, expand=True)
+        if "return=representation" not in request.headers.get("Prefer", ""):
+            # Without the Prefer header Exact answers the new entity "with the NULL value" properties
+            # (basvanbeek.nl). ASSUMPTION: the key is still filled (ossobv reads the new ID from it).
+            answer = {name: value if name in ("__metadata", entity.key) else None for name, value in answer.items()}
+        return _json({"d": answer}, status=201)
     stored_key = _existing_key(entity, division, key)
     if method == "PUT":
         data = bodycheck.checked(entity=entity, body=bodycheck.parse_json(request.body), method="PUT")
@@ -110,8 +127,6 @@ def _handle(request, *, entity, division: int, key: str | None, nav: str | None)
 def _existing_key(entity, division: int, key: str | None) -> str:
     if key is None:
         raise ExactHttpError(400, ["The key of the entity is missing."])  # ASSUMPTION
-    from sandbox.exact import odata
-
     stored = odata.parse_key(key)
     if store.get_record(division=division, storage=entity.storage, key=stored) is None:
         # ASSUMPTION: WCF Data Services' 404 text.
@@ -134,8 +149,6 @@ def _get(request, *, entity, division: int, key, nav, base_url: str) -> HttpResp
     params = request.GET
     expand = "SalesEntryLines" in (params.get("$expand") or "")
     if entity.name == entities.ME:
-        from sandbox.exact.seed import me_row
-
         answer = store.list_answer(entity=entity, division=division, params=params, base_url=base_url,
                                    request_path=request.build_absolute_uri(request.path),
                                    extra_rows=[me_row(division=division)])

@@ -72,7 +72,7 @@ def _reference(division: int, storage: str, key) -> dict | None:
 
 def create(*, division: int, entity: Entity, data: dict, lang: str) -> dict:
     """POST: check the row as Exact would and store it; returns the stored row."""
-    from sandbox.exact import salesentries
+    from sandbox.exact import salesentries  # salesentries builds on this module
 
     if entity.name == "salesentry/SalesEntries":
         return salesentries.create(division=division, data=data, lang=lang)
@@ -120,16 +120,17 @@ def delete(*, division: int, entity: Entity, key: str) -> None:
 
 
 def _check_account(*, division: int, row: dict, errors: BusinessErrors, creating: bool) -> None:
-    existing = store.rows(division=division, storage="crm/Accounts")
+    accounts = ExactRecord.objects.using(DB).filter(division=division, entity="crm/Accounts")
     if row.get("Code") not in (None, ""):
         row["Code"] = account_code(row["Code"])
     elif creating:
         # Exact assigns the highest numeric code + 1 when none is given (basvanbeek).
-        numbers = [int(r["Code"]) for r in existing if str(r.get("Code") or "").strip().isdigit()]
+        codes = accounts.values_list("data__Code", flat=True)
+        numbers = [int(code) for code in codes if str(code or "").strip().isdigit()]
         row["Code"] = account_code(str(max(numbers, default=0) + 1))
     if len(row["Code"]) > 18:
         errors.add("Ongeldig: Code", "Invalid: Code")  # ASSUMPTION: text for a code over 18 characters
-    if any(r["Code"] == row["Code"] and r["ID"] != row["ID"] for r in existing):
+    if accounts.filter(data__Code=row["Code"]).exclude(key=row["ID"]).exists():
         errors.add("Gegeven bestaat reeds.", "Data already exists.")  # picqer #416; EN is an ASSUMPTION
     if row.get("Status") not in (None, "", "A", "S", "P", "C"):
         errors.add("Ongeldig: Status", "Invalid: Status")  # ASSUMPTION
@@ -180,8 +181,10 @@ def _check_document(*, division: int, row: dict, errors: BusinessErrors, creatin
     if row.get("Account") and _reference(division, "crm/Accounts", row["Account"]) is None:
         errors.add("Ongeldige referentie: Relatie", "Invalid reference: Account")  # ASSUMPTION
     if creating:
-        others = store.rows(division=division, storage="documents/Documents")
-        row["HID"] = max((r.get("HID") or 0 for r in others), default=0) + 1
+        numbers = ExactRecord.objects.using(DB).filter(
+            division=division, entity="documents/Documents"
+        ).values_list("data__HID", flat=True)
+        row["HID"] = max((number or 0 for number in numbers), default=0) + 1
         row["DocumentViewUrl"] = f"{settings.SANDBOX_BASE_URL}/sandbox/exact/docs/DocView.aspx?ID={row['ID']}"
     row.setdefault("DocumentDate", store_datetime(clock.now().replace(hour=0, minute=0, second=0)))
 
