@@ -6,8 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.db import connection as db
 from django.urls import reverse
 
@@ -26,25 +24,6 @@ pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 def sandbox(sandbox_http, settings):
     settings.CLOCK_OFFSET_SECONDS = 0.0
     seed_exact(rng=random.Random(1))
-    # The in-process handler fires request_started/finished, whose close_old_connections closes
-    # the test's PostgreSQL connection (autocommit is off inside the test transaction). Django's
-    # test Client disconnects it around each request; do the same around the sandbox's handler.
-    handler = sandbox_http.handler
-
-    def without_closing_connections(environ, start_response):
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
-        try:
-            response = handler(environ, start_response)
-            try:
-                return list(response)
-            finally:
-                response.close()
-        finally:
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
-
-    sandbox_http.handler = without_closing_connections
     return sandbox_http
 
 

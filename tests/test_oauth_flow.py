@@ -150,3 +150,38 @@ def test_an_unconnected_connection_offers_connect(client, world):
     _admin(client)
     page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
     assert "Connect to Exact Online" in page.content.decode()
+
+
+def test_a_failing_current_me_leaves_the_connection_unconnected_with_the_reason(client, world):
+    _admin(client)
+    world.fake.scripted.append((503, None, {}))
+    state = _start(client)
+    assert client.get(reverse(CALLBACK), {"code": "good-code", "state": state}).status_code == 302
+    connection = ExactConnection.load()
+    assert connection.status == ExactConnection.Status.NOT_CONNECTED
+    assert "current/Me" in connection.last_error
+
+
+def test_the_connection_is_added_once_and_never_deleted_in_the_admin(client):
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    add = reverse("admin:coupling_exactconnection_add")
+    assert client.get(add).status_code == 200
+    response = client.post(
+        add, {"environment": "test", "country": "NL", "base_url": "", "client_id": "cid", "client_secret": "s3cret"}
+    )
+    assert response.status_code == 302
+    assert ExactConnection.load().client_secret == "s3cret"
+    assert client.get(add).status_code == 403
+    assert client.get(reverse("admin:coupling_exactconnection_changelist")).status_code == 200
+    pk = ExactConnection.load().pk
+    assert client.get(reverse("admin:coupling_exactconnection_delete", args=[pk])).status_code == 403
+
+
+def test_a_custom_host_needs_its_base_url(client):
+    client.force_login(User.objects.create_superuser("root", password="pw"))
+    response = client.post(
+        reverse("admin:coupling_exactconnection_add"),
+        {"environment": "test", "country": "custom", "base_url": "", "client_id": "cid", "client_secret": "x"},
+    )
+    assert response.status_code == 200
+    assert not ExactConnection.objects.exists()

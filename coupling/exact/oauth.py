@@ -140,7 +140,11 @@ def authorization_complete(*, code: str, redirect_uri: str, user) -> ExactConnec
     # The code is spent: store the tokens at once, before anything else can fail.
     # update() encrypts through EncryptedTextField.get_prep_value like save() does.
     ExactConnection.objects.filter(pk=connection.pk).update(**fields, lease_until=None, lease_owner="")
-    me = fetch_me(connection=connection, access_token=fields["access_token"])
+    try:
+        me = fetch_me(connection=connection, access_token=fields["access_token"])
+    except ExactError as exc:
+        ExactConnection.objects.filter(pk=connection.pk).update(last_error=f"Reading current/Me failed: {exc}"[:1000])
+        raise
     ExactConnection.objects.filter(pk=connection.pk).update(
         division=me["CurrentDivision"],
         status=ExactConnection.Status.CONNECTED,
@@ -165,7 +169,7 @@ def connection_disconnect() -> None:
     )
 
 
-def token_needs_refresh(connection: ExactConnection) -> bool:
+def token_needs_refresh(*, connection: ExactConnection) -> bool:
     """True only in the access token's last seconds: Exact refuses an earlier refresh."""
     if connection.access_token_expires_at is None:
         return True
@@ -185,7 +189,7 @@ def usable_connection(connection: ExactConnection | None) -> ExactConnection:
 def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
     """A valid access token read from the database, refreshed under the lease when it is about to expire."""
     connection = usable_connection(ExactConnection.load())
-    if not token_needs_refresh(connection):
+    if not token_needs_refresh(connection=connection):
         return connection.access_token
     if not settings.EXACT_REFRESH_LEASE:
         return _refresh(connection=connection)
@@ -202,14 +206,14 @@ def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
         # Another process is refreshing: wait, then use its token when it is done.
         sleeper(LEASE_WAIT_SECONDS)
         connection = usable_connection(ExactConnection.load())
-        if not token_needs_refresh(connection):
+        if not token_needs_refresh(connection=connection):
             return connection.access_token
     else:
         raise ExactError("Another process has held the token refresh too long.", endpoint=TOKEN_ENDPOINT)
     try:
         # Re-read under the lease: another process may have refreshed while we waited.
         connection = usable_connection(ExactConnection.load())
-        if not token_needs_refresh(connection):
+        if not token_needs_refresh(connection=connection):
             return connection.access_token
         return _refresh(connection=connection)
     finally:
