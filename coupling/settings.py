@@ -260,6 +260,8 @@ SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
 COACHVIEW_TOKEN_MARGIN_SECONDS = env.int("COACHVIEW_TOKEN_MARGIN_SECONDS", default=60)
 # On 429, wait for the reset only when it comes within this many seconds; otherwise stop the run.
 COACHVIEW_MAX_WAIT_SECONDS = env.int("COACHVIEW_MAX_WAIT_SECONDS", default=900)
+# A change second older than this is taken as final, so the fetch watermark may sit on it.
+COACHVIEW_SETTLED_AFTER_SECONDS = env.int("COACHVIEW_SETTLED_AFTER_SECONDS", default=600)
 # Debtor ids per `where=id=a,b,c` call (keeps the URL well under common 8 KB limits).
 COACHVIEW_DEBTOR_BATCH = env.int("COACHVIEW_DEBTOR_BATCH", default=50)
 # The simulated Coachview: its one API client, token lifetime and daily limit.

@@ -92,7 +92,8 @@ def test_it_picks_up_new_and_changed_invoices_and_debtors_and_nothing_else(coach
     assert Invoice.objects.count() == 6
 
 
-def test_it_reads_more_than_a_page_sharing_one_change_second_without_deep_skip(coachview):
+def test_it_reads_more_than_a_page_sharing_one_change_second_without_deep_skip(coachview, settings):
+    settings.COACHVIEW_SETTLED_AFTER_SECONDS = 10**9  # no second is final yet: the strict tie rule
     debtor = put_debtor(debtor_record(10001), "2026-02-01T08:00:00")
     crowded = [put_invoice(invoice_record(30000 + i, debtor), "2026-03-01T10:00:00") for i in range(250)]
     put_invoice(invoice_record(40000, debtor), "2026-03-01T10:00:05")
@@ -109,7 +110,8 @@ def test_it_reads_more_than_a_page_sharing_one_change_second_without_deep_skip(c
     assert len(crowded) == 250
 
 
-def test_a_crowded_second_read_mid_run_is_not_read_twice(coachview):
+def test_a_crowded_second_read_mid_run_is_not_read_twice(coachview, settings):
+    settings.COACHVIEW_SETTLED_AFTER_SECONDS = 10**9
     debtor = put_debtor(debtor_record(10001), "2026-02-01T08:00:00")
     for i in range(120):
         put_invoice(invoice_record(50000 + i, debtor), "2026-03-01T10:00:00")
@@ -121,6 +123,18 @@ def test_a_crowded_second_read_mid_run_is_not_read_twice(coachview):
     assert second.invoices_new == second.invoices_updated == 0
     mark = FetchWatermark.objects.get(resource="Facturen")
     assert len(mark.seen) == 120  # the crowded second is remembered, not re-stored
+
+
+def test_a_crowded_last_second_that_has_settled_is_not_read_again(coachview):
+    debtor = put_debtor(debtor_record(10001), "2026-02-01T08:00:00")
+    for i in range(150):
+        put_invoice(invoice_record(50000 + i, debtor), "2026-03-01T10:00:00")
+    assert invoices_fetch().invoices_new == 150
+    reset_log()
+
+    assert invoices_fetch().invoices_new == 0
+
+    assert len(api_calls()) == 2  # one per resource, the crowded second is behind the watermark
 
 
 def test_fetching_150_invoices_of_60_debtors_costs_at_most_12_calls(coachview):

@@ -5,7 +5,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -137,6 +137,15 @@ def _changed_read(
     seen = {tuple(pair) for pair in mark.seen}
     cursor = after
     take = api.MAX_TAKE
+    # ASSUMPTION: a second this far in Coachview's past gets no new records (clocks agree within
+    # the margin), so the watermark may sit on it instead of one second before: a crowded last
+    # second is then not read again every run.
+    settled = clock.now().astimezone(api.COACHVIEW_TIMEZONE).replace(tzinfo=None) - timedelta(
+        seconds=settings.COACHVIEW_SETTLED_AFTER_SECONDS
+    )
+
+    def edge(complete: datetime) -> datetime:
+        return complete if complete <= settled else api.one_second_before(complete)
 
     def take_in(records: list) -> None:
         fresh = [r for r in records if _key(r) not in seen]
@@ -155,7 +164,7 @@ def _changed_read(
         times = [t for t in (api.changed_moment(r) for r in page) if t]
         if len(page) < take:
             if times:
-                after = api.one_second_before(max(times))
+                after = edge(max(times))
             _watermark_save(mark, after, seen)
             return
         if not times:
@@ -179,9 +188,9 @@ def _changed_read(
             if len(part) < take:
                 break
             skip += take
-        # The crowded second is complete: this run goes on after it; the stored watermark stays one
-        # second before it, so a record landing in it later is still seen.
-        after, cursor = api.one_second_before(last), last
+        # The crowded second is complete: this run goes on after it; unless it is settled the stored
+        # watermark stays one second before it, so a record landing in it later is still seen.
+        after, cursor = edge(last), last
         _watermark_save(mark, after, seen)
 
 
