@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
         *PAYMENTS_VIEW,
+
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
         *PAYMENTS_VIEW,
+
     ],
     FINANCE: [
         "sync.view_invoice",

@@ -42,6 +42,10 @@ class FakeExact:
         if resource == "salesentry/SalesEntries":
             return [dict(e) for e in self.entries
                     if ("YourRef", e["YourRef"]) in terms or ("EntryID", e["EntryID"]) in terms]
+        if resource == "documents/Documents":
+            return [dict(d) for d in self.documents if ("Subject", d["Subject"]) in terms and ("Account", d["Account"]) in terms]
+        if resource == "documents/DocumentAttachments":
+            return [dict(a) for a in self.attachments if ("Document", a["Document"]) in terms]
         raise AssertionError(resource)
 
     def _fault(self, resource, commit):

@@ -255,3 +255,29 @@ def test_after_the_switch_to_live_invoices_are_exported_afresh_and_nothing_of_th
     assert str(live_export.entry_id) == entry["EntryID"] != str(test_export.entry_id)
     assert live_export.document_id != test_export.document_id and live_export.account_id != test_export.account_id
     assert not live_export.linked_existing
+
+
+def test_a_lost_answer_to_the_document_post_does_not_create_a_second_document(flow, sandbox_http, monkeypatch):
+    import requests
+
+    real_send = sandbox_http.send
+    lost = []
+
+    def send(request, **kwargs):
+        response = real_send(request, **kwargs)
+        if request.method == "POST" and request.url.endswith("/documents/Documents") and not lost:
+            lost.append(request.url)
+            raise requests.ReadTimeout("answer lost", request=request)  # Exact created it; we never hear
+        return response
+
+    monkeypatch.setattr(sandbox_http, "send", send)
+    coachview_invoice(5014, coachview_debtor(NEW_DEBTOR + 8))
+    run()
+    assert lost and export_of(5014, flow).state == ExportState.UNKNOWN
+    exports_run()
+    export = export_of(5014, flow)
+    assert export.state == ExportState.EXPORTED
+    dump = dump_exact()
+    [entry] = entries_for(dump, 5014)
+    documents = [d for d in dump["documents"] if d["Subject"] == "Factuur 5014"]
+    assert len(documents) == 1 and entry["Document"] == documents[0]["ID"] == str(export.document_id)

@@ -251,3 +251,48 @@ def test_the_booked_total_is_compared_with_coachviews_and_a_difference_flagged()
     export = export_of(inv)
     assert export.state == ExportState.EXPORTED and export.booked_total == D("121.01")
     assert [r["code"] for r in export.reasons] == ["export.total_difference"]
+
+
+@pytest.mark.parametrize("resource", ["documents/Documents", "documents/DocumentAttachments"])
+def test_a_lost_answer_on_the_pdf_never_creates_a_second_document_or_attachment(resource):
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults[resource] = ["lose"]
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.UNKNOWN
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED
+    assert len(exact.documents) == 1 and len(exact.attachments) == 1 and len(exact.entries) == 1
+    assert exact.entries[0]["Document"] == exact.documents[0]["ID"] == str(export.document_id)
+
+
+def test_an_unexpected_error_on_one_invoice_does_not_stop_the_others(monkeypatch):
+    from sync.services import export as export_service
+
+    bad, good = invoice(number="9001"), invoice(number="9002")
+    real = export_service.sales_entry_payload
+
+    def payload(**kwargs):
+        if kwargs["invoice"].number == "9001":
+            raise RuntimeError("bug")
+        return real(**kwargs)
+
+    monkeypatch.setattr(export_service, "sales_entry_payload", payload)
+    exports_run(client=FakeExact())
+    assert export_of(bad).state == ExportState.READY and not export_of(bad).claimed_by
+    assert export_of(good).state == ExportState.EXPORTED
+
+
+def test_an_invoice_a_person_included_again_is_not_excluded_by_the_cut_off_again():
+    from sync.services.export_actions import export_include
+
+    CouplingOptions.objects.filter(administration=ADMINISTRATION).update(export_from_date=date(2026, 3, 1))
+    old = invoice(invoice_date=date(2026, 2, 27))
+    exports_run(client=FakeExact(), limit=0)
+    assert export_of(old).state == ExportState.EXCLUDED
+    export_include(export=export_of(old))
+    exact = FakeExact()
+    exports_run(client=exact)
+    assert export_of(old).state == ExportState.EXPORTED
+    assert ("GET", "salesentry/SalesEntries") in exact.calls  # looked up first: it may have been booked by hand

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from coupling import clock
 from coupling.coachview.client import CoachviewError
+from coupling.exact import odata
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
@@ -282,14 +283,37 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
-        document = _call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
-        _store(export, document_id=document["ID"])
-    payload = attachment_payload(invoice=invoice, document_id=export.document_id, pdf=pdf)
-    attachment = _call(
-        ctx, export, "attachment", payload, lambda: ctx.client.post("documents/DocumentAttachments", payload)
+        # An earlier POST whose answer was lost may have created it: find it before creating another.
+        found = _created_before(
+            ctx, export, "document", "documents/Documents",
+            f"Subject eq {odata.string(payload['Subject'])} and Account eq {odata.guid(account_id)}",
+        )  # fmt: skip
+        if found is None:
+            found = _call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
+        _store(export, document_id=found["ID"])
+    found = _created_before(
+        ctx, export, "attachment", "documents/DocumentAttachments", f"Document eq {odata.guid(export.document_id)}"
     )
-    _store(export, attachment_id=attachment["ID"])
+    if found is None:
+        payload = attachment_payload(invoice=invoice, document_id=export.document_id, pdf=pdf)
+        found = _call(
+            ctx, export, "attachment", payload, lambda: ctx.client.post("documents/DocumentAttachments", payload)
+        )
+    _store(export, attachment_id=found["ID"])
     return export.document_id
+
+
+def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
+    """After a POST with an unknown outcome, the row it may have created (one read); None otherwise."""
+    # ASSUMPTION: a document with our subject on this account (or an attachment on our document) is ours.
+    last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
+    if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
+        return None
+    rows = _call(
+        ctx, export, f"{action}_lookup", {"filter": filter_},
+        lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
+    )  # fmt: skip
+    return rows[0] if rows else None
 
 
 def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:

@@ -1,10 +1,11 @@
 """One export run over many invoices: prepare, pre-flight, claim in chunks, look up, export, summarise."""
 
+import logging
 import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 
@@ -14,6 +15,7 @@ from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, redacted, sales_entry_payload
 from sync.services.export import (
+    BACKOFF_MINUTES,
     RunContext,
     StopRun,
     _entry_found,
@@ -26,6 +28,8 @@ from sync.services.export import (
     run_context,
 )
 from sync.services.lookup import BATCH, accounts_by_code, entries_by_reference
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,8 +53,13 @@ def exports_prepare(*, administration: str, options) -> int:
     created = exports_ensure(administration=administration)
     export_from = options.export_from_date
     if export_from:
+        # Never sent, dated before the cut-off: booked by hand before the coupling started.
         InvoiceExport.objects.filter(
-            administration=administration, state=ExportState.NEW, invoice__invoice_date__lt=export_from
+            administration=administration,
+            state__in=[ExportState.NEW, ExportState.HELD, ExportState.READY],
+            invoice__invoice_date__lt=export_from,
+            attempts__isnull=True,
+            actions__isnull=True,  # a person who included it again decided otherwise
         ).update(
             state=ExportState.EXCLUDED,
             state_changed_at=clock.now(),
@@ -67,12 +76,10 @@ def needs_hand_booking_lookup(options) -> bool:
 
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
     """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
+    posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
     first_posts = set()
     if needs_hand_booking_lookup(ctx.options):
-        posted = set(
-            ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True)
-        )
-        first_posts = {export.pk for export in exports if export.pk not in posted and not export.lookup_before_post}
+        first_posts = {export.pk for export in exports if export.pk not in posted}
     pending = [export for export in exports if export.lookup_before_post or export.pk in first_posts]
     if not pending:
         return exports, []
@@ -106,6 +113,7 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
         entry = by_id.get(str(export.client_entry_id).lower()) if export.client_entry_id else None
         candidates = by_ref.get(export.invoice.number, [])
         if entry is None and candidates:
+            # ASSUMPTION: an entry in our journals with this YourRef is this invoice's entry.
             entry = next((row for row in candidates if (row.get("Journal") or "") in journals), candidates[0])
         attempt = attempts[export.pk]
         attempt.outcome, attempt.finished_at = ExportAttempt.Outcome.OK, clock.now()
@@ -116,8 +124,7 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
             rest.append(export)
             continue
         # Found: linked, never re-posted. Ours (a lost answer) or booked by hand before the coupling.
-        by_hand = export.pk in first_posts
-        _entry_found(export, entry, linked=by_hand)
+        _entry_found(export, entry, linked=export.pk not in posted)
         linked.append(export)
     return rest, linked
 
@@ -218,7 +225,15 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport])
     for export in rest:
         if not claim_renew(export=export, worker=ctx.worker):
             continue  # our claim expired and another worker took it over
-        state = invoice_export(export=export, ctx=ctx)
+        try:
+            state = invoice_export(export=export, ctx=ctx)
+        except StopRun:
+            raise
+        except Exception:
+            # A bug or a database error on one invoice must not stop the others; if the entry may
+            # have been posted, `lookup_before_post` makes the next run look before posting again.
+            logger.exception("export of invoice %s failed unexpectedly", export.invoice.number)
+            state = _export_aborted(export)
         if state == ExportState.EXPORTED:
             run.exported += 1
         elif state == ExportState.HELD:
@@ -229,6 +244,16 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport])
             run.failed += 1
         elif state == ExportState.READY:
             run.retry_later += 1
+
+
+def _export_aborted(export: InvoiceExport) -> str:
+    export.refresh_from_db()
+    state = ExportState.UNKNOWN if export.lookup_before_post else ExportState.READY
+    InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING).update(
+        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now(),
+        next_attempt_at=clock.now() + timedelta(minutes=BACKOFF_MINUTES[0]),
+    )  # fmt: skip
+    return state
 
 
 def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
