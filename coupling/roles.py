@@ -53,7 +53,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
         *PAYMENTS_VIEW,
-
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -70,7 +69,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
         *PAYMENTS_VIEW,
-
     ],
     FINANCE: [
         "sync.view_invoice",
