@@ -60,6 +60,8 @@ CONNECTION_EDIT = [
     "coupling.manage_connection",
     "coupling.change_coachviewconnection",
 ]
+# --- payments: everyone reads the payment history (read-only in the admin) ---
+PAYMENTS_VIEW = ["sync.view_paymentobservation"]
 
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -91,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
     # Sees everything, acts on invoices (retry, exclude, re-check) and keeps the catalogue; no configuration.
     SUPPORT: [
@@ -100,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MAPPINGS_VIEW,
         *CATALOGUE_EDIT,
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
     # Invoices, their history and payments, CSV; no configuration and no actions on exports.
     FINANCE: [

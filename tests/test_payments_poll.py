@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from coupling.models import ExactConnection
+from coupling.models import ExactBudget, ExactConnection
 from mappings.models import CouplingOptions
-from sandbox.exact import payments as sandbox_payments
+from sandbox.exact import receivables as sandbox_receivables
 from sandbox.models import ExactRecord, SandboxRequest
 from sandbox.seedcodes import DIVISION
 from sync.models import PaymentObservation, PaymentPollState, StatusWriteback
@@ -57,7 +57,7 @@ def test_payments_to_suppliers_in_the_sync_are_skipped_and_more_than_a_page_cost
     export = books.invoice(7103, "50.00")
     payment_status_poll()
     for _ in range(1000):
-        sandbox_payments.supplier_payment_add(amount=D("10.00"))
+        sandbox_receivables.supplier_payment_add(amount=D("10.00"))
     pay("7103")  # one more changed term after the 1000 payments: 1001 (+1 bank receipt) in all
     SandboxRequest.objects.all().delete()
 
@@ -189,3 +189,25 @@ def test_a_second_poll_while_one_runs_does_nothing(books):
     result = payment_status_poll()
 
     assert result.stopped == "another payment poll is running" and exact_calls() == []
+
+
+def test_poll_payments_exits_2_and_keeps_its_place_when_the_daily_budget_is_spent(books):
+    export = books.invoice(7112, "30.00")
+    payment_status_poll()
+    pay("7112")
+    before = PaymentPollState.objects.get().timestamp
+    ExactBudget.objects.filter(division=DIVISION).update(
+        daily_remaining=0, daily_reset_at=timezone.now() + timedelta(hours=6)
+    )
+
+    with pytest.raises(CommandError) as raised:
+        call_command("poll_payments", stdout=io.StringIO())
+
+    assert raised.value.returncode == 2 and "daily" in str(raised.value)
+    assert PaymentPollState.objects.get().timestamp == before
+    export.refresh_from_db()
+    assert export.payment_status == "open"
+    ExactBudget.objects.filter(division=DIVISION).update(daily_remaining=5000)
+    payment_status_poll()
+    export.refresh_from_db()
+    assert export.payment_status == "paid"

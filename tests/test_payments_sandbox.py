@@ -107,3 +107,19 @@ def test_the_sandbox_admin_pays_the_selected_receivables(books, client):
 
     assert answer.status_code == 302
     assert ExactPaymentMatch.objects.get().numbers == ["7207"]
+
+
+def test_receivables_and_transaction_lines_use_only_exacts_field_names(books):
+    from sandbox.exact import entities
+    from sandbox.models import ExactRecord
+
+    books.invoice(7208, "100.00")
+    pay("7208", "--amount", "99.98", "--write-off", "payment")
+    allowed = {
+        "cashflow/Receivables": set(entities.entity("cashflow/Receivables").properties)
+        | set(entities.entity("sync/Cashflow/PaymentTerms").properties),
+        "financialtransaction/TransactionLines": set(entities.entity("financialtransaction/TransactionLines").properties),
+    }
+    for storage, names in allowed.items():
+        for record in ExactRecord.objects.filter(entity=storage):
+            assert {key for key in record.data if not key.startswith("_")} <= names, storage

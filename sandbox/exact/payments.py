@@ -1,43 +1,36 @@
-"""Payments in the simulated Exact: receivables per booked sales entry, matching, write-offs, undo.
+"""Payments in the simulated Exact: bank payments, write-offs, credit notes settled, and undoing matches.
 
-Every booked sales entry has a receivable (payment term, reference §4.10) in "cashflow/Receivables",
-derived when payment data is first read, and its lines in "financialtransaction/TransactionLines".
-The operations below are what a bookkeeper does in Exact's bank screen; each saves the receivables it
-touches again, which gives them a new Timestamp (the division's row version, monotonic), so
-`sync/Cashflow/PaymentTerms` reports them as changed.
-
-ASSUMPTION (sign): a receivable's AmountDC is negative for an invoice and TransactionAmountDC positive
-(observed by an integrator, reference §4.10); a receipt, a credit note and a write-off carry the other
-sign, so the amounts of one match add up to zero.
+What a bookkeeper does in Exact's bank screen, on the receivables of `sandbox/exact/receivables.py`.
+Each operation saves the receivables it touches again, which gives them a new Timestamp (the division's
+row version, monotonic), so `sync/Cashflow/PaymentTerms` reports them as changed.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from sandbox import clock, seedcodes
-from sandbox.exact import entities, store
+from sandbox.exact import store
+from sandbox.exact.receivables import (
+    AR_ACCOUNT,
+    BANK,
+    BANK_ACCOUNT,
+    ENTRIES,
+    EXCHANGE_DIFFERENCE,
+    MATCHED,
+    OPEN,
+    PAYMENT_DIFFERENCE,
+    RECEIPT,
+    RECEIVABLES,
+    WRITE_OFF_ACCOUNTS,
+    WRITE_OFF_TYPES,
+    account_row,
+    line_add,
+    row_save,
+    terms_ensure,
+    today,
+)
 from sandbox.exact.values import cents, money, new_guid, store_datetime
-from sandbox.exact.writes import by_code, save
 from sandbox.models import ExactPaymentMatch
-
-RECEIVABLES = "cashflow/Receivables"
-LINES = "financialtransaction/TransactionLines"
-ENTRIES = "salesentry/SalesEntries"
-OPEN, MATCHED = 20, 50  # Receivables Status
-RECEIPT = 20  # PaymentTerms LineType (22 = payment to a supplier)
-BANK, EXCHANGE_DIFFERENCE, PAYMENT_DIFFERENCE = 40, 82, 83  # TransactionLines Type
-WRITE_OFF_TYPES = {"payment": PAYMENT_DIFFERENCE, "exchange": EXCHANGE_DIFFERENCE}
-# G/L accounts of the seed: receivables, bank, and where differences are written off.
-AR_ACCOUNT, BANK_ACCOUNT = "1300", "1100"
-WRITE_OFF_ACCOUNTS = {PAYMENT_DIFFERENCE: "8910", EXCHANGE_DIFFERENCE: "8920"}
-# Endpoints served from the rows kept here (the engine maps bulk/sync names onto their storage).
-ENDPOINTS = {
-    "cashflow/Receivables", "bulk/Cashflow/Receivables", "sync/Cashflow/PaymentTerms",
-    "read/financial/ReceivablesList",
-    "financialtransaction/TransactionLines", "bulk/Financial/TransactionLines", "sync/Financial/TransactionLines",
-}
-RECEIVABLES_LIST = "read/financial/ReceivablesList"
 
 
 class PaymentError(ValueError):
@@ -66,102 +59,6 @@ class Outcome:
         return f"Exact sandbox: {', '.join(parts) or 'nothing done'}; {len(self.terms)} payment terms changed."
 
 
-# -- the rows ------------------------------------------------------------------------------------
-
-
-def _entity(name: str):
-    return entities.entity(name)
-
-
-def _save(name: str, row: dict) -> dict:
-    row = {k: v for k, v in row.items() if k != "Timestamp"}
-    row["Modified"] = store_datetime(clock.now())
-    return save(division=row["Division"], entity=_entity(name), row=row, key=row["ID"])
-
-
-def _today() -> str:
-    return store_datetime(clock.now().replace(hour=0, minute=0, second=0, microsecond=0))
-
-
-def _gl(division: int, code: str) -> dict:
-    return by_code(division=division, storage="financial/GLAccounts", code=code) or {"Code": code}
-
-
-def _account(division: int, account_id: str | None) -> dict:
-    record = store.get_record(division=division, storage="crm/Accounts", key=str(account_id or ""))
-    return record.data if record else {}
-
-
-def _line(division: int, *, entry_id: str, number: int, kind: int, amount: Decimal, gl_code: str,
-          account: dict | None, date_: str, journal: str, your_ref: str | None, description: str,
-          entry_number: int | None = None) -> dict:
-    gl = _gl(division, gl_code)
-    row = {
-        "ID": new_guid(), "EntryID": entry_id, "LineNumber": number, "Type": kind, "Division": division,
-        "AmountDC": float(amount), "AmountFC": float(amount), "Currency": seedcodes.CURRENCY, "Date": date_,
-        "GLAccount": gl.get("ID"), "GLAccountCode": gl.get("Code"), "GLAccountDescription": gl.get("Description"),
-        "JournalCode": journal, "YourRef": your_ref, "Description": description, "EntryNumber": entry_number,
-        "Status": MATCHED if kind != 20 else OPEN, "Created": store_datetime(clock.now()),
-    }
-    if account:
-        row.update(Account=account.get("ID"), AccountCode=account.get("Code"), AccountName=account.get("Name"))
-    return _save(LINES, row)
-
-
-def terms_ensure(*, division: int) -> int:
-    """Give every booked sales entry its receivable and transaction lines (idempotent); returns how many."""
-    have = {row.get("TransactionEntryID") for row in store.rows(division=division, storage=RECEIVABLES)}
-    made = 0
-    for entry in store.rows(division=division, storage=ENTRIES):
-        if entry["EntryID"] in have:
-            continue
-        _entry_booked(division, entry)
-        made += 1
-    return made
-
-
-def _entry_booked(division: int, entry: dict) -> None:
-    total, total_fc = cents(money(entry.get("AmountDC"))), cents(money(entry.get("AmountFC")))
-    account = _account(division, entry.get("Customer"))
-    kind = entry.get("Type") or (21 if total < 0 else 20)
-    ar_line = _line(division, entry_id=entry["EntryID"], number=1, kind=kind, amount=total, gl_code=AR_ACCOUNT,
-                    account=account, date_=entry.get("EntryDate"), journal=entry.get("Journal"),
-                    your_ref=entry.get("YourRef"), description=entry.get("Description") or "",
-                    entry_number=entry.get("EntryNumber"))
-    for number, line in enumerate(
-        store.rows(division=division, storage="salesentry/SalesEntryLines"), start=2
-    ):
-        if line.get("EntryID") != entry["EntryID"]:
-            continue
-        # Revenue lines: the other side of the receivable. ASSUMPTION (simplification): the sandbox
-        # leaves the VAT lines of a sales entry out of its transaction lines.
-        _line(division, entry_id=entry["EntryID"], number=number, kind=kind,
-              amount=-cents(money(line.get("AmountDC"))), gl_code=line.get("GLAccountCode") or "",
-              account=None, date_=entry.get("EntryDate"), journal=entry.get("Journal"),
-              your_ref=entry.get("YourRef"), description=line.get("Description") or "",
-              entry_number=entry.get("EntryNumber"))
-    _save(RECEIVABLES, {
-        "ID": new_guid(), "EntryID": new_guid(), "TransactionEntryID": entry["EntryID"],
-        "TransactionID": ar_line["ID"], "Division": division, "LineType": RECEIPT,
-        "Account": account.get("ID"), "AccountCode": account.get("Code"), "AccountName": account.get("Name"),
-        "AmountDC": float(-total), "AmountFC": float(-total_fc),
-        "TransactionAmountDC": float(total), "TransactionAmountFC": float(total_fc),
-        "Currency": entry.get("Currency") or seedcodes.CURRENCY, "Description": entry.get("Description"),
-        "DueDate": entry.get("DueDate"), "TransactionDueDate": entry.get("DueDate"),
-        "EntryDate": entry.get("EntryDate"), "InvoiceDate": entry.get("EntryDate"),
-        "EntryNumber": entry.get("EntryNumber"), "InvoiceNumber": entry.get("EntryNumber"),
-        "Journal": entry.get("Journal"), "JournalDescription": entry.get("JournalDescription"),
-        "PaymentCondition": entry.get("PaymentCondition"),
-        "PaymentConditionDescription": entry.get("PaymentConditionDescription"),
-        "PaymentMethod": entry.get("PaymentConditionPaymentMethod") or "B",
-        "PaymentReference": entry.get("PaymentReference"), "YourRef": entry.get("YourRef"),
-        "Status": OPEN, "IsFullyPaid": False, "TransactionType": kind, "TransactionStatus": 20,
-        "TransactionIsReversal": False, "TransactionReportingYear": entry.get("ReportingYear"),
-        "TransactionReportingPeriod": entry.get("ReportingPeriod"), "Source": 1,
-        "GLAccountCode": AR_ACCOUNT, "Created": store_datetime(clock.now()), "_Invoice": True,
-    })
-
-
 def _invoice_terms(division: int, number: str) -> tuple[dict, list[dict]]:
     """The sales entry booked for Coachview invoice `number` (its YourRef) and its receivables."""
     entries = [e for e in store.rows(division=division, storage=ENTRIES) if e.get("YourRef") == str(number)]
@@ -182,7 +79,7 @@ def _open(terms: list[dict]) -> list[dict]:
 def _settle(row: dict, *, match: ExactPaymentMatch, day: str) -> dict:
     # ASSUMPTION: a matched receivable's LastPaymentDate and EndDate are the day it was matched.
     row.update(Status=MATCHED, IsFullyPaid=True, LastPaymentDate=day, EndDate=day, _Match=match.pk)
-    return _save(RECEIVABLES, row)
+    return row_save(RECEIVABLES, row)
 
 
 def _take(terms: list[dict], amount: Decimal, *, match: ExactPaymentMatch, day: str, outcome: Outcome) -> Decimal:
@@ -202,7 +99,7 @@ def _take(terms: list[dict], amount: Decimal, *, match: ExactPaymentMatch, day: 
                 "AmountFC": float(sign * left), "Created": store_datetime(clock.now())}
         outcome.terms.add(_settle(part, match=match, day=day)["ID"])
         term.update(AmountDC=float(sign * (size - left)), AmountFC=float(sign * (size - left)))
-        outcome.terms.add(_save(RECEIVABLES, term)["ID"])
+        outcome.terms.add(row_save(RECEIVABLES, term)["ID"])
         left = Decimal(0)
     return amount - left
 
@@ -245,7 +142,7 @@ def payment_register(*, numbers: list[str], amount: Decimal | None = None, write
     for number, _entry, terms in found:
         if not _open(terms):
             raise PaymentError(f"Invoice {number} has nothing outstanding in the Exact sandbox.")
-    outcome, day = Outcome(), _today()
+    outcome, day = Outcome(), today()
     if amount is not None or write_off is None:
         outcome.paid = _bank_payment(division, found, amount, day, outcome)
     if write_off is not None:
@@ -268,12 +165,12 @@ def _bank_payment(division: int, found: list, amount: Decimal | None, day: str, 
         taken = _take(opened, wanted, match=match, day=day, outcome=outcome)
         total += -sign * taken  # what the customer paid (negative for a refunded credit note)
     first = found[0][1]
-    account = _account(division, first.get("Customer"))
+    account = account_row(division, first.get("Customer"))
     single_ref = found[0][0] if len(found) == 1 else None  # Exact fills YourRef for a line matched with one invoice
     description = f"Betaling {', '.join(n for n, _e, _t in found)}"
-    _line(division, entry_id=bank_id, number=1, kind=BANK, amount=total, gl_code=BANK_ACCOUNT, account=None,
+    line_add(division, entry_id=bank_id, number=1, kind=BANK, amount=total, gl_code=BANK_ACCOUNT, account=None,
           date_=day, journal=seedcodes.BANK_JOURNAL, your_ref=single_ref, description=description)
-    ar = _line(division, entry_id=bank_id, number=2, kind=BANK, amount=-total, gl_code=AR_ACCOUNT,
+    ar = line_add(division, entry_id=bank_id, number=2, kind=BANK, amount=-total, gl_code=AR_ACCOUNT,
                account=account, date_=day, journal=seedcodes.BANK_JOURNAL, your_ref=single_ref,
                description=description)
     term = _counter_term(division, entry_id=bank_id, line=ar, entry=first, amount=total, kind=BANK,
@@ -296,12 +193,12 @@ def _write_off(division: int, number: str, entry: dict, opened: list[dict], kind
     before = set(outcome.terms)
     _take(opened, abs(rest), match=match, day=day, outcome=outcome)
     entry_id = new_guid()
-    account = _account(division, entry.get("Customer"))
+    account = account_row(division, entry.get("Customer"))
     words = {PAYMENT_DIFFERENCE: "Betalingsverschil", EXCHANGE_DIFFERENCE: "Koersverschil"}[kind]
     description = f"{words} {number}"
-    _line(division, entry_id=entry_id, number=1, kind=kind, amount=-rest, gl_code=WRITE_OFF_ACCOUNTS[kind],
+    line_add(division, entry_id=entry_id, number=1, kind=kind, amount=-rest, gl_code=WRITE_OFF_ACCOUNTS[kind],
           account=None, date_=day, journal="90", your_ref=number, description=description)
-    ar = _line(division, entry_id=entry_id, number=2, kind=kind, amount=rest, gl_code=AR_ACCOUNT, account=account,
+    ar = line_add(division, entry_id=entry_id, number=2, kind=kind, amount=rest, gl_code=AR_ACCOUNT, account=account,
                date_=day, journal="90", your_ref=number, description=description)
     term = _counter_term(division, entry_id=entry_id, line=ar, entry=entry, amount=-rest, kind=kind,
                          your_ref=number, match=match, day=day)
@@ -323,7 +220,7 @@ def credit_settle(*, credit: str, against: str, division: int = seedcodes.DIVISI
     sum_b = sum((cents(money(t["AmountDC"])) for t in open_b), Decimal(0))
     if not open_a or not open_b or (sum_a < 0) == (sum_b < 0):
         raise PaymentError(f"{credit} and {against} must be an open credit note and an open invoice.")
-    outcome, day = Outcome(), _today()
+    outcome, day = Outcome(), today()
     match = _match(division, ExactPaymentMatch.Kind.CREDIT, [credit, against])
     size = min(abs(sum_a), abs(sum_b))
     _take(open_a, size, match=match, day=day, outcome=outcome)
@@ -358,64 +255,8 @@ def match_undo(*, numbers: list[str], division: int = seedcodes.DIVISION) -> Out
             # ASSUMPTION: undoing a match leaves split receivables split (each part open again); the
             # bank receipt and any write-off become open items of the customer.
             row.update(Status=OPEN, IsFullyPaid=False, LastPaymentDate=None, EndDate=None, _Match=None)
-            outcome.terms.add(_save(RECEIVABLES, row)["ID"])
+            outcome.terms.add(row_save(RECEIVABLES, row)["ID"])
         match.undone_at = clock.now()
         match.save(using="sandbox", update_fields=["undone_at"])
         outcome.undone += 1
     return outcome
-
-
-# -- views and dump ------------------------------------------------------------------------------
-
-
-def rows_for(*, entity_name: str, division: int) -> list[dict] | None:
-    """Rows an endpoint derives rather than stores (None: serve the stored rows); terms made first."""
-    if entity_name not in ENDPOINTS:
-        return None
-    terms_ensure(division=division)
-    if entity_name in ("cashflow/Receivables", "bulk/Cashflow/Receivables"):
-        # Payments to suppliers share the storage; only the sync endpoint returns both (§4.10).
-        return [row for row in store.rows(division=division, storage=RECEIVABLES) if row.get("LineType") == RECEIPT]
-    if entity_name != RECEIVABLES_LIST:
-        return None
-    # The outstanding items: one row per open receivable; Amount shows what is still open (§4.10).
-    found = []
-    for row in store.rows(division=division, storage=RECEIVABLES):
-        if row.get("Status") == MATCHED:
-            continue
-        found.append({
-            "HID": row["Timestamp"], "AccountId": row.get("Account"), "AccountCode": row.get("AccountCode"),
-            "AccountName": row.get("AccountName"), "Amount": row.get("AmountDC"), "AmountInTransit": 0.0,
-            "CurrencyCode": row.get("Currency"), "Description": row.get("Description"),
-            "DueDate": row.get("DueDate"), "EntryNumber": row.get("EntryNumber"),
-            "InvoiceDate": row.get("InvoiceDate"), "InvoiceNumber": row.get("InvoiceNumber"),
-            "JournalCode": row.get("Journal"), "JournalDescription": row.get("JournalDescription"),
-            "YourRef": row.get("YourRef") if row.get("_Invoice") else None,
-        })
-    return found
-
-
-def payment_terms_dump(*, division: int = seedcodes.DIVISION) -> list[dict]:
-    """The receivables for `sandbox_dump` (contracts.md: exact.payment_terms)."""
-    terms_ensure(division=division)
-    rows = sorted(store.rows(division=division, storage=RECEIVABLES), key=lambda row: row["Timestamp"])
-    return [
-        {
-            "TransactionEntryID": row.get("TransactionEntryID"), "EntryID": row.get("EntryID"),
-            "YourRef": row.get("YourRef"), "LineType": row.get("LineType"),
-            "AmountDC": cents(money(row.get("AmountDC"))), "IsFullyPaid": bool(row.get("IsFullyPaid")),
-            "Status": row.get("Status"),
-        }
-        for row in rows
-    ]
-
-
-def supplier_payment_add(*, amount: Decimal, division: int = seedcodes.DIVISION, on: date | None = None) -> dict:
-    """A payment term to a supplier (LineType 22), which the sync returns alongside the receipts."""
-    day = store_datetime(clock.now()) if on is None else on.isoformat() + "T00:00:00"
-    return _save(RECEIVABLES, {
-        "ID": new_guid(), "EntryID": new_guid(), "TransactionEntryID": new_guid(), "Division": division,
-        "LineType": 22, "AmountDC": float(amount), "AmountFC": float(amount), "TransactionAmountDC": float(-amount),
-        "Status": OPEN, "IsFullyPaid": False, "TransactionType": 30, "EntryDate": day, "InvoiceDate": day,
-        "Created": store_datetime(clock.now()),
-    })

@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from sandbox.exact import payments
+from sandbox import seedcodes
+from sandbox.exact import payments, receivables
 from sandbox.models import ExactReceivable
 
 
@@ -29,8 +30,8 @@ class ExactReceivableAdmin(admin.ModelAdmin):
     actions = ["pay_in_full", "write_off_payment", "write_off_exchange", "undo"]
 
     def get_queryset(self, request):
-        payments.terms_ensure(division=payments.seedcodes.DIVISION)
-        return super().get_queryset(request).filter(entity=payments.RECEIVABLES)
+        receivables.terms_ensure(division=seedcodes.DIVISION)
+        return super().get_queryset(request).filter(entity=receivables.RECEIVABLES)
 
     @admin.display(description="YourRef")
     def your_ref(self, obj):
@@ -42,7 +43,7 @@ class ExactReceivableAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status")
     def status(self, obj):
-        return "matched" if obj.data.get("Status") == payments.MATCHED else "open"
+        return "matched" if obj.data.get("Status") == receivables.MATCHED else "open"
 
     @admin.action(description="Pay in full (one bank payment for the selected invoices)")
     def pay_in_full(self, request, queryset):

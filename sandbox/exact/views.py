@@ -18,7 +18,7 @@ from sandbox.exact import (
     limits,
     oauth,
     odata,
-    payments,
+    receivables,
     salesentries,
     store,
     writes,
@@ -168,7 +168,7 @@ def _get(request, *, entity, division: int, key, nav, base_url: str) -> HttpResp
         return _json({"d": _render(entity, row.data, select, base_url, division, expand=expand)})
     answer = store.list_answer(entity=entity, division=division, params=params, base_url=base_url,
                                request_path=request.build_absolute_uri(request.path),
-                               extra_rows=payments.rows_for(entity_name=entity.name, division=division))
+                               extra_rows=receivables.rows_for(entity_name=entity.name, division=division))
     if expand and entity.name == salesentries.ENTRIES:
         lines_entity = entities.entity(salesentries.LINES)
         for result in answer["d"]["results"]:

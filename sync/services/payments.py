@@ -20,7 +20,7 @@ from coupling import clock
 from coupling.exact import odata
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted, ExactError
-from sync.models import InvoiceExport, PaymentObservation, PaymentPollState, PaymentTermSeen
+from sync.models import InvoiceExport, PaymentObservation, PaymentPollState, PaymentStatus, PaymentTermSeen
 from sync.services.payment_rule import (
     RECEIPT,
     WRITE_OFF_KINDS,
@@ -187,7 +187,10 @@ def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResul
 def _settled_record(*, exports: list[InvoiceExport]) -> None:
     """Entries the fallback found settled: paid, with the date when the replayed sync already showed it."""
     for export in exports:
-        new = _state_for(export) or PaymentState(status="paid", outstanding=Decimal("0.00"))
+        new = _state_for(export)
+        if new is None and export.payment_status == PaymentStatus.PAID:
+            continue  # already known as paid (with its date and any write-off); the replay will confirm it
+        new = new or PaymentState(status="paid", outstanding=Decimal("0.00"))
         with transaction.atomic():
             _record(export=export, new=new, source="fallback")
 

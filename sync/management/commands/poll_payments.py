@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from coupling.exact.budget import real_sleep
+from coupling.exact.client import ExactClient
+from coupling.exact.errors import ExactError
 from sync.services.payments import payment_status_poll
 
 
@@ -16,8 +19,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # Run by a person: no deadline, so the client waits for Exact's minute window when it is spent.
-        result = payment_status_poll(backfill=options["backfill"])
+        def wait(seconds: float) -> None:
+            # Run by a person: no deadline, so we wait for Exact's minute window, and say so.
+            self.stderr.write(f"Exact's minute budget is spent; waiting {seconds:.0f} s for the next window.")
+            real_sleep(seconds)
+
+        try:
+            client = ExactClient(sleeper=wait)
+        except ExactError as exc:
+            raise CommandError(f"Payments not polled: {exc}", returncode=2) from exc
+        result = payment_status_poll(backfill=options["backfill"], client=client)
         if result.could_not_run:
             raise CommandError(result.summary(), returncode=2)
         self.stdout.write(result.summary())
