@@ -87,7 +87,7 @@ def attempts_timeline(*, export: InvoiceExport) -> str:
         return _("nothing sent yet")
     items = format_html_join(
         "",
-        "<li><strong>{}</strong> {} — {} {} {}<details><summary>{}</summary><p>{}</p>{}<p>{}</p>{}</details></li>",
+        "<li><strong>{}</strong> {} — {} {} {} {}<details><summary>{}</summary><p>{}</p>{}<p>{}</p>{}</details></li>",
         (
             (
                 attempt.started_at.strftime("%d-%m-%Y %H:%M:%S"),
@@ -97,6 +97,7 @@ def attempts_timeline(*, export: InvoiceExport) -> str:
                 format_html("<code>{}</code> {}", attempt.catalogue_code, attempt.error_text[:300])
                 if attempt.catalogue_code or attempt.error_text
                 else "",
+                format_html("({} {})", _("by"), attempt.triggered_by) if attempt.triggered_by else "",
                 _("details"),
                 _("sent"),
                 _json_block(attempt.sent),
