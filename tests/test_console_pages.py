@@ -98,3 +98,13 @@ def test_no_admin_page_ever_shows_a_stored_secret_or_token():
             assert secret not in body, f"{secret} shown on {url}"
         checked += 1
     assert checked > 40
+
+
+def test_a_browser_without_a_language_preference_gets_dutch(settings):
+    from django.test import Client
+
+    settings.LANGUAGE_CODE = "nl"  # the product's default (the suite reads English by default)
+    client = Client()
+    client.force_login(role_client("support").user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'lang="nl"' in page and "Facturen per status" in page
