@@ -98,3 +98,16 @@ def test_a_changed_invoices_page_shows_what_changed_and_the_way_out(client, pers
     page = client.get(reverse("admin:sync_invoiceexport_change", args=[export.pk]))
     assert page.status_code == 200
     assert b"Credit the invoice in Coachview" in page.content and b"Exact 100.00" in page.content
+
+
+def test_an_attempt_shows_what_was_sent_and_what_came_back(client, person):
+    from sync.models import ExportAttempt
+
+    export = InvoiceExportFactory(state=ExportState.EXPORTED)
+    attempt = ExportAttempt.objects.create(
+        export=export, action="attachment", outcome="ok", sent={"Attachment": {"size": 12, "sha256": "ab"}},
+        received={"ID": "x"},
+    )
+    client.force_login(person)
+    page = client.get(reverse("admin:sync_exportattempt_change", args=[attempt.pk]))
+    assert page.status_code == 200 and b"sha256" in page.content
