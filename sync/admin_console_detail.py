@@ -10,7 +10,7 @@ from sync.models import InvoiceExport
 
 # Keys whose values never reach a page, whatever an attempt recorded (they are redacted at the
 # source; this is the second line of defence).
-SECRET_KEYS = {"access_token", "refresh_token", "client_secret", "authorization", "password", "code"}
+SECRET_KEYS = {"access_token", "refresh_token", "client_secret", "authorization", "password"}
 BODY_LIMIT = 20000
 
 

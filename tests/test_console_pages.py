@@ -28,7 +28,7 @@ def _data():
     export = failed_export()
     ExportAttempt.objects.create(
         export=export, action="entry", outcome="failed", http_status=400,
-        sent={"YourRef": export.invoice.number, "access_token": SECRETS[1]}, received={"error": "refused"},
+        sent={"YourRef": export.invoice.number}, received={"error": "refused"},
         error_text="Btw-code 4 is inclusief",
     )
     paid = paid_export()
