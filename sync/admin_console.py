@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sync.admin_catalogue import reasons_html
-from sync.admin_console_detail import attempts_timeline, lines_with_mapping, payment_history
+from sync.admin_console_detail import attempts_timeline, day, lines_with_mapping, money, payment_history
 from sync.admin_exports import ExportActionInline, ExportActionsMixin
 from sync.models import ExportState, PaymentStatus
 from sync.services.dashboard import failing_codes
@@ -140,13 +140,13 @@ class InvoiceConsoleMixin:
         return format_html(
             "{} — {} — {} {} ({} {}, {} {})",
             invoice.number,
-            invoice.invoice_date or "",
+            day(invoice.invoice_date),
             invoice.currency,
-            invoice.total_incl_vat,
+            money(invoice.total_incl_vat),
             _("excl. VAT"),
-            invoice.total_excl_vat,
+            money(invoice.total_excl_vat),
             _("VAT"),
-            invoice.total_vat,
+            money(invoice.total_vat),
         )
 
     @admin.display(description=_("why, and how to fix it"))

@@ -3,6 +3,7 @@
 import json
 
 from django.apps import apps
+from django.utils.formats import date_format, localize, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,19 @@ def _redacted(value):
     if isinstance(value, list):
         return [_redacted(v) for v in value]
     return value
+
+
+def money(value) -> str:
+    """An amount as people read it in the active language (1.234,50 in Dutch)."""
+    return "" if value is None else number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def day(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def moment(value) -> str:
+    return localize(value) if value else ""
 
 
 def _json_block(value) -> str:
@@ -40,14 +54,24 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
     lines = list(invoice.lines.all())
     if not lines:
         return _("no lines")
+    from sync.models import ErrorCatalogueEntry
+
     resolver = MappingResolver(administration=export.administration)
+    # The catalogue's titles of the mapping problems, read once for the whole table.
+    entries = {entry.code: entry for entry in ErrorCatalogueEntry.objects.filter(code__startswith="preflight.")}
 
     def resolved(kind, code):
         if kind == MappingKind.COST_CENTER and not code:
             return "—"
         result = resolver.resolve(kind, code, on=invoice.invoice_date)
         if result.problem_code:
-            return format_html('{} → <strong style="color:#ba2121">{}</strong>', code or "—", result.problem_code)
+            return format_html(
+                '{} → <strong style="color:#ba2121" title="{}">{}</strong>',
+                code or "—",
+                result.problem_code,
+                # The pre-flight names its values after the mapping kinds (vat_code, gl_account, cost_center).
+                entries[result.problem_code].title({kind: code}) if result.problem_code in entries else result.problem_code,
+            )
         return format_html("{} → {}", code or "—", (result.exact_code or "").strip() or "—")
 
     rows = format_html_join(
@@ -58,8 +82,8 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
             (
                 line.sequence,
                 line.description[:120],
-                line.amount_excl_vat,
-                line.vat_amount,
+                money(line.amount_excl_vat),
+                money(line.vat_amount),
                 resolved(MappingKind.VAT_CODE, line.vat_code),
                 resolved(MappingKind.GL_ACCOUNT, line.gl_account_code),
                 resolved(MappingKind.COST_CENTER, line.cost_center_code),
@@ -90,7 +114,7 @@ def attempts_timeline(*, export: InvoiceExport) -> str:
         "<li><strong>{}</strong> {} — {} {} {} {}<details><summary>{}</summary><p>{}</p>{}<p>{}</p>{}</details></li>",
         (
             (
-                attempt.started_at.strftime("%d-%m-%Y %H:%M:%S"),
+                moment(attempt.started_at),
                 attempt.action,
                 attempt.get_outcome_display(),
                 f"HTTP {attempt.http_status}" if attempt.http_status else "",
@@ -131,10 +155,10 @@ def payment_history(*, export: InvoiceExport) -> str:
             "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    row.observed_at.strftime("%d-%m-%Y %H:%M"),
+                    moment(row.observed_at),
                     row.get_status_display(),
-                    row.outstanding if row.outstanding is not None else "",
-                    row.paid_date.strftime("%d-%m-%Y") if row.paid_date else "",
+                    money(row.outstanding),
+                    day(row.paid_date),
                     row.description,
                 )
                 for row in rows
