@@ -11,7 +11,11 @@ from sync.services.export_run import exports_run
 from tests.export_fake_exact import FakeExact
 from tests.factories import InvoiceFactory, exact_mirror_seed
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level concurrency is proven on PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 class SharedExact(FakeExact):
@@ -31,8 +35,6 @@ class SharedExact(FakeExact):
 
 
 def test_two_workers_never_export_the_same_invoice():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is proven on PostgreSQL")
     exact_mirror_seed()
     invoices = [InvoiceFactory(pdf=b"%PDF-1.4 x") for _ in range(60)]
     exact = SharedExact()

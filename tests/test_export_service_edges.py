@@ -371,3 +371,20 @@ def test_with_a_cut_off_an_invoice_dated_before_the_coupling_began_is_still_look
     assert export_of(after).state == ExportState.EXPORTED and not export_of(after).linked_existing
     assert exact.calls.count(("GET", "salesentry/SalesEntries")) == 1
     assert [e["YourRef"] for e in exact.entries] == [before.number, after.number]
+
+
+def test_an_entry_that_cannot_be_built_is_held_before_any_call(monkeypatch):
+    from sync.services import export as export_service
+    from sync.services.exact_payloads import PayloadError
+
+    inv = invoice()
+
+    def refuse(**kwargs):
+        raise PayloadError("preflight.vat_difference", "VAT 21.03 vs Exact's 21.00")
+
+    monkeypatch.setattr(export_service, "sales_entry_payload", refuse)
+    exact = FakeExact()
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.HELD and export.reasons[0]["code"] == "preflight.vat_difference"
+    assert [call for call in exact.calls if call[0] != "GET"] == []

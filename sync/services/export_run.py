@@ -219,9 +219,9 @@ def exports_run(
         before = dict(candidates)
         claimed = [pk for pk, _ in candidates if export_claim(export_id=pk, worker=worker)]
         exports = list(
-            InvoiceExport.objects.filter(pk__in=claimed).select_related("invoice", "invoice__debtor").order_by(
-                "invoice__invoice_date", "id"
-            )
+            InvoiceExport.objects.filter(pk__in=claimed)
+            .select_related("invoice", "invoice__debtor")
+            .order_by("invoice__invoice_date", "invoice_id")
         )
         try:
             _export_chunk(ctx, run, exports)
@@ -234,7 +234,7 @@ def exports_run(
                 claim_release(export=export, worker=worker, state=back)
             break
 
-    ports.writebacks_flushed()
+    ports.writebacks_flushed(deadline=deadline)
     run.calls_used = ctx.calls
     run.finished_at = clock.now()
     run.save()
