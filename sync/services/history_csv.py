@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from sync.models import InvoiceExport
 
-# Excel with Dutch settings splits on ';', reads '1234,50' as a number and needs the BOM to take UTF-8.
+# ASSUMPTION: Excel with Dutch regional settings splits on ';', reads '1234,50' as a number and
+# needs the BOM to take UTF-8 (docs/assumptions.md).
 SEPARATOR = ";"
 BOM = "\ufeff"
 CENT = Decimal("0.01")
