@@ -4,8 +4,11 @@ Each is a small function so the export reads straight and tests can replace one 
 """
 
 import logging
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from sync.models import Invoice, InvoiceExport
 
@@ -79,11 +82,21 @@ def debtor_code(*, debtor, options) -> str:
     return code.strip()
 
 
-def preflight_all(*, administration: str) -> None:
+def coupling_started() -> date | None:
+    """The day the Exact connection was made: invoices dated before it may have been booked by hand."""
+    from coupling.models import ExactConnection
+
+    connection = ExactConnection.objects.first()
+    if connection is None or connection.connected_at is None:
+        return None
+    return timezone.localdate(connection.connected_at)
+
+
+def preflight_all(*, administration: str, exact_accounts: dict | None = None) -> None:
     """Move `new`, `held` and `ready` exports of this administration to `ready` or `held` (no Exact calls)."""
     from sync.services.preflight import exports_preflight
 
-    exports_preflight(administration=administration)
+    exports_preflight(administration=administration, exact_accounts=exact_accounts)
 
 
 def preflight_reasons(*, export: InvoiceExport, exact_accounts: dict | None = None) -> list[dict]:

@@ -74,12 +74,47 @@ def needs_hand_booking_lookup(options) -> bool:
     return not options.export_from_date or bool(getattr(options, "lookup_before_first_post", False))
 
 
+# How long Exact's "this code is not a customer" is trusted before the account is looked up again.
+NON_CUSTOMER_RECHECK = timedelta(days=1)
+
+
+def known_non_customers(*, administration: str) -> dict[str, dict]:
+    """Codes Exact recently showed as relations that are not customers (from the held reasons, no call).
+
+    Given to the pre-flight so those invoices stay held without a lookup every run; after a day, or
+    when a person retries, the account is looked up again.
+    """
+    since = clock.now() - NON_CUSTOMER_RECHECK
+    known, retried = {}, set()
+    rows = InvoiceExport.objects.filter(
+        Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),
+        administration=administration,
+        reasons__icontains="preflight.debtor_not_customer",
+    ).values_list("state", "reasons")
+    for state, reasons in rows:
+        for reason in reasons or []:
+            code = str((reason.get("values") or {}).get("debtor_code") or "").strip()
+            if reason.get("code") != "preflight.debtor_not_customer" or not code:
+                continue
+            if state == ExportState.READY:
+                retried.add(code)  # a person asked to try again: look the account up
+            else:
+                known[code] = {"Status": (reason.get("values") or {}).get("status") or ""}
+    return {code: account for code, account in known.items() if code not in retried}
+
+
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
     """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
     posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
-    first_posts = set()
-    if needs_hand_booking_lookup(ctx.options):
-        first_posts = {export.pk for export in exports if export.pk not in posted}
+    lookup_all = needs_hand_booking_lookup(ctx.options)
+    started = ports.coupling_started()
+    first_posts = {
+        export.pk
+        for export in exports
+        if export.pk not in posted
+        # Booked by hand? Possible without a cut-off, and for anything dated before the coupling began.
+        and (lookup_all or (started and export.invoice.invoice_date and export.invoice.invoice_date < started))
+    }
     pending = [export for export in exports if export.lookup_before_post or export.pk in first_posts]
     if not pending:
         return exports, []
@@ -159,7 +194,7 @@ def exports_run(
         run.save()
         return result
 
-    ports.preflight_all(administration=connected)
+    ports.preflight_all(administration=connected, exact_accounts=known_non_customers(administration=connected))
     for export in InvoiceExport.objects.filter(
         administration=connected, state=ExportState.HELD, state_changed_at__gte=run.started_at
     ):
@@ -175,7 +210,7 @@ def exports_run(
         candidates = list(
             InvoiceExport.objects.filter(claimable(), administration=connected)
             .exclude(pk__in=seen)
-            .order_by("invoice__invoice_date", "id")
+            .order_by("invoice__invoice_date", "invoice_id")
             .values_list("id", "state")[:size]
         )
         if not candidates:
@@ -184,9 +219,9 @@ def exports_run(
         before = dict(candidates)
         claimed = [pk for pk, _ in candidates if export_claim(export_id=pk, worker=worker)]
         exports = list(
-            InvoiceExport.objects.filter(pk__in=claimed).select_related("invoice", "invoice__debtor").order_by(
-                "invoice__invoice_date", "id"
-            )
+            InvoiceExport.objects.filter(pk__in=claimed)
+            .select_related("invoice", "invoice__debtor")
+            .order_by("invoice__invoice_date", "invoice_id")
         )
         try:
             _export_chunk(ctx, run, exports)
@@ -199,7 +234,7 @@ def exports_run(
                 claim_release(export=export, worker=worker, state=back)
             break
 
-    ports.writebacks_flushed()
+    ports.writebacks_flushed(deadline=deadline)
     run.calls_used = ctx.calls
     run.finished_at = clock.now()
     run.save()
@@ -263,7 +298,7 @@ def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
         InvoiceExport.objects.filter(Q(state__in=states), administration=ctx.administration)
         .select_related("invoice", "invoice__debtor")
         .prefetch_related("invoice__lines")
-        .order_by("invoice__invoice_date", "id")
+        .order_by("invoice__invoice_date", "invoice_id")
     )
     if limit:
         exports = exports[:limit]
