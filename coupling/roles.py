@@ -9,13 +9,50 @@ SUPPORT = "Support"
 FINANCE = "Finance"
 ROLES = [ADMINISTRATORS, SUPPORT, FINANCE]
 
+# --- mappings: administrators maintain mappings and options; support only looks; finance neither ---
+_MAPPING_MODELS = ["vatcodemapping", "glaccountmapping", "costcentermapping", "couplingoptions"]
+_MIRROR_MODELS = [
+    "exactvatcode",
+    "exactglaccount",
+    "exactcostcenter",
+    "exactjournal",
+    "exactpaymentcondition",
+    "exactfinancialperiod",
+    "referencesync",
+]
+MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for action in ("add", "change")]
+MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
+
+# --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
+EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
+EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
+
+# --- payments: everyone reads the payment history (read-only in the admin) ---
+PAYMENTS_VIEW = ["sync.view_paymentobservation"]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
+        "coupling.view_coachviewconnection",
+        "coupling.change_coachviewconnection",
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        *MAPPINGS_EDIT,
+        *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.add_exactconnection",
+        "coupling.change_exactconnection",
+        "coupling.manage_connection",
+        "coupling.view_exactapicall",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
+        *EXPORT_ACT,
+        *PAYMENTS_VIEW,
         "sync.view_healthproblem",
         "sync.view_reconciliation",
         "sync.view_reconciliationline",
@@ -26,10 +63,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.view_exactapicall",
+        # Error catalogue (sync.models.catalogue)
+        "sync.view_errorcatalogueentry",
+        "sync.add_errorcatalogueentry",
+        "sync.change_errorcatalogueentry",
+        "sync.view_unmatchedmessage",
+        *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
     FINANCE: [
         "sync.view_invoice",
         "sync.view_invoiceexport",
+        *EXPORT_VIEW,
+        *PAYMENTS_VIEW,
         "sync.view_reconciliation",
         "sync.view_reconciliationline",
         "sync.export_reconciliation",
@@ -40,7 +89,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def apply_role_permissions(**kwargs) -> None:
     """Give each role group exactly the permissions listed above (post_migrate)."""
     from django.contrib.auth.models import Group, Permission
+    from django.db import DEFAULT_DB_ALIAS
 
+    if kwargs.get("using", DEFAULT_DB_ALIAS) != DEFAULT_DB_ALIAS:
+        return  # migrating the sandbox's database: the groups live in the default one
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

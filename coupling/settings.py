@@ -196,6 +196,93 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
+# --- exact-client ---
+# Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
+EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")
+# Exact refuses a refresh earlier than ~570 s into a 600 s token: refresh only in the last seconds.
+EXACT_REFRESH_MARGIN_SECONDS = env.float("EXACT_REFRESH_MARGIN_SECONDS", default=30.0)
+# The refresh lease serialises token refreshes across processes; off only to demonstrate the race.
+EXACT_REFRESH_LEASE = env.bool("EXACT_REFRESH_LEASE", default=True)
+# Longer than one token call can take, so a lease never expires while its holder still waits.
+EXACT_REFRESH_LEASE_SECONDS = env.float("EXACT_REFRESH_LEASE_SECONDS", default=sum(HTTP_TIMEOUT) + 10)
+EXACT_REFRESH_TOKEN_DAYS = env.int("EXACT_REFRESH_TOKEN_DAYS", default=30)
+# Assumed limits until Exact's X-RateLimit-* headers tell the real ones.
+EXACT_MINUTELY_LIMIT = env.int("EXACT_MINUTELY_LIMIT", default=60)
+EXACT_DAILY_LIMIT = env.int("EXACT_DAILY_LIMIT", default=5000)
+EXACT_MINUTE_WINDOW_SECONDS = env.float("EXACT_MINUTE_WINDOW_SECONDS", default=60.0)
+# Calls kept back from each window (for a person's manual checks, or clock skew).
+EXACT_MINUTELY_RESERVE = env.int("EXACT_MINUTELY_RESERVE", default=0)
+EXACT_DAILY_RESERVE = env.int("EXACT_DAILY_RESERVE", default=0)
+# Waiting for a reset goes this long past Exact's reset time, against clock skew.
+EXACT_RESET_SLACK_SECONDS = env.float("EXACT_RESET_SLACK_SECONDS", default=1.0)
+# Exact blocks an endpoint for an hour after more than 10 errors in an hour; we stop earlier.
+EXACT_ERROR_BLOCK_STATUSES = env.list("EXACT_ERROR_BLOCK_STATUSES", cast=int, default=[400, 401, 403, 404])
+EXACT_ERROR_BLOCK_THRESHOLD = env.int("EXACT_ERROR_BLOCK_THRESHOLD", default=8)
+EXACT_ERROR_BLOCK_WINDOW_SECONDS = env.float("EXACT_ERROR_BLOCK_WINDOW_SECONDS", default=3600.0)
+EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
+# The redirect URI registered in Exact's App Center; empty = built from the request.
+EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
+
+# --- payments ---
+# How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
+PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+# A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
+# dead poll's claim expires.
+PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
+
+
+# --- Exact sandbox (sandbox/exact/) ---
+# Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
+SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)
+# A refresh is refused (TooEarlyToRefreshTokens) until the access token has at most this many seconds left.
+SANDBOX_EXACT_REFRESH_MARGIN_SECONDS = env.int("SANDBOX_EXACT_REFRESH_MARGIN_SECONDS", default=30)
+SANDBOX_EXACT_REFRESH_TOKEN_DAYS = env.int("SANDBOX_EXACT_REFRESH_TOKEN_DAYS", default=30)
+SANDBOX_EXACT_AUTH_CODE_SECONDS = env.int("SANDBOX_EXACT_AUTH_CODE_SECONDS", default=180)
+# False lifts the minutely and daily limits (the benchmark); headers are still sent.
+SANDBOX_EXACT_RATE_LIMITS = env.bool("SANDBOX_EXACT_RATE_LIMITS", default=True)
+SANDBOX_EXACT_MINUTELY_LIMIT = env.int("SANDBOX_EXACT_MINUTELY_LIMIT", default=60)
+SANDBOX_EXACT_DAILY_LIMIT = env.int("SANDBOX_EXACT_DAILY_LIMIT", default=5000)
+SANDBOX_EXACT_MINUTE_WINDOW_SECONDS = env.int("SANDBOX_EXACT_MINUTE_WINDOW_SECONDS", default=60)
+SANDBOX_EXACT_DAY_WINDOW_SECONDS = env.int("SANDBOX_EXACT_DAY_WINDOW_SECONDS", default=86400)
+# More than ERROR_LIMIT responses with these statuses per endpoint per window block that endpoint.
+SANDBOX_EXACT_ERROR_LIMIT = env.int("SANDBOX_EXACT_ERROR_LIMIT", default=10)
+SANDBOX_EXACT_ERROR_STATUSES = env.list("SANDBOX_EXACT_ERROR_STATUSES", cast=int, default=[400, 401, 403, 404])
+SANDBOX_EXACT_ERROR_WINDOW_SECONDS = env.int("SANDBOX_EXACT_ERROR_WINDOW_SECONDS", default=3600)
+SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS", default=3600)
+# Exact does not document whether a client-supplied EntryID is kept; exactly-once must hold either way.
+SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
+SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Fault injection, read per request (sandbox/exact/faults.py): e.g.
+# {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
+SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+# --- coachview ---
+# Renew Coachview's access token this many seconds before it expires.
+COACHVIEW_TOKEN_MARGIN_SECONDS = env.int("COACHVIEW_TOKEN_MARGIN_SECONDS", default=60)
+# On 429, wait for the reset only when it comes within this many seconds; otherwise stop the run.
+COACHVIEW_MAX_WAIT_SECONDS = env.int("COACHVIEW_MAX_WAIT_SECONDS", default=900)
+# A change second older than this is taken as final, so the fetch watermark may sit on it.
+COACHVIEW_SETTLED_AFTER_SECONDS = env.int("COACHVIEW_SETTLED_AFTER_SECONDS", default=600)
+# Debtor ids per `where=id=a,b,c` call (keeps the URL well under common 8 KB limits).
+COACHVIEW_DEBTOR_BATCH = env.int("COACHVIEW_DEBTOR_BATCH", default=50)
+# The simulated Coachview: its one API client, token lifetime and daily limit.
+SANDBOX_COACHVIEW_CLIENT_ID = env.str("SANDBOX_COACHVIEW_CLIENT_ID", default="sandbox-coupling")
+SANDBOX_COACHVIEW_CLIENT_SECRET = env.str("SANDBOX_COACHVIEW_CLIENT_SECRET", default="sandbox-secret")
+SANDBOX_COACHVIEW_SCOPES = env.str(
+    "SANDBOX_COACHVIEW_SCOPES", default="api Facturen.Lezen Facturen.Schrijven Debiteuren.Lezen"
+)
+SANDBOX_COACHVIEW_TOKEN_LIFETIME = env.int("SANDBOX_COACHVIEW_TOKEN_LIFETIME", default=3600)
+SANDBOX_COACHVIEW_RATE_LIMIT = env.int("SANDBOX_COACHVIEW_RATE_LIMIT", default=5000)
+SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS = env.int("SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS", default=86400)
+# A `skip` beyond this answers 500, as Coachview does for too-deep paging.
+SANDBOX_COACHVIEW_MAX_SKIP = env.int("SANDBOX_COACHVIEW_MAX_SKIP", default=1000)
+# Paths (substrings) the simulated Coachview answers with 503, to test retries.
+SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=[])
+
+# --- export ---
+# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
+# worker's claim expires (its invoices are then looked up in Exact before any re-post).
+EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
+
 # --- health ---
 # The admin's address as people reach it, for links in e-mails (e.g. https://coupling.example.nl).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")

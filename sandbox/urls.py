@@ -1,3 +1,8 @@
 """The simulated outside systems: /sandbox/exact/... and /sandbox/coachview/..."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("exact/", include("sandbox.exact.urls")),
+    path("coachview/", include("sandbox.coachview.urls")),
+]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sync.admin_exports import ExportActionsMixin
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
 
 
@@ -30,10 +31,13 @@ class DebtorAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceExport)
-class InvoiceExportAdmin(admin.ModelAdmin):
+class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_display = ["invoice", "administration", "state", "entry_number", "payment_status"]
     list_select_related = ["invoice"]
     list_filter = ["state", "payment_status", "administration"]
     search_fields = ["invoice__number", "entry_number"]
+    readonly_fields = ["change_explained"]
 
-from sync import admin_reconciliation  # noqa: E402,F401  (registers the reconciliation and health admins)
+
+# Register the catalogue's, the payments' and the reconciliation/health admins.
+from sync import admin_catalogue, admin_payments, admin_reconciliation  # noqa: E402,F401

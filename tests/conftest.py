@@ -15,3 +15,17 @@ def sandbox_http(settings):
         yield transport
     finally:
         http.TRANSPORT_ADAPTERS.pop(prefix, None)
+
+
+@pytest.fixture
+def coachview(sandbox_http, settings):
+    """The one Coachview connection, pointed at the in-process sandbox with its client credentials."""
+    from coupling.models import CoachviewConnection
+
+    connection = CoachviewConnection.load()
+    connection.environment = CoachviewConnection.Environment.CUSTOM
+    connection.custom_base_url = f"{settings.SANDBOX_BASE_URL}/sandbox/coachview"
+    connection.client_id = settings.SANDBOX_COACHVIEW_CLIENT_ID
+    connection.client_secret = settings.SANDBOX_COACHVIEW_CLIENT_SECRET
+    connection.save()
+    return connection

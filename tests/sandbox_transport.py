@@ -9,7 +9,9 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 import requests
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -57,12 +59,20 @@ class WSGITransport(BaseAdapter):
             captured["status"] = int(status.split(" ", 1)[0])
             captured["headers"] = headers
 
-        chunks = self.handler(environ, start_response)
+        # close_old_connections (request_started/finished) would close the test's PostgreSQL
+        # connection inside its transaction; Django's test client keeps it out the same way.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
         try:
-            content = b"".join(chunks)
+            chunks = self.handler(environ, start_response)
+            try:
+                content = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
         self.calls.append((request.method, url.path, captured["status"]))
 
         headers = CaseInsensitiveDict(captured["headers"])

@@ -1,1 +1,6 @@
 """The two links: the Exact Online connection (OAuth, token, budget) and the Coachview connection."""
+
+from coupling.models.coachview import CoachviewConnection
+from coupling.models.exact import ExactApiCall, ExactBudget, ExactConnection, ExactEndpointBlock
+
+__all__ = ["CoachviewConnection", "ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock"]

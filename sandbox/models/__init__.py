@@ -3,6 +3,41 @@
 Exact's tables live in `sandbox/models/exact.py`, Coachview's in `sandbox/models/coachview.py`.
 """
 
+from sandbox.models.coachview import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewStatusWrite,
+    CoachviewToken,
+)
 from sandbox.models.common import SandboxRequest
+from sandbox.models.exact import (
+    ExactAuthCode,
+    ExactEndpointBlock,
+    ExactErrorCounter,
+    ExactOAuthClient,
+    ExactRateCounter,
+    ExactRecord,
+    ExactToken,
+    ExactTokenChain,
+)
+from sandbox.models.exact_payments import ExactPaymentMatch, ExactReceivable
 
-__all__ = ["SandboxRequest"]
+__all__ = [
+    "SandboxRequest",
+    "ExactAuthCode",
+    "ExactEndpointBlock",
+    "ExactErrorCounter",
+    "ExactOAuthClient",
+    "ExactRateCounter",
+    "ExactRecord",
+    "ExactToken",
+    "ExactTokenChain",
+    "ExactPaymentMatch",
+    "ExactReceivable",
+    "CoachviewDebtor",
+    "CoachviewInvoice",
+    "CoachviewRateWindow",
+    "CoachviewStatusWrite",
+    "CoachviewToken",
+]

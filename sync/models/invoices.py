@@ -32,6 +32,8 @@ class Debtor(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     contact = models.JSONField(_("contact person"), null=True, blank=True)
+    # What was wrong with Coachview's data when we read it (missing name or number, bad type).
+    data_problem = models.TextField(_("problem in Coachview's data"), blank=True)
     snapshot = models.JSONField(_("as Coachview sent it"), default=dict)
     changed_at = models.DateTimeField(_("changed in Coachview"), null=True, blank=True)
     fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
@@ -72,6 +74,8 @@ class Invoice(models.Model):
     # What was wrong with Coachview's data when we read it (bad JSON, missing field); holds the invoice.
     data_problem = models.TextField(_("problem in Coachview's data"), blank=True)
     snapshot = models.JSONField(_("as Coachview sent it"), default=dict)
+    # Checksum of the snapshot without the audit trail and our own status fields: a real change.
+    content_sha256 = models.CharField(_("content checksum"), max_length=64, blank=True)
     changed_at = models.DateTimeField(_("changed in Coachview"), null=True, blank=True, db_index=True)
     fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)

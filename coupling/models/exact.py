@@ -1,0 +1,152 @@
+"""The one Exact Online connection, its shared call budget, the error-block state and the API call log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coupling.fields import EncryptedTextField
+
+# Exact's hosts per country (reference §1.1); a token from one host does not work on another.
+EXACT_HOSTS = {
+    "NL": "https://start.exactonline.nl",
+    "BE": "https://start.exactonline.be",
+    "DE": "https://start.exactonline.de",
+    "UK": "https://start.exactonline.co.uk",
+    "US": "https://start.exactonline.com",
+    "ES": "https://start.exactonline.es",
+    # ASSUMPTION: France's host is second-hand (reference §1.1 [S]).
+    "FR": "https://start.exactonline.fr",
+}
+
+
+class ExactConnection(models.Model):
+    """The link to the one Exact Online administration (environment + division)."""
+
+    class Environment(models.TextChoices):
+        TEST = "test", _("test")
+        LIVE = "live", _("live")
+
+    class Country(models.TextChoices):
+        NL = "NL", _("Netherlands")
+        BE = "BE", _("Belgium")
+        DE = "DE", _("Germany")
+        UK = "UK", _("United Kingdom")
+        US = "US", _("United States")
+        ES = "ES", _("Spain")
+        FR = "FR", _("France")
+        CUSTOM = "custom", _("custom base URL (sandbox)")
+
+    class Status(models.TextChoices):
+        NOT_CONNECTED = "not_connected", _("not connected")
+        CONNECTED = "connected", _("connected")
+        RECONNECT_NEEDED = "reconnect_needed", _("reconnect needed")
+
+    environment = models.CharField(
+        _("environment"), max_length=4, choices=Environment.choices, default=Environment.TEST
+    )
+    country = models.CharField(_("country"), max_length=6, choices=Country.choices, default=Country.NL)
+    base_url = models.URLField(
+        _("custom base URL"), blank=True, help_text=_("Only with country 'custom', e.g. the sandbox.")
+    )
+    division = models.IntegerField(_("division"), null=True, blank=True)
+    client_id = models.CharField(_("client ID"), max_length=100, blank=True)
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    access_token = EncryptedTextField(_("access token"), blank=True)
+    refresh_token = EncryptedTextField(_("refresh token"), blank=True)
+    access_token_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    # Exact lets an unused refresh token die after 30 days; every refresh starts the 30 days again.
+    refresh_token_expires_at = models.DateTimeField(_("refresh token expires"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_CONNECTED)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("connected by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    # The refresh lease: taken with a conditional UPDATE committed before the token call.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_owner = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Exact Online connection")
+        verbose_name_plural = _("Exact Online connection")
+        permissions = [("manage_connection", _("Can connect and disconnect Exact Online"))]
+
+    def __str__(self) -> str:
+        return f"Exact Online {self.administration} ({self.get_status_display()})"
+
+    @classmethod
+    def load(cls) -> "ExactConnection | None":
+        """The one connection row, or None when none was set up."""
+        return cls.objects.order_by("pk").first()
+
+    @property
+    def administration(self) -> str:
+        """The key export state is stored under: "{environment}:{division}"."""
+        return f"{self.environment}:{self.division}"
+
+    @property
+    def host(self) -> str:
+        """Exact's base URL for this connection (OAuth and REST share it)."""
+        if self.country == self.Country.CUSTOM:
+            return self.base_url.rstrip("/")
+        return EXACT_HOSTS[self.country]
+
+
+class ExactBudget(models.Model):
+    """Exact's call budget for one division, shared by every worker (read from X-RateLimit-* headers)."""
+
+    division = models.IntegerField(_("division"), unique=True)
+    minutely_limit = models.IntegerField(_("calls per minute"))
+    minutely_remaining = models.IntegerField(_("calls left this minute"))
+    minutely_reset_at = models.DateTimeField(_("minute resets"), null=True, blank=True)
+    daily_limit = models.IntegerField(_("calls per day"))
+    daily_remaining = models.IntegerField(_("calls left today"))
+    daily_reset_at = models.DateTimeField(_("day resets"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Exact call budget")
+        verbose_name_plural = _("Exact call budgets")
+
+    def __str__(self) -> str:
+        return f"{self.division}: {self.minutely_remaining}/min, {self.daily_remaining}/day"
+
+
+class ExactEndpointBlock(models.Model):
+    """Error responses of one endpoint in the last hour, and until when we stop calling it."""
+
+    division = models.IntegerField(_("division"))
+    endpoint = models.CharField(_("endpoint"), max_length=100)
+    error_count = models.IntegerField(_("errors in the last hour"), default=0)
+    last_error_at = models.DateTimeField(_("last error"), null=True, blank=True)
+    blocked_until = models.DateTimeField(_("not called until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Exact endpoint error block")
+        verbose_name_plural = _("Exact endpoint error blocks")
+        constraints = [models.UniqueConstraint(fields=["division", "endpoint"], name="exact_endpoint_block_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.error_count} errors"
+
+
+class ExactApiCall(models.Model):
+    """One call to Exact: what, when, how it ended. Never holds a secret; pruned after EXACT_API_LOG_DAYS."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    division = models.IntegerField(_("division"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=8)
+    endpoint = models.CharField(_("endpoint"), max_length=100, db_index=True)
+    path = models.CharField(_("path"), max_length=500)
+    status = models.IntegerField(_("HTTP status"), null=True, blank=True)
+    duration_ms = models.IntegerField(_("duration (ms)"))
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Exact API call")
+        verbose_name_plural = _("Exact API calls")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["division", "endpoint", "at"], name="exact_api_call_endpoint_at")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status}"

@@ -1,0 +1,164 @@
+"""The mapping tables (Exact's lists as choices, problems flagged) and the coverage report."""
+
+import threading
+
+from django import forms
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from coupling import clock
+from mappings.admin.reference import SyncButtonMixin
+from mappings.models import MAPPING_MODELS, CostCenterMapping, GLAccountMapping, MappingKind, VatCodeMapping
+from mappings.resolver import MappingResolver
+from mappings.services import current_administration, mapping_coverage
+
+_page = threading.local()
+
+PROBLEM_LABELS = {
+    "preflight.vat_code_unmapped": _("unknown in Exact"),
+    "preflight.gl_account_unmapped": _("unknown in Exact"),
+    "preflight.cost_center_unmapped": _("unknown in Exact"),
+    "preflight.vat_code_inclusive": _("inclusive VAT"),
+    "preflight.vat_code_blocked": _("blocked"),
+    "preflight.vat_code_not_sales": _("purchases only"),
+    "preflight.gl_account_blocked": _("blocked"),
+    "preflight.gl_account_not_revenue": _("not a revenue account"),
+    "preflight.cost_center_ended": _("ended"),
+}
+
+
+def problem_label(code: str | None) -> str:
+    return str(PROBLEM_LABELS.get(code, code or ""))
+
+
+class MappingForm(forms.ModelForm):
+    """Offers Exact's own codes (flagged when unusable) and refuses a target a sales line cannot use."""
+
+    class Meta:
+        fields = ["administration", "coachview_code", "exact_code", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        administration = (
+            self.data.get("administration")
+            or self.initial.get("administration")
+            or self.instance.administration
+        )
+        if not administration:
+            administration = current_administration() or ""
+            self.initial["administration"] = administration
+        self.resolver = MappingResolver(administration=administration)
+        entries = self.resolver.mirror_entries(self.kind)
+        if entries:
+            choices = [("", _("— no cost centre —") if self.kind == MappingKind.COST_CENTER else "---------")]
+            for entry in sorted(entries, key=lambda entry: entry.code.strip()):
+                problem = self.resolver.check_target(
+                    self.kind, entry.code, on=clock.now().date()
+                ).problem_code
+                flag = f"  ⚠ {problem_label(problem)}" if problem else ""
+                choices.append((entry.code.strip(), f"{entry.code.strip()} — {entry.description}{flag}"))
+            self.fields["exact_code"].widget = forms.Select(choices=choices)
+
+    def clean_exact_code(self) -> str:
+        code = (self.cleaned_data.get("exact_code") or "").strip()
+        if self.kind == MappingKind.COST_CENTER and not code:
+            return ""
+        if self.resolver.has_mirror:
+            problem = self.resolver.check_target(self.kind, code, on=clock.now().date()).problem_code
+            if problem:
+                raise forms.ValidationError(
+                    _("Exact's %(code)s cannot be used: %(why)s.")
+                    % {"code": code, "why": problem_label(problem)}
+                )
+        return code
+
+
+class MappingAdmin(SyncButtonMixin, admin.ModelAdmin):
+    list_display = ["coachview_code", "exact_code", "status", "note", "administration", "updated_at"]
+    list_filter = ["administration"]
+    search_fields = ["coachview_code", "exact_code", "note"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = type("MappingForm", (MappingForm,), {"kind": self.model.kind})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not initial.get("administration"):
+            initial["administration"] = current_administration() or ""
+        return initial
+
+    def changelist_view(self, request, extra_context=None):
+        # One resolver per page for the status column: a constant number of queries. Thread-local
+        # because the ModelAdmin instance is shared by every request.
+        _page.resolvers = {}
+        try:
+            response = super().changelist_view(request, extra_context=extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _page.resolvers = {}
+
+    @admin.display(description=_("in Exact"))
+    def status(self, obj) -> str:
+        resolvers = getattr(_page, "resolvers", {})
+        if obj.administration not in resolvers:
+            resolvers[obj.administration] = MappingResolver(administration=obj.administration)
+        resolver = resolvers[obj.administration]
+        if self.model.kind == MappingKind.COST_CENTER and not obj.exact_code.strip():
+            return "✔ " + str(_("no cost centre"))
+        problem = resolver.check_target(self.model.kind, obj.exact_code, on=clock.now().date()).problem_code
+        return "✔" if problem is None else "✘ " + problem_label(problem)
+
+
+@admin.register(VatCodeMapping)
+class VatCodeMappingAdmin(MappingAdmin):
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.coverage_view)
+        return [path("coverage/", view, name="mappings_vatcodemapping_coverage"), *super().get_urls()]
+
+    def coverage_view(self, request):
+        """Codes used by invoices not yet exported that have no valid mapping, with a link to add one."""
+        if not any(
+            request.user.has_perm(f"mappings.view_{model._meta.model_name}")
+            for model in MAPPING_MODELS.values()
+        ):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        administration = request.GET.get("administration") or current_administration() or ""
+        gaps = mapping_coverage(administration=administration) if administration else {}
+        sections = []
+        for kind, model in MAPPING_MODELS.items():
+            add_url = reverse(f"admin:mappings_{model._meta.model_name}_add")
+            rows = [
+                {
+                    "gap": gap,
+                    "problem": problem_label(gap.problem_code),
+                    "add_url": f"{add_url}?{urlencode({'administration': administration, 'coachview_code': gap.coachview_code})}",
+                }
+                for gap in gaps.get(kind, [])
+            ]
+            sections.append({"title": model._meta.verbose_name_plural, "kind": kind, "rows": rows})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Coverage of the mappings"),
+            "administration": administration,
+            "sections": sections,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/mappings/coverage.html", context)
+
+
+@admin.register(GLAccountMapping)
+class GLAccountMappingAdmin(MappingAdmin):
+    pass
+
+
+@admin.register(CostCenterMapping)
+class CostCenterMappingAdmin(MappingAdmin):
+    pass

@@ -1,0 +1,98 @@
+"""The coupling's options: one row per administration, all in one place."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from mappings.models import CouplingOptions, ExactJournal, ExactPaymentCondition
+from mappings.services import current_administration
+
+
+def _choices(rows, empty: str) -> list[tuple[str, str]]:
+    return [("", empty)] + [(row.code.strip(), f"{row.code.strip()} — {row.description}") for row in rows]
+
+
+class CouplingOptionsForm(forms.ModelForm):
+    class Meta:
+        model = CouplingOptions
+        fields = [
+            "administration",
+            "sales_journal",
+            "credit_note_journal",
+            "default_payment_condition",
+            "update_existing_customers",
+            "debtor_number_prefix",
+            "attach_pdf",
+            "invoice_number_as_entry_number",
+            "export_from_date",
+            "payment_registration",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        administration = self.instance.administration or self.initial.get("administration") or ""
+        journals = [
+            j for j in ExactJournal.objects.filter(administration=administration) if j.is_usable_for_sales()
+        ]
+        conditions = list(ExactPaymentCondition.objects.filter(administration=administration))
+        # Offer Exact's own lists when they were read; a typed code is still checked by the pre-flight.
+        if journals:
+            self.fields["sales_journal"].widget = forms.Select(choices=_choices(journals, _("— choose —")))
+            self.fields["credit_note_journal"].widget = forms.Select(
+                choices=_choices(journals, _("— the sales journal —"))
+            )
+        if conditions:
+            self.fields["default_payment_condition"].widget = forms.Select(
+                choices=_choices(conditions, _("— Exact's default —"))
+            )
+
+    def clean_debtor_number_prefix(self) -> str:
+        prefix = self.cleaned_data["debtor_number_prefix"].strip()
+        if prefix and not (prefix.isdigit() and prefix.isascii()):
+            raise forms.ValidationError(_("Exact relation codes are numeric: use digits only."))
+        return prefix
+
+
+@admin.register(CouplingOptions)
+class CouplingOptionsAdmin(admin.ModelAdmin):
+    form = CouplingOptionsForm
+    list_display = [
+        "administration",
+        "sales_journal",
+        "credit_note_journal",
+        "default_payment_condition",
+        "attach_pdf",
+        "invoice_number_as_entry_number",
+        "export_from_date",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["administration"]}),
+        (
+            _("Booking"),
+            {
+                "fields": [
+                    "sales_journal",
+                    "credit_note_journal",
+                    "default_payment_condition",
+                    "invoice_number_as_entry_number",
+                    "attach_pdf",
+                    "export_from_date",
+                ]
+            },
+        ),
+        (_("Customers"), {"fields": ["update_existing_customers", "debtor_number_prefix"]}),
+        (_("Payments"), {"fields": ["payment_registration"]}),
+    ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not initial.get("administration"):
+            initial["administration"] = current_administration() or ""
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["administration"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,141 @@
+"""Exact's lists as the mirror holds them (read-only), with a button to refresh them now."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from coupling.exact.errors import ExactError
+from mappings.models import (
+    ExactCostCenter,
+    ExactFinancialPeriod,
+    ExactGLAccount,
+    ExactJournal,
+    ExactPaymentCondition,
+    ExactVatCode,
+    ReferenceSync,
+)
+from mappings.services import reference_data_sync
+
+SYNC_PERMISSION = "mappings.change_couplingoptions"
+
+
+def sync_now_view(model_admin, request):
+    """POST only: refresh Exact's lists, report the outcome, go back to the list the button was on."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm(SYNC_PERMISSION):
+        raise PermissionDenied
+    try:
+        result = reference_data_sync()
+    except ExactError as exc:
+        model_admin.message_user(request, _("Exact's lists were not refreshed: %s") % exc, messages.ERROR)
+    else:
+        model_admin.message_user(request, result.summary(), messages.SUCCESS)
+    opts = model_admin.model._meta
+    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+
+class SyncButtonMixin:
+    """Adds `sync-now/` and the "Sync Exact's lists now" button to a change list."""
+
+    change_list_template = "admin/mappings/change_list_sync.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_sync_now"
+        view = self.admin_site.admin_view(lambda request: sync_now_view(self, request))
+        return [path("sync-now/", view, name=name), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        opts = self.model._meta
+        extra_context = {
+            **(extra_context or {}),
+            "sync_now_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_sync_now"),
+            "can_sync": request.user.has_perm(SYNC_PERMISSION),
+            "last_sync": ReferenceSync.objects.order_by("-synced_at").first(),
+            "coverage_url": reverse("admin:mappings_vatcodemapping_coverage"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+
+class ReferenceAdmin(SyncButtonMixin, admin.ModelAdmin):
+    """Read-only: the mirror is replaced by each refresh, never edited."""
+
+    list_filter = ["administration"]
+    search_fields = ["code", "description"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("usable on a sales line"))
+    def usable(self, obj) -> str:
+        problem = obj.problem_code()
+        return "✔" if problem is None else "✘ " + problem.removeprefix("preflight.").replace("_", " ")
+
+
+@admin.register(ExactVatCode)
+class ExactVatCodeAdmin(ReferenceAdmin):
+    list_display = [
+        "code",
+        "description",
+        "percentage",
+        "vat_type",
+        "transaction_type",
+        "is_blocked",
+        "usable",
+    ]
+    list_filter = ["administration", "vat_type", "transaction_type", "is_blocked"]
+
+
+@admin.register(ExactGLAccount)
+class ExactGLAccountAdmin(ReferenceAdmin):
+    list_display = ["code", "description", "gl_type", "is_blocked", "use_cost_center", "usable"]
+    list_filter = ["administration", "is_blocked", "gl_type"]
+
+
+@admin.register(ExactCostCenter)
+class ExactCostCenterAdmin(ReferenceAdmin):
+    list_display = ["code", "description", "end_date", "usable"]
+
+    @admin.display(description=_("usable on a sales line"))
+    def usable(self, obj) -> str:
+        from coupling import clock
+
+        return "✔" if obj.problem_code(on=clock.now().date()) is None else "✘ " + str(_("ended"))
+
+
+@admin.register(ExactJournal)
+class ExactJournalAdmin(ReferenceAdmin):
+    list_display = [
+        "code",
+        "description",
+        "journal_type",
+        "is_blocked",
+        "currency",
+        "allow_variable_currency",
+        "usable",
+    ]
+
+    @admin.display(description=_("usable for sales entries"))
+    def usable(self, obj) -> str:
+        return "✔" if obj.is_usable_for_sales() else "✘"
+
+
+@admin.register(ExactPaymentCondition)
+class ExactPaymentConditionAdmin(ReferenceAdmin):
+    list_display = ["code", "description", "payment_days"]
+
+
+@admin.register(ExactFinancialPeriod)
+class ExactFinancialPeriodAdmin(ReferenceAdmin):
+    list_display = ["year", "period", "start_date", "end_date"]
+    list_filter = ["administration", "year"]
+    search_fields = []

@@ -1,0 +1,1 @@
+"""The simulated Exact Online, served under /sandbox/exact/ (see docs/architecture.md)."""

@@ -1,0 +1,30 @@
+import json
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from sandbox.coachview.load import LoadError, load_coachview
+from sandbox.models import CoachviewInvoice
+
+
+class Command(BaseCommand):
+    help = "Loads Coachview debtors and invoices (JSON shape of coachview-api.md) into the sandbox, by id."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help='FILE.json: {"debiteuren": [...], "facturen": [...]}')
+
+    def handle(self, *args, **options):
+        try:
+            with open(options["file"], encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError) as exc:
+            self.stderr.write(f"Cannot read {options['file']}: {exc}")
+            raise SystemExit(2) from exc
+        if CoachviewInvoice._meta.db_table not in connections["sandbox"].introspection.table_names():
+            call_command("migrate", "sandbox", database="sandbox", verbosity=0)
+        try:
+            debtors, invoices = load_coachview(document)
+        except LoadError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(f"Loaded {debtors} debtors and {invoices} invoices into the Coachview sandbox.")

@@ -1,0 +1,377 @@
+"""The pre-flight check: every reason Exact would refuse an invoice, found before anything is sent.
+
+Each reason is {"code": "preflight.…" (the catalogue entry), "values": {...}, "message": text}.
+An invoice with reasons is `held`; one without is `ready`. `exports_preflight` checks a batch
+with a constant number of queries (one resolver per run, lines prefetched, one bulk update).
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from coupling import clock
+from mappings.models import MappingKind
+from mappings.resolver import MappingResolver
+from sync.models import ExportState, Invoice, InvoiceExport
+from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
+
+CENT = Decimal("0.01")
+CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
+
+
+def reason(code: str, message: str, **values) -> dict:
+    return {"code": code, "values": {key: _plain(value) for key, value in values.items()}, "message": message}
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@dataclass(frozen=True)
+class DebtorSettings:
+    """Which Coachview field becomes the Exact relation code (kept on the Coachview connection)."""
+
+    source_order: tuple[str, ...] = DEFAULT_SOURCE_ORDER
+    extern_source: str | None = "Exact"
+
+
+def debtor_settings_load() -> DebtorSettings:
+    """The debtor-number source order from the Coachview connection, or the defaults of contracts.md."""
+    try:
+        from coupling.models import CoachviewConnection
+    except ImportError:  # the Coachview link is not installed in this build
+        return DebtorSettings()
+    # `.first()`, not `load()`: a check must not create the connection row.
+    connection = CoachviewConnection.objects.first()
+    if connection is None:
+        return DebtorSettings()
+    # The connection keeps the order as Coachview's names joined by commas, e.g. "externId,debiteurnummer".
+    order = tuple(name.strip() for name in connection.debtor_number_source.split(",") if name.strip())
+    return DebtorSettings(order or DEFAULT_SOURCE_ORDER, connection.extern_source)
+
+
+def invoice_preflight(
+    *,
+    export: InvoiceExport,
+    resolver: MappingResolver | None = None,
+    exact_accounts: dict | None = None,
+    pdf_fetched: bool = False,
+    debtor_settings: DebtorSettings | None = None,
+) -> list[dict]:
+    """Every reason this invoice would be refused in the export's administration ([] when none).
+
+    `exact_accounts` maps account codes to {"Status", "IsSupplier"} (one batched lookup by the
+    export); without it the customer check is skipped. `pdf_fetched`: the PDF was fetched, so an
+    empty one is a reason when the options attach PDFs.
+    """
+    resolver = resolver or MappingResolver(administration=export.administration)
+    debtor_settings = debtor_settings or debtor_settings_load()
+    invoice = export.invoice
+    options = resolver.options
+    lines = list(invoice.lines.all())
+    reasons = []
+
+    if invoice.data_problem:
+        reasons.append(
+            reason(
+                "preflight.data_problem",
+                _("Coachview's data is incomplete: %s") % invoice.data_problem,
+                detail=invoice.data_problem,
+            )
+        )
+    if not lines:
+        reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
+    reasons += _debtor_reasons(invoice, options, exact_accounts, debtor_settings)
+    journal, journal_reasons = _journal_reasons(invoice, resolver)
+    reasons += journal_reasons
+    condition = options.default_payment_condition.strip()
+    if condition and condition not in resolver.payment_conditions:
+        reasons.append(
+            reason(
+                "preflight.payment_condition_invalid",
+                _("Payment condition %s does not exist in Exact.") % condition,
+                payment_condition=condition,
+            )
+        )
+    if resolver.period_for(invoice.invoice_date) is None:
+        reasons.append(
+            reason(
+                "preflight.no_financial_period",
+                _("Exact has no financial period for the invoice date %s.") % invoice.invoice_date,
+                date=invoice.invoice_date.isoformat() if invoice.invoice_date else None,
+            )
+        )
+    if journal is not None and not journal.allows_currency(invoice.currency):
+        reasons.append(
+            reason(
+                "preflight.currency_not_allowed",
+                _("Journal %(journal)s does not allow currency %(currency)s.")
+                % {"journal": journal.code, "currency": invoice.currency},
+                currency=invoice.currency,
+                journal=journal.code,
+            )
+        )
+    line_reasons, exact_vat = _line_reasons(invoice, lines, resolver)
+    reasons += line_reasons
+    reasons += _total_reasons(invoice, lines, exact_vat)
+    if pdf_fetched and options.attach_pdf and not invoice.pdf:
+        reasons.append(reason("preflight.pdf_missing", _("Coachview returned no PDF for this invoice.")))
+    return reasons
+
+
+def _debtor_reasons(
+    invoice: Invoice, options, exact_accounts: dict | None, settings: DebtorSettings
+) -> list[dict]:
+    if invoice.debtor is None:
+        return [
+            reason(
+                "preflight.debtor_missing",
+                _("The invoice's debtor was not found in Coachview."),
+                debtor_number=invoice.debtor_coachview_id,
+            )
+        ]
+    try:
+        code = debtor_exact_code(
+            debtor=invoice.debtor,
+            options=options,
+            source_order=settings.source_order,
+            extern_source=settings.extern_source,
+        )
+    except DebtorCodeInvalid as exc:
+        return [
+            reason(
+                "preflight.debtor_code_invalid",
+                _("Debtor number %(code)s cannot be an Exact relation code (%(why)s: at most 18 digits).")
+                % {"code": exc.code or "—", "why": exc.reason},
+                debtor_number=exc.code,
+                problem=exc.reason,
+            )
+        ]
+    if exact_accounts is None:
+        return []
+    account = exact_accounts.get(code) or exact_accounts.get(code.strip())
+    if account is not None and account.get("Status") != "C":
+        return [
+            reason(
+                "preflight.debtor_not_customer",
+                _("Exact relation %s exists but is not a customer; we never change it.") % code.strip(),
+                debtor_number=code.strip(),
+                status=account.get("Status"),
+                is_supplier=bool(account.get("IsSupplier")),
+            )
+        ]
+    return []
+
+
+def _journal_reasons(invoice: Invoice, resolver: MappingResolver):
+    code = resolver.options.journal_for(is_credit=invoice.is_credit)
+    if not code:
+        return None, [
+            reason("preflight.journal_missing", _("No sales journal is chosen in the coupling's options."))
+        ]
+    journal = resolver.journals.get(code)
+    if journal is None or not journal.is_usable_for_sales():
+        return None, [
+            reason(
+                "preflight.journal_invalid",
+                _("Journal %s is not a usable sales journal in Exact.") % code,
+                journal=code,
+                blocked=bool(journal and journal.is_blocked),
+                type=journal.journal_type if journal else None,
+            )
+        ]
+    return journal, []
+
+
+LINE_MESSAGES = {
+    "preflight.vat_code_unmapped": "Line %(line)s: VAT code %(code)s has no mapping to an Exact VAT code.",
+    "preflight.vat_code_inclusive": "Line %(line)s: VAT code %(code)s is inclusive in Exact; lines are sent excluding VAT.",
+    "preflight.vat_code_blocked": "Line %(line)s: VAT code %(code)s is blocked in Exact.",
+    "preflight.vat_code_not_sales": "Line %(line)s: VAT code %(code)s is for purchases only in Exact.",
+    "preflight.gl_account_unmapped": "Line %(line)s: G/L account %(code)s has no mapping to an Exact G/L account.",
+    "preflight.gl_account_blocked": "Line %(line)s: G/L account %(code)s is blocked in Exact.",
+    "preflight.gl_account_not_revenue": "Line %(line)s: G/L account %(code)s is not a revenue account in Exact.",
+    "preflight.cost_center_unmapped": "Line %(line)s: cost centre %(code)s has no mapping to an Exact cost centre.",
+    "preflight.cost_center_ended": "Line %(line)s: cost centre %(code)s has ended in Exact.",
+    "preflight.cost_center_required": "Line %(line)s: G/L account %(code)s requires a cost centre.",
+}
+LINE_FIELDS = {
+    MappingKind.VAT_CODE: "vat_code",
+    MappingKind.GL_ACCOUNT: "gl_account_code",
+    MappingKind.COST_CENTER: "cost_center_code",
+}
+
+
+def _catalogue_key(code: str) -> str:
+    """The value the catalogue's title names the code by ({vat_code}, {gl_account}, {cost_center})."""
+    if code.startswith("preflight.vat_code"):
+        return "vat_code"
+    if code.startswith("preflight.gl_account") or code == "preflight.cost_center_required":
+        return "gl_account"
+    return "cost_center"
+
+
+def _line_reason(code: str, line, coachview_code: str, exact_code: str | None) -> dict:
+    message = _(LINE_MESSAGES[code]) % {"line": line.sequence, "code": coachview_code or "—"}
+    exact = (exact_code or "").strip() or None
+    return reason(
+        code,
+        message,
+        line=line.sequence,
+        coachview_code=coachview_code,
+        exact_code=exact,
+        **{_catalogue_key(code): exact or coachview_code},
+    )
+
+
+def _line_reasons(invoice: Invoice, lines: list, resolver: MappingResolver):
+    """Reasons per line, and Exact's own VAT per line (None when a VAT code could not be resolved)."""
+    reasons, exact_vat = [], []
+    for line in lines:
+        resolved = {}
+        for kind, field in LINE_FIELDS.items():
+            coachview_code = (getattr(line, field) or "").strip()
+            resolution = resolver.resolve(kind, coachview_code, on=invoice.invoice_date)
+            resolved[kind] = resolution
+            if not resolution.ok:
+                reasons.append(
+                    _line_reason(resolution.problem_code, line, coachview_code, resolution.exact_code)
+                )
+        gl, cost_center = resolved[MappingKind.GL_ACCOUNT], resolved[MappingKind.COST_CENTER]
+        if (
+            gl.entry is not None
+            and gl.entry.use_cost_center == gl.entry.CostCenterUse.MANDATORY
+            and cost_center.ok
+            and not cost_center.exact_code
+        ):
+            reasons.append(
+                _line_reason(
+                    "preflight.cost_center_required", line, line.gl_account_code.strip(), gl.exact_code
+                )
+            )
+        if not invoice.is_credit and line.amount_excl_vat < 0:
+            reasons.append(
+                reason(
+                    "preflight.negative_line",
+                    _("Line %(line)s has a negative amount on an invoice that is not a credit invoice.")
+                    % {"line": line.sequence},
+                    line=line.sequence,
+                    amount=line.amount_excl_vat,
+                )
+            )
+        vat = resolved[MappingKind.VAT_CODE]
+        exact_vat.append(
+            vat_amount_exact(amount=line.amount_excl_vat, percentage=vat.entry.percentage)
+            if vat.entry is not None
+            else None
+        )
+    return reasons, exact_vat
+
+
+def vat_amount_exact(*, amount: Decimal, percentage: Decimal) -> Decimal:
+    """The VAT Exact computes for one line: amount × percentage (a fraction), rounded to cents."""
+    # ASSUMPTION: Exact rounds each line's VAT half away from zero (ROUND_HALF_UP in Decimal).
+    return (amount * percentage).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]:
+    if not lines:
+        return []
+    reasons = []
+    lines_excl = sum((line.amount_excl_vat for line in lines), Decimal("0.00"))
+    lines_vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    # Coachview rounds VAT per line and on the total, so its line VAT may differ from `totaalBtw` by up to
+    # a cent per line (cent-exact, contracts.md: `totaalBtw` wins); amounts excluding VAT must match exactly.
+    per_line = CENT * len(lines)
+    checks = [
+        ("lines_excl_vat", lines_excl, invoice.total_excl_vat, Decimal("0.00")),
+        ("lines_vat", lines_vat, invoice.total_vat, per_line),
+        (
+            "total_incl_vat",
+            invoice.total_excl_vat + invoice.total_vat,
+            invoice.total_incl_vat,
+            Decimal("0.00"),
+        ),
+    ]
+    for what, computed, stated, tolerance in checks:
+        if abs(computed - stated) > tolerance:
+            reasons.append(
+                reason(
+                    "preflight.totals_mismatch",
+                    _("The invoice's totals do not add up (%(what)s: %(computed)s, stated %(stated)s).")
+                    % {"what": what, "computed": computed, "stated": stated},
+                    what=what,
+                    difference=computed - stated,
+                    computed=computed,
+                    stated=stated,
+                )
+            )
+    if None not in exact_vat:
+        exact_total = sum(exact_vat, Decimal("0.00"))
+        # Cent-exact (contracts.md): up to one cent per line is spread with VATAmountFC; more is held.
+        if abs(exact_total - invoice.total_vat) > per_line:
+            reasons.append(
+                reason(
+                    "preflight.vat_difference",
+                    _("Exact would compute VAT %(exact)s, Coachview says %(coachview)s.")
+                    % {"exact": exact_total, "coachview": invoice.total_vat},
+                    exact_vat=exact_total,
+                    difference=exact_total - invoice.total_vat,
+                    coachview_vat=invoice.total_vat,
+                    lines=len(lines),
+                )
+            )
+    return reasons
+
+
+@dataclass
+class PreflightSummary:
+    checked: int = 0
+    ready: int = 0
+    held: int = 0
+
+
+def exports_preflight(
+    *,
+    administration: str,
+    limit: int | None = None,
+    exact_accounts: dict | None = None,
+    pdf_fetched: bool = False,
+) -> PreflightSummary:
+    """Check the exports that are new, held or ready; move each to `held` (with reasons) or `ready`."""
+    exports = (
+        InvoiceExport.objects.filter(administration=administration, state__in=CHECKED_STATES)
+        .select_related("invoice__debtor")
+        .prefetch_related("invoice__lines")
+        .order_by("id")
+    )
+    if limit is not None:
+        exports = exports[:limit]
+    resolver = MappingResolver(administration=administration)
+    debtor_settings = debtor_settings_load()
+    now = clock.now()
+    summary, changed = PreflightSummary(), []
+    for export in exports:
+        reasons = invoice_preflight(
+            export=export,
+            resolver=resolver,
+            exact_accounts=exact_accounts,
+            pdf_fetched=pdf_fetched,
+            debtor_settings=debtor_settings,
+        )
+        state = ExportState.HELD if reasons else ExportState.READY
+        summary.checked += 1
+        summary.held += bool(reasons)
+        summary.ready += not reasons
+        if state != export.state or reasons != export.reasons:
+            if state != export.state:
+                export.state_changed_at = now
+            export.state, export.reasons = state, reasons
+            changed.append(export)
+    if changed:
+        # Only rows still waiting are written: a worker may have claimed one meanwhile.
+        InvoiceExport.objects.filter(state__in=CHECKED_STATES).bulk_update(
+            changed, ["state", "reasons", "state_changed_at"], batch_size=500
+        )
+    return summary

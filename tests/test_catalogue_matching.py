@@ -1,0 +1,300 @@
+"""Every seeded Exact message, in Dutch and English, with other values and inside every wrapper, finds its entry."""
+
+import pytest
+
+from sync.catalogue import catalogue_entry, catalogue_match, catalogue_reason
+from sync.migrations import _catalogue_seed_v1_exact, _catalogue_seed_v1_links, _catalogue_seed_v1_preflight
+
+pytestmark = pytest.mark.django_db
+
+# (code, Dutch message, English message): verbatim from the reference notes where Exact's text is
+# known, with other instance values than the notes show.
+EXACT_MESSAGES = [
+    ("exact.mandatory_payment_condition", "Verplicht: Betalingsconditie", "Mandatory: Payment condition"),
+    ("exact.mandatory_journal", "Verplicht: Dagboek", "Mandatory: journal"),
+    (
+        "exact.vat_line_mismatch",
+        "Invoer 3: Het bedrag van de BTW regel met BTW code 21 komt niet overeen met het totaal aan "
+        "BTW-bedragen in de grondslagregels.",
+        "Input 3: The amount of the VAT line with VAT code 21 does not correspond to the total amount of "
+        "VAT in the basic payment rules.",
+    ),
+    ("exact.invalid_customer_type", "Ongeldig: Klant (Type).", "Invalid: Customer (Type)."),
+    ("exact.invalid_customer_condition", "Ongeldig: Klantconditie", "Invalid: Customer condition"),
+    ("exact.mandatory_bank_account_number", "Verplicht: Bankrekening: Nummer", "Mandatory: Bank account: Number"),
+    ("exact.contact_exists", "Contactnummer bestaat al bij relatie: 44", "Contact number already exists in account: 44"),
+    ("exact.unknown_financial_year", "Onbekend: Boekjaar (Periode-datumtabel)", "Unknown: Financial year (Period-date table)"),
+    ("exact.period_closed", "Periode is afgesloten: 2024 - 11", "Period is closed: 2024 - 11"),
+    (
+        "exact.entry_not_balanced",
+        "De boeking is niet in evenwicht op: 2025 / 7 (Type: Verkoopboeking) - Verschil: EUR 0,02",
+        "This entry is not balanced on: 2025 / 7 (Type: Sales entry) - Difference: EUR 0,02",
+    ),
+    (
+        "exact.entry_already_exists",
+        "Bestaat reeds - Boekstuknummer: 2025001, Dagboek: 70,",
+        "Already exists - Entry number: 2025001, Journal: 70",
+    ),
+    ("exact.entry_number_in_use", "In gebruik: Boekstuknummer.", "In use: Entry number."),
+    ("exact.mandatory_account", "Verplicht: Relatie", "Mandatory: Account"),
+    ("exact.account_not_found", "Niet gevonden: Relatie (Jansen BV)", "Not found: Account (Jansen BV) - G/L Account: 8000"),
+    ("exact.invalid_reference_journal", "Ongeldige referentie: Journals", "Invalid reference: Journal"),
+    ("exact.invalid_journal", "Ongeldig: Dagboek", "Invalid: Journal (type)."),
+    ("exact.invalid_gl_account_type", "Ongeldig: Grootboekrekeningtype", "Invalid: G/L account type"),
+    ("exact.data_already_exists", "Gegeven bestaat reeds.", "Data already exists [GLTransactions] data not created"),
+    ("exact.mandatory_invoice_reference", "Verplicht: Factuur voor", "Mandatory: Invoice to"),
+    ("exact.invalid_reference_relation", "Ongeldige referentie: Besteld door", "Invalid reference: Ordered by"),
+    ("exact.invalid_reference_cost_center", "Ongeldige referentie: Kostenplaats", "Invalid reference: Cost unit"),
+    ("exact.invalid_reference_vat_code", "Ongeldige referentie: Btw-code", "Invalid reference: VAT code"),
+    ("exact.invalid_reference_payment_condition", "Ongeldige referentie: Betalingsconditie",
+     "Invalid reference: Payment condition"),
+    ("exact.not_allowed_vat_code", "Niet toegestaan: Btw-code", "Not allowed: VAT-code"),
+    ("exact.missing_vat_code", "Ontbreekt: Btw-code", "Missing: VAT code"),
+    ("exact.invalid_vat_percentage", "Ongeldig: Btw-percentage [9]", "Invalid: VAT percentage []"),
+    ("exact.invalid_vat_type", "Ongeldig: Type (te betalen btw factuur)", "Invalid: Type (VAT invoice to be paid)"),
+    ("exact.invalid_email", "Ongeldig: E-mail [info@voorbeeld]", "Invalid: Email [info@example]"),
+    ("exact.mandatory_due_date", "Verplicht : vervaldatum", "Mandatory : due date"),
+    ("exact.not_allowed_exchange_rate", "Niet toegestaan: Wisselkoers", "Not allowed: Exchange rate"),
+    ("exact.blocked_gl_account", "Geblokkeerd: Grootboekrekening: 8010 - Omzet cursussen",
+     "Blocked: Ledger account: 8010 - Turnover courses"),
+    ("exact.already_exists_mandate", "Bestaat reeds: Mandaat referentie", "Already exists: Mandate reference"),
+    ("exact.mandatory_payment_type", "Verplicht: Soort betaling", "Mandatory: Payment type"),
+]
+
+WRAPPERS = [
+    "{}",
+    "Element: GLTransaction, Topic: GLTransactions, Message: 'Onderwerp [GLTransactions] {}",
+    "Element: GLTransaction, Topic: GLTransactions, Message: 'Subject [GLTransactions] {}'",
+    "Error: GLTransaction - Topic [GLTransactions] {}",
+    "GLTransaction: Onderwerp [GLTransactions] {}",
+    "Error 500: {}",
+    "Foutmelding: {}",
+    '{{"error":{{"code":"","message":{{"lang":"nl-NL","value":"{}"}}}}}}',
+]
+
+
+@pytest.mark.parametrize("code,dutch,english", EXACT_MESSAGES, ids=[m[0] for m in EXACT_MESSAGES])
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+def test_each_seeded_exact_message_matches_in_dutch_and_english_inside_every_wrapper(code, dutch, english, wrapper):
+    for text in (dutch, english):
+        matches = catalogue_match(wrapper.format(text.replace('"', '\\"') if wrapper.startswith("{{") else text))
+        assert [m.code for m in matches] == [code], text
+
+
+def test_instance_values_are_taken_out_and_returned():
+    text = (
+        "Element: GLTransaction, Topic: GLTransactions, Message: 'Onderwerp [GLTransactions] Invoer 9: Het bedrag "
+        "van de BTW regel met BTW code 7 komt niet overeen met het totaal aan BTW-bedragen in de grondslagregels."
+    )
+    (match,) = catalogue_match(text)
+    assert match.code == "exact.vat_line_mismatch"
+    assert match.values["vat_code"] == "7"
+    assert match.values["input"] == "9"
+    assert match.entry.title({"vat_code": "7"}).endswith("7 is inclusief in Exact")
+
+    (match,) = catalogue_match("Onderwerp [GLTransactions] Bestaat reeds - Boekstuknummer: 20713, Dagboek: VKUS,")
+    assert match.values["entry_number"] == "20713"
+    assert match.values["journal"] == "VKUS"
+
+    (match,) = catalogue_match("Blocked: Ledger account: 85071 - Turnover Cafeteria")
+    assert match.values["gl_account"] == "85071 - Turnover Cafeteria"
+
+    (match,) = catalogue_match("GLTransaction: Onderwerp [GLTransactions] De boeking is niet in evenwicht op: "
+                               "2022 / 4 (Type: Inkoopboeking) - Verschil: EUR -0,01")
+    assert match.values["amount"] == "EUR -0,01"
+    assert match.values["period"] == "2022 / 4"
+
+
+def test_several_messages_in_one_text_are_each_matched():
+    text = "Error 500: Mandatory: Relationship\nInvalid reference: Cost unit\r\nMandatory: Diary"
+    assert [m.code for m in catalogue_match(text)] == [
+        "exact.mandatory_account",
+        "exact.invalid_reference_cost_center",
+        "exact.mandatory_journal",
+    ]
+    # Exact sometimes runs two messages together without a break.
+    assert [m.code for m in catalogue_match("Verplicht : vervaldatum Verplicht:Betalingsconditie")] == [
+        "exact.mandatory_due_date",
+        "exact.mandatory_payment_condition",
+    ]
+    # Escaped breaks as they appear in logs and e-mails.
+    assert len(catalogue_match("Verplicht: Factuur voor\\r\\nVerplicht: Besteld door")) == 2
+
+
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ('{"error":"unauthorized_client","error_description":"Old refresh token used."}',
+         "exact.oauth_refresh_token_reused"),
+        ('{ "error":"access_denied","error_description":"Rate limit exceeded: access_token not expired" }',
+         "exact.oauth_too_early"),
+        ('{"error":"invalid_request","error_description":"The refresh token expired at 1\\/2\\/2026 8:00:00 AM '
+         'and it is now 3\\/4\\/2026 9:15:50 PM."}', "exact.oauth_refresh_token_expired"),
+        ('{ "error":"invalid_grant","error_description":"Token is not allowed, because of invalid or empty chainId" }',
+         "exact.oauth_chain_invalid"),
+        ('{"error":"invalid_request"}', "exact.oauth_invalid_client"),
+        ('{ "error": "invalid_grant", "error_description": "The user is not active" }', "exact.oauth_user_not_active"),
+        ("Bad Request", "exact.oauth_code_reused"),
+        ("Access Token not expired", "exact.oauth_too_early"),
+        ("Unknown: Token is not allowed, because of invalid or empty chainId", "exact.oauth_chain_invalid"),
+    ],
+)
+def test_token_endpoint_bodies_match_their_entry(body, code):
+    assert [m.code for m in catalogue_match(body)] == [code]
+
+
+def test_a_reason_header_that_repeats_the_body_is_not_a_second_message():
+    text = ('{ "error":"access_denied","error_description":"Rate limit exceeded: access_token not expired" } '
+            "(Reason: TooEarlyToRefreshTokens: Rate limit exceeded: access_token not expired)")
+    assert [m.code for m in catalogue_match(text)] == ["exact.oauth_too_early"]
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("401 Client Error: Unauthorized for url: https://secure.coachview.net/api/v1/Facturen", "coachview.unauthorized"),
+        ("403 Client Error: Forbidden for url: https://secure.coachview.net/api/v1/Facturen (missing scope "
+         "Facturen.Lezen)", "coachview.missing_scope"),
+        ("429 Client Error: Too Many Requests for url: https://secure.coachview.net/api/v1/Debiteuren",
+         "coachview.rate_limited"),
+        ("500 Server Error: Internal Server Error for url: https://secure.coachview.net/api/v1/Facturen?skip=40000",
+         "coachview.server_error"),
+    ],
+)
+def test_coachview_api_errors_match_their_entry(text, code):
+    (match,) = catalogue_match(text)
+    assert match.code == code
+
+
+def test_the_missing_scope_is_named():
+    (match,) = catalogue_match("Coachview 403: missing scope Facturen.Schrijven")
+    assert match.values["scope"] == "Facturen.Schrijven"
+    assert "Facturen.Schrijven" in match.entry.title(match.values)
+
+
+def test_different_kinds_never_share_an_entry():
+    seeds = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS
+    by_code = {row["code"]: row["match_kind"] for row in seeds}
+    for subject in ["Dagboek", "Btw-code", "Betalingsconditie", "Boekstuknummer", "Relatie", "Journal", "VAT code"]:
+        codes = {}
+        for kind_word in ["Verplicht", "Ongeldig", "Ongeldige referentie", "Niet toegestaan", "Ontbreekt", "In gebruik"]:
+            for m in catalogue_match(f"{kind_word}: {subject}"):
+                if m.code:
+                    codes.setdefault(m.code, set()).add(kind_word)
+        for code, words in codes.items():
+            assert len(words) == 1, (subject, code, words)
+            assert by_code[code]
+    # And in English the same pairs stay apart.
+    assert catalogue_match("Mandatory: Journal")[0].code != catalogue_match("Invalid: Journal")[0].code
+
+
+def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered_steps():
+    rows = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+    for row in rows:
+        system, _, name = row["code"].partition(".")
+        assert system in {"exact", "coachview", "preflight", "connection"} and name == name.lower()
+        assert row["fix_nl"].startswith("1. ") and row["fix_en"].startswith("1. ")
+        assert row["title_nl"] and row["title_en"] and row["cause_nl"] and row["cause_en"]
+    assert len({row["code"] for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "preflight.no_lines", "preflight.data_problem", "preflight.debtor_missing", "preflight.debtor_code_invalid",
+        "preflight.debtor_not_customer", "preflight.vat_code_unmapped", "preflight.vat_code_inclusive",
+        "preflight.vat_code_blocked", "preflight.vat_code_not_sales", "preflight.gl_account_unmapped",
+        "preflight.gl_account_blocked", "preflight.gl_account_not_revenue", "preflight.cost_center_unmapped",
+        "preflight.cost_center_ended", "preflight.cost_center_required", "preflight.journal_missing",
+        "preflight.journal_invalid", "preflight.payment_condition_invalid", "preflight.no_financial_period",
+        "preflight.currency_not_allowed", "preflight.totals_mismatch", "preflight.vat_difference",
+        "preflight.negative_line", "preflight.pdf_missing", "connection.not_connected",
+        "connection.reconnect_needed", "connection.budget_daily_spent", "connection.budget_minute_spent",
+        "connection.endpoint_blocked",
+    ],
+)
+def test_every_pre_flight_and_connection_code_of_the_architecture_is_seeded(code):
+    assert catalogue_entry(code) is not None
+
+
+def test_a_reason_for_the_pre_flight_carries_code_values_and_the_title(settings):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        reason = catalogue_reason("preflight.vat_code_inclusive", vat_code="4")
+    assert reason == {"code": "preflight.vat_code_inclusive", "values": {"vat_code": "4"},
+                      "message": "BTW-code 4 is inclusief"}
+    with translation.override("en"):
+        assert catalogue_reason("preflight.vat_code_inclusive", vat_code="4")["message"] == "VAT code 4 is inclusive"
+
+
+def test_a_title_as_coachview_shows_it_after_the_write_back_finds_its_entry():
+    (match,) = catalogue_match("BTW-code 9 is inclusief")
+    assert match.code == "preflight.vat_code_inclusive"
+    (match,) = catalogue_match("Payment condition missing")
+    assert match.code == "exact.mandatory_payment_condition"
+
+
+def test_the_entry_speaks_the_active_language():
+    from django.utils import translation
+
+    entry = catalogue_entry("exact.mandatory_payment_condition")
+    with translation.override("en"):
+        assert entry.title() == "Payment condition missing"
+        assert entry.fix_steps()[-1] == "Export the invoice again."
+    with translation.override("nl"):
+        assert entry.title() == "Betalingsconditie ontbreekt"
+        assert entry.fix().startswith("1. ")
+
+
+@pytest.mark.parametrize(
+    "template,code,value_name",
+    [
+        ("Onderwerp [GLTransactions] Invoer {n}: Het bedrag van de BTW regel met BTW code {v} komt niet overeen "
+         "met het totaal aan BTW-bedragen in de grondslagregels.", "exact.vat_line_mismatch", "vat_code"),
+        ("Subject [GLTransactions] Input {n}: The amount of the VAT line with VAT code {v} does not correspond to "
+         "the total amount of VAT in the basic payment rules.", "exact.vat_line_mismatch", "vat_code"),
+        ("Onderwerp [GLTransactions] Bestaat reeds - Boekstuknummer: {v}, Dagboek: {n},", "exact.entry_already_exists",
+         "entry_number"),
+        ("Topic [GLTransactions] Already exists - Entry number: {v}, Journal: {n}", "exact.entry_already_exists",
+         "entry_number"),
+        ("Topic [GLTransactions] Period is closed: 2026 - {v}", "exact.period_closed", "period"),
+        ("Blocked: Ledger account: {v} - Omzet {n}", "exact.blocked_gl_account", "gl_account"),
+    ],
+)
+@pytest.mark.parametrize("n,v", [("1", "2"), ("17", "4"), ("250", "21"), ("99", "VH")])
+def test_other_instance_values_match_the_same_entry(template, code, value_name, n, v):
+    if value_name == "period" and not v.isdigit():
+        v = "12"
+    (match,) = catalogue_match(template.format(n=n, v=v))
+    assert match.code == code
+    assert v in match.values[value_name]
+
+
+def test_the_german_variants_coachview_documents_match_too():
+    assert catalogue_match("…'Thema [GLTransactions] Obligatorisch: Zahlungsbedingung")[0].code == (
+        "exact.mandatory_payment_condition")
+    assert catalogue_match("…'Betreff [GLTransactions] Ungültig: Kunde (Typ).")[0].code == "exact.invalid_customer_type"
+    assert catalogue_match(
+        "…'Betreff [GLTransactions] Eintrag 17: Der Betrag der MwSt.-Zeile mit MwSt.-Code 4 stimmt nicht mit den "
+        "gesamten MwSt.-Beträgen in den Basiszeilen überein."
+    )[0].code == "exact.vat_line_mismatch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  VERPLICHT:    betalingsconditie  ",
+        "Element: GLTransaction, Topic: GLTransactions, Message: ‘Onderwerp [GLTransactions] Verplicht: Betalingsconditie’",
+        'Message: "Subject [GLTransactions] Mandatory:Payment  condition."',
+        "Foutmelding: 'Element: GLTransaction, Topic: GLTransactions, Message: 'Onderwerp [GLTransactions] Verplicht: Betalingsconditie\"",
+        "Obligatorisch: Zahlungsbedingung",
+    ],
+)
+def test_case_quotes_accents_and_whitespace_do_not_matter(text):
+    assert [m.code for m in catalogue_match(text)] == ["exact.mandatory_payment_condition"]
+
+
+def test_an_empty_text_has_no_messages():
+    assert catalogue_match("") == []
+    assert catalogue_match(" \r\n ") == []

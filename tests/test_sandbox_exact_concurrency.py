@@ -1,0 +1,62 @@
+"""Several server processes share one budget and one token chain (PostgreSQL: real row locks)."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from sandbox.exact import limits
+from sandbox.models import ExactTokenChain
+from tests.sandbox_exact_support import connect, seeded, token_call
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases=["default", "sandbox"], transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connections["sandbox"].vendor != "postgresql":
+        pytest.skip("row locks and concurrent writers need PostgreSQL")
+
+
+def _in_threads(count: int, work) -> list:
+    results: list = []
+    barrier = threading.Barrier(count)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_calls_never_exceed_the_minute_limit(settings):
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = 25
+
+    def calls():
+        return sum(not limits.consume(scope="app:1234567").refused for _ in range(10))
+
+    allowed = sum(_in_threads(6, calls))
+    assert allowed == 25
+    assert limits.peek(scope="app:1234567").minute.remaining == 0
+
+
+def test_two_workers_refreshing_at_once_kill_the_chain(settings):
+    seeded()
+    client = Client()
+    tokens = connect(client)
+    settings.CLOCK_OFFSET_SECONDS = 590
+
+    statuses = _in_threads(2, lambda: token_call(
+        Client(), grant_type="refresh_token", refresh_token=tokens["refresh_token"]
+    ).status_code)
+    assert sorted(statuses) == [200, 401]
+    assert not ExactTokenChain.objects.using("sandbox").get().alive
