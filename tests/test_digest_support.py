@@ -74,3 +74,16 @@ def test_it_can_be_switched_off(support, settings):
     f.export(state=ExportState.HELD, since=timezone.now() - timedelta(minutes=5))
     assert support_digest_send().skipped
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_each_group_is_headed_by_the_catalogue_entrys_code_and_title(support):
+    from sync.models import ErrorCatalogueEntry
+
+    entry = ErrorCatalogueEntry.objects.get(code="preflight.vat_code_inclusive")
+    f.export(
+        state=ExportState.HELD, reasons=[reason("preflight.vat_code_inclusive")], since=timezone.now() - timedelta(hours=1)
+    )
+    support_digest_send()
+    body = mail.outbox[0].body
+    assert f"preflight.vat_code_inclusive — {entry.title_nl} / {entry.title_en} (1)" in body

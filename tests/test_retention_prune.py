@@ -77,3 +77,28 @@ def test_an_invoice_never_exported_keeps_its_pdf(periods):
     inv = f.invoice(pdf=PDF)
     Invoice.objects.filter(pk=inv.pk).update(fetched_at=timezone.now() - timedelta(days=500))
     assert retention_prune().pdfs == 0
+
+
+@pytest.mark.django_db
+def test_it_prunes_old_api_call_log_rows_but_keeps_those_of_a_blocked_endpoint(settings):
+    from coupling.models import ExactApiCall
+    from sync.models import HealthProblem
+
+    settings.RETENTION_API_LOG_DAYS = 30
+    now = timezone.now()
+
+    def call(endpoint, days_ago):
+        return ExactApiCall.objects.create(
+            at=now - timedelta(days=days_ago), method="GET", endpoint=endpoint, path=f"/api/v1/1/{endpoint}",
+            status=400, duration_ms=5,
+        )
+
+    old, recent, blocked = call("crm/Accounts", 40), call("crm/Accounts", 10), call("salesentry/SalesEntries", 40)
+    HealthProblem.objects.create(
+        kind=HealthProblem.Kind.ENDPOINT_BLOCKED, subject="salesentry/SalesEntries", severity="warning",
+        opened_at=now, last_seen_at=now,
+    )
+
+    assert retention_prune(now=now).api_calls == 1
+    assert set(ExactApiCall.objects.values_list("pk", flat=True)) == {recent.pk, blocked.pk}
+    assert old.pk not in set(ExactApiCall.objects.values_list("pk", flat=True))

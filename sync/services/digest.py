@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from coupling import clock, roles
-from sync.models import DigestRun, ExportState, InvoiceExport
+from sync.models import DigestRun, ErrorCatalogueEntry, ExportState, InvoiceExport
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +42,7 @@ class DigestResult:
 
 
 def _catalogue_titles(codes: set[str]) -> dict[str, tuple[str, str]]:
-    try:
-        entry_model = apps.get_model("sync", "ErrorCatalogueEntry")
-    except LookupError:  # the catalogue part is not installed: codes only
-        return {}
-    rows = entry_model.objects.filter(code__in=codes).values_list("code", "title_nl", "title_en")
+    rows = ErrorCatalogueEntry.objects.filter(code__in=codes).values_list("code", "title_nl", "title_en")
     return {code: (title_nl, title_en) for code, title_nl, title_en in rows}
 
 

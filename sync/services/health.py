@@ -3,13 +3,24 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from coupling import clock
-from sync.models import ExportState, HealthProblem, Invoice, InvoiceExport, JobRun, PaymentStatus
+from coupling.models import CoachviewConnection
+from mappings.models import CouplingOptions
+from sync.models import (
+    ExportRun,
+    ExportState,
+    FetchWatermark,
+    HealthProblem,
+    Invoice,
+    InvoiceExport,
+    JobRun,
+    PaymentPollState,
+    PaymentStatus,
+)
 
 Kind = HealthProblem.Kind
 Severity = HealthProblem.Severity
@@ -47,14 +58,6 @@ def exact_link():
     from coupling.exact.health import exact_link_health
 
     return exact_link_health()
-
-
-def _model(label: str):
-    """A model of another part, or None while that part is not installed (keeps this check usable)."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 def link_health_check(*, now: datetime | None = None) -> list[Problem]:
@@ -131,11 +134,10 @@ def _job_success(kind: str) -> datetime | None:
 
 def fetch_progress() -> Progress:
     """Fetching waits as long as a Coachview connection is configured: new invoices may come any time."""
-    watermark_model = _model("sync.FetchWatermark")
-    watermark = watermark_model.objects.aggregate(at=Max("updated_at"))["at"] if watermark_model else None
+    # The fetch saves its watermark only after a page was read completely.
+    watermark = FetchWatermark.objects.aggregate(at=Max("updated_at"))["at"]
     last = _latest(_job_success(JobRun.Kind.FETCH), watermark)
-    connection_model = _model("coupling.CoachviewConnection")
-    connection = connection_model.objects.order_by("pk").first() if connection_model else None
+    connection = CoachviewConnection.objects.order_by("pk").first()
     if connection is None or not connection.is_configured():
         return Progress(last, None)
     first_try = JobRun.objects.filter(kind=JobRun.Kind.FETCH).aggregate(at=Min("started_at"))["at"]
@@ -146,12 +148,9 @@ def fetch_progress() -> Progress:
 
 def export_progress(*, administration: str) -> Progress:
     """The export waits for invoices not yet decided, and for sent invoices it has not seen yet."""
-    run_model = _model("sync.ExportRun")
-    completed_run = None
-    if run_model:
-        completed_run = run_model.objects.filter(
-            finished_at__isnull=False, stopped_reason="", dry_run=False
-        ).aggregate(at=Max("finished_at"))["at"]
+    completed_run = ExportRun.objects.filter(finished_at__isnull=False, stopped_reason="", dry_run=False).aggregate(
+        at=Max("finished_at")
+    )["at"]
     exported = InvoiceExport.objects.filter(state=ExportState.EXPORTED).aggregate(at=Max("state_changed_at"))["at"]
     last = _latest(_job_success(JobRun.Kind.EXPORT), completed_run, exported)
     waiting = InvoiceExport.objects.filter(administration=administration, state__in=EXPORT_WAITING).aggregate(
@@ -167,8 +166,14 @@ def export_progress(*, administration: str) -> Progress:
 
 
 def poll_progress(*, administration: str) -> Progress:
-    """The payment poll waits while an exported invoice is not paid."""
-    last = _job_success(JobRun.Kind.POLL)
+    """The payment poll waits while an exported invoice is not paid (and payment registration is on)."""
+    poll = PaymentPollState.objects.filter(administration=administration).first()
+    # The poll stamps last_poll_at after every run; one that ended early says "stopped:" in its summary.
+    polled = poll.last_poll_at if poll and "stopped:" not in poll.last_summary else None
+    last = _latest(_job_success(JobRun.Kind.POLL), polled)
+    options = CouplingOptions.objects.filter(administration=administration).first()
+    if options is not None and not options.payment_registration:
+        return Progress(last, None)
     waiting = (
         InvoiceExport.objects.filter(administration=administration, state=ExportState.EXPORTED)
         .exclude(payment_status=PaymentStatus.PAID)

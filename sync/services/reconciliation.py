@@ -7,12 +7,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from django.apps import apps
 from django.db import transaction
 
 from coupling import clock
 from coupling.exact import odata
 from coupling.exact.errors import ExactError
+from mappings.models import CouplingOptions
 from sync.models import Invoice, InvoiceExport, Reconciliation, ReconciliationLine
 
 Kind = ReconciliationLine.Kind
@@ -52,11 +52,7 @@ def month_range(year: int, month: int) -> tuple[date, date]:
 
 def journals_for(administration: str) -> list[str]:
     """The sales journal and the credit-note journal chosen in the options (empty: every journal)."""
-    try:
-        options_model = apps.get_model("mappings", "CouplingOptions")
-    except LookupError:
-        return []
-    options = options_model.objects.filter(administration=administration).first()
+    options = CouplingOptions.objects.filter(administration=administration).first()
     if options is None:
         return []
     return [code for code in dict.fromkeys([options.sales_journal, options.credit_note_journal]) if code]

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 
 from coupling import clock
+from coupling.models import ExactApiCall
 from sync.models import ExportAttempt, ExportState, HealthProblem, Invoice, InvoiceExport
 
 # Only an export that reached one of these is finished; every other state may still need the
@@ -58,12 +58,8 @@ def attempt_bodies_prune(*, now: datetime) -> int:
 
 def api_calls_prune(*, now: datetime) -> int:
     """Delete old rows of Exact's API-call log, except those of an endpoint that is blocked right now."""
-    try:
-        call_model = apps.get_model("coupling", "ExactApiCall")
-    except LookupError:  # the Exact client's log is not installed
-        return 0
     cutoff = now - timedelta(days=settings.RETENTION_API_LOG_DAYS)
-    old = call_model.objects.filter(at__lt=cutoff)
+    old = ExactApiCall.objects.filter(at__lt=cutoff)
     blocked = HealthProblem.objects.filter(
         kind=HealthProblem.Kind.ENDPOINT_BLOCKED, resolved_at__isnull=True
     ).values_list("subject", flat=True)
