@@ -24,12 +24,56 @@ MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for a
 MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
 
 # --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
+# The export's admin actions require `sync.change_invoiceexport` (sync/admin_exports.py); the console
+# shows every export field read-only, so that permission means "may act on an export", nothing more.
 EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
 EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
 
+# --- console: what each role reads (view permissions never show a secret: the admins redact them) ---
+INVOICES_VIEW = [
+    "sync.view_invoice",
+    "sync.view_invoiceexport",
+    "sync.view_exporthistory",
+    "sync.view_paymentobservation",
+    *EXPORT_VIEW,
+]
+CATALOGUE_EDIT = [
+    "sync.view_errorcatalogueentry",
+    "sync.add_errorcatalogueentry",
+    "sync.change_errorcatalogueentry",
+    "sync.view_unmatchedmessage",
+]
+OPERATIONS_VIEW = [
+    "sync.view_debtor",
+    "sync.view_exportattempt",
+    "sync.view_healthproblem",
+    "sync.view_jobrun",
+    "sync.view_statuswriteback",
+    "coupling.view_exactconnection",
+    "coupling.view_coachviewconnection",
+    "coupling.view_exactapicall",
+]
+RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline", "sync.export_reconciliation"]
+CONNECTION_EDIT = [
+    "coupling.add_exactconnection",
+    "coupling.change_exactconnection",
+    "coupling.manage_connection",
+    "coupling.change_coachviewconnection",
+]
+# --- payments: everyone reads the payment history (read-only in the admin) ---
+PAYMENTS_VIEW = ["sync.view_paymentobservation"]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Connection, options, mappings and catalogue; sees everything else too.
     ADMINISTRATORS: [
+        *INVOICES_VIEW,
+        *OPERATIONS_VIEW,
+        *RECONCILIATION_VIEW,
+        *CONNECTION_EDIT,
+        *MAPPINGS_EDIT,
+        *MAPPINGS_VIEW,
+        *CATALOGUE_EDIT,
         "coupling.view_coachviewconnection",
         "coupling.change_coachviewconnection",
         "sync.view_invoice",
@@ -54,29 +98,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
+    # Sees everything, acts on invoices (retry, exclude, re-check) and keeps the catalogue; no configuration.
     SUPPORT: [
-        "sync.view_invoice",
-        "sync.view_debtor",
-        "sync.view_invoiceexport",
-        "sync.view_exportattempt",
+        *INVOICES_VIEW,
+        *OPERATIONS_VIEW,
+        *RECONCILIATION_VIEW,
         *MAPPINGS_VIEW,
-        "coupling.view_exactconnection",
-        "coupling.view_exactapicall",
-        # Error catalogue (sync.models.catalogue)
-        "sync.view_errorcatalogueentry",
-        "sync.add_errorcatalogueentry",
-        "sync.change_errorcatalogueentry",
-        "sync.view_unmatchedmessage",
-        *MAPPINGS_VIEW,
-        "coupling.view_exactconnection",
-        "coupling.view_exactapicall",
+        *CATALOGUE_EDIT,
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
+    # Invoices, their history and payments, CSV; no configuration and no actions on exports.
     FINANCE: [
-        "sync.view_invoice",
-        "sync.view_invoiceexport",
-        *EXPORT_VIEW,
+        *INVOICES_VIEW,
+        "sync.view_debtor",
+        "sync.export_csv",
+        *RECONCILIATION_VIEW,
     ],
 }
 

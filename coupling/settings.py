@@ -245,6 +245,14 @@ EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
 # The redirect URI registered in Exact's App Center; empty = built from the request.
 EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 
+# --- payments ---
+# How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
+PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+# A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
+# dead poll's claim expires.
+PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
+
+
 # --- Exact sandbox (sandbox/exact/) ---
 # Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
 SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)
@@ -273,3 +281,22 @@ SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
 # worker's claim expires (its invoices are then looked up in Exact before any re-post).
 EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
+# --- health ---
+# The admin's address as people reach it, for links in e-mails (e.g. https://coupling.example.nl).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+# A job is stalled when it has not completed for this long while work waits for it.
+HEALTH_STALL_FETCH_MINUTES = env.int("HEALTH_STALL_FETCH_MINUTES", default=180)
+HEALTH_STALL_EXPORT_MINUTES = env.int("HEALTH_STALL_EXPORT_MINUTES", default=180)
+HEALTH_STALL_POLL_MINUTES = env.int("HEALTH_STALL_POLL_MINUTES", default=24 * 60)
+# Invoices whose outcome is `unknown` for longer than this need a person.
+HEALTH_UNKNOWN_MINUTES = env.int("HEALTH_UNKNOWN_MINUTES", default=120)
+# Exact's refresh token dies after 30 days unused: warn this many days before.
+HEALTH_REFRESH_TOKEN_WARNING_DAYS = env.int("HEALTH_REFRESH_TOKEN_WARNING_DAYS", default=7)
+# connection_status warns when fewer calls than this are left today.
+HEALTH_BUDGET_LOW_REMAINING = env.int("HEALTH_BUDGET_LOW_REMAINING", default=250)
+# The daily digest of newly held and failed invoices to the Support group.
+DIGEST_ENABLED = env.bool("DIGEST_ENABLED", default=True)
+# Retention of our own copies (docs/operations.md "Retention"); Exact's books keep the 7 years.
+RETENTION_PDF_DAYS = env.int("RETENTION_PDF_DAYS", default=90)
+RETENTION_ATTEMPT_BODY_DAYS = env.int("RETENTION_ATTEMPT_BODY_DAYS", default=180)
+RETENTION_API_LOG_DAYS = env.int("RETENTION_API_LOG_DAYS", default=90)

@@ -1,6 +1,8 @@
+"""The operators' console for sync: the raw Coachview records here; invoices (InvoiceExport) in admin_console."""
+
 from django.contrib import admin
 
-from sync.admin_exports import ExportActionsMixin
+from sync.admin_console import InvoiceExportConsoleAdmin
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
 
 
@@ -11,32 +13,48 @@ class InvoiceLineInline(admin.TabularInline):
     fields = ["sequence", "description", "amount_excl_vat", "vat_code", "vat_amount", "gl_account_code", "cost_center_code"]
     readonly_fields = fields
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin:
+    """Records as fetched from Coachview: nobody edits them here (the next fetch would overwrite)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "invoice_date", "debtor", "total_incl_vat", "status"]
+class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["number", "invoice_date", "debtor", "total_incl_vat", "status", "is_credit"]
     list_select_related = ["debtor"]
     search_fields = ["number", "debtor__number", "debtor__name"]
-    list_filter = ["status", "is_credit"]
+    list_filter = ["status", "is_credit", ("invoice_date", admin.DateFieldListFilter)]
     date_hierarchy = "invoice_date"
     inlines = [InvoiceLineInline]
     exclude = ["pdf", "snapshot"]
+    show_full_result_count = False
 
 
 @admin.register(Debtor)
-class DebtorAdmin(admin.ModelAdmin):
+class DebtorAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["number", "name", "city", "email"]
     search_fields = ["number", "name", "email"]
     exclude = ["snapshot"]
+    show_full_result_count = False
 
 
-@admin.register(InvoiceExport)
-class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
-    list_display = ["invoice", "administration", "state", "entry_number", "payment_status"]
-    list_select_related = ["invoice"]
-    list_filter = ["state", "payment_status", "administration"]
-    search_fields = ["invoice__number", "entry_number"]
-    readonly_fields = ["change_explained"]
+admin.site.register(InvoiceExport, InvoiceExportConsoleAdmin)
 
-
-from sync import admin_catalogue  # noqa: E402,F401  (registers the error catalogue's admin)
+from sync import (  # noqa: E402,F401  (register their admins)
+    admin_catalogue,
+    admin_console_history,
+    admin_payments,
+    admin_reconciliation,  # noqa: E402,F401  (registers the reconciliation and health admins)
+)

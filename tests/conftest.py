@@ -34,3 +34,31 @@ def coachview(sandbox_http, settings):
     if ExactConnection.load() is None:
         ExactConnection.objects.create(division=1234567)
     return connection
+
+
+
+# --- console ---
+# The product defaults to Dutch (LANGUAGE_CODE, LocaleMiddleware); tests written against the English
+# source texts ask for English pages. The console's own tests ask for each language explicitly.
+@pytest.fixture
+def client():
+    """pytest-django's client, asking for English pages."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, asking for English pages."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _language_not_carried_over():
+    """A request activates its language in the thread; the next test starts from the default again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

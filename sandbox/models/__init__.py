@@ -21,6 +21,7 @@ from sandbox.models.exact import (
     ExactToken,
     ExactTokenChain,
 )
+from sandbox.models.exact_payments import ExactPaymentMatch, ExactReceivable
 
 __all__ = [
     "CoachviewDebtor",
@@ -28,13 +29,15 @@ __all__ = [
     "CoachviewRateWindow",
     "CoachviewStatusWrite",
     "CoachviewToken",
-    "SandboxRequest",
     "ExactAuthCode",
     "ExactEndpointBlock",
     "ExactErrorCounter",
     "ExactOAuthClient",
+    "ExactPaymentMatch",
     "ExactRateCounter",
+    "ExactReceivable",
     "ExactRecord",
     "ExactToken",
     "ExactTokenChain",
+    "SandboxRequest",
 ]

@@ -2,24 +2,38 @@
 
 from sync.models.actions import ExportAction
 from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
+from sync.models.console import ExportHistory
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.fetching import FetchWatermark
+from sync.models.health import DigestRun, HealthProblem
 from sync.models.invoices import Debtor, Invoice, InvoiceLine
+from sync.models.jobruns import JobRun
+from sync.models.payments import PaymentObservation, PaymentPollState, PaymentTermSeen
+from sync.models.reconciliation import Reconciliation, ReconciliationLine
 from sync.models.runs import ExportRun
 from sync.models.writeback import StatusWriteback
 
 __all__ = [
     "Debtor",
+    "DigestRun",
     "ErrorCatalogueEntry",
     "ExportAction",
     "ExportAttempt",
+    "ExportHistory",
     "ExportRun",
     "ExportState",
     "FetchWatermark",
+    "HealthProblem",
     "Invoice",
     "InvoiceExport",
     "InvoiceLine",
+    "JobRun",
+    "PaymentObservation",
+    "PaymentPollState",
     "PaymentStatus",
+    "PaymentTermSeen",
+    "Reconciliation",
+    "ReconciliationLine",
     "StatusWriteback",
     "UnmatchedMessage",
 ]

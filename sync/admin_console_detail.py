@@ -1,0 +1,167 @@
+"""The invoice detail's read-only panels: lines with their mapping, the attempts timeline, payments."""
+
+import json
+
+from django.apps import apps
+from django.utils.formats import date_format, localize, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from sync.models import InvoiceExport
+
+# Keys whose values never reach a page, whatever an attempt recorded (they are redacted at the
+# source; this is the second line of defence).
+SECRET_KEYS = {"access_token", "refresh_token", "client_secret", "authorization", "password"}
+BODY_LIMIT = 20000
+
+
+def _redacted(value):
+    if isinstance(value, dict):
+        return {k: ("***" if str(k).lower() in SECRET_KEYS else _redacted(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
+def money(value) -> str:
+    """An amount as people read it in the active language (1.234,50 in Dutch)."""
+    return "" if value is None else number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def day(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def moment(value) -> str:
+    return localize(value) if value else ""
+
+
+def _json_block(value) -> str:
+    if value in (None, "", {}, []):
+        return "—"
+    text = json.dumps(_redacted(value), indent=2, ensure_ascii=False, default=str)
+    if len(text) > BODY_LIMIT:
+        text = text[:BODY_LIMIT] + "\n…"
+    return format_html("<pre style='white-space:pre-wrap;max-height:30em;overflow:auto'>{}</pre>", text)
+
+
+def lines_with_mapping(*, export: InvoiceExport) -> str:
+    """Each line's Coachview codes beside the Exact codes they resolve to now (or the problem)."""
+    from mappings.models import MappingKind
+    from mappings.resolver import MappingResolver
+
+    invoice = export.invoice
+    lines = list(invoice.lines.all())
+    if not lines:
+        return _("no lines")
+    from sync.models import ErrorCatalogueEntry
+
+    resolver = MappingResolver(administration=export.administration)
+    # The catalogue's titles of the mapping problems, read once for the whole table.
+    entries = {entry.code: entry for entry in ErrorCatalogueEntry.objects.filter(code__startswith="preflight.")}
+
+    def resolved(kind, code):
+        if kind == MappingKind.COST_CENTER and not code:
+            return "—"
+        result = resolver.resolve(kind, code, on=invoice.invoice_date)
+        if result.problem_code:
+            return format_html(
+                '{} → <strong style="color:#ba2121" title="{}">{}</strong>',
+                code or "—",
+                result.problem_code,
+                # The pre-flight names its values after the mapping kinds (vat_code, gl_account, cost_center).
+                entries[result.problem_code].title({kind: code}) if result.problem_code in entries else result.problem_code,
+            )
+        return format_html("{} → {}", code or "—", (result.exact_code or "").strip() or "—")
+
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td><td style='text-align:right'>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                line.sequence,
+                line.description[:120],
+                money(line.amount_excl_vat),
+                money(line.vat_amount),
+                resolved(MappingKind.VAT_CODE, line.vat_code),
+                resolved(MappingKind.GL_ACCOUNT, line.gl_account_code),
+                resolved(MappingKind.COST_CENTER, line.cost_center_code),
+            )
+            for line in lines
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+        "<tbody>{}</tbody></table>",
+        _("description"),
+        _("excl. VAT"),
+        _("VAT"),
+        _("VAT code (Coachview → Exact)"),
+        _("GL account (Coachview → Exact)"),
+        _("cost centre (Coachview → Exact)"),
+        rows,
+    )
+
+
+def attempts_timeline(*, export: InvoiceExport) -> str:
+    """Every call made for this export, oldest first: what was sent and what came back (redacted)."""
+    attempts = list(export.attempts.select_related("triggered_by").order_by("started_at", "id"))
+    if not attempts:
+        return _("nothing sent yet")
+    items = format_html_join(
+        "",
+        "<li><strong>{}</strong> {} — {} {} {} {}<details><summary>{}</summary><p>{}</p>{}<p>{}</p>{}</details></li>",
+        (
+            (
+                moment(attempt.started_at),
+                attempt.action,
+                attempt.get_outcome_display(),
+                f"HTTP {attempt.http_status}" if attempt.http_status else "",
+                format_html("<code>{}</code> {}", attempt.catalogue_code, attempt.error_text[:300])
+                if attempt.catalogue_code or attempt.error_text
+                else "",
+                format_html("({} {})", _("by"), attempt.triggered_by) if attempt.triggered_by else "",
+                _("details"),
+                _("sent"),
+                _json_block(attempt.sent),
+                _("received"),
+                _json_block(attempt.received),
+            )
+            for attempt in attempts
+        ),
+    )
+    return format_html("<ol>{}</ol>", items)
+
+
+def payment_history(*, export: InvoiceExport) -> str:
+    """Every payment status change the poll observed (once the payments part is there)."""
+    try:
+        observation = apps.get_model("sync.PaymentObservation")
+    except LookupError:
+        return _("payment history is not available yet")
+    rows = list(observation.objects.filter(export=export).order_by("observed_at", "id"))
+    if not rows:
+        return _("no payment seen yet")
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("observed"),
+        _("payment status"),
+        _("outstanding"),
+        _("paid on"),
+        _("description"),
+        format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    moment(row.observed_at),
+                    row.get_status_display(),
+                    money(row.outstanding),
+                    day(row.paid_date),
+                    row.description,
+                )
+                for row in rows
+            ),
+        ),
+    )

@@ -1,0 +1,177 @@
+"""What the admin's front page shows, read in a fixed number of queries (no network)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from sync.models import ErrorCatalogueEntry, ExportState, InvoiceExport
+
+# The states whose reasons name catalogue entries a person must act on.
+FAILING_STATES = [ExportState.HELD, ExportState.FAILED]
+# Bounds the rows read to count the current failures; beyond it the counts are a lower bound.
+FAILURE_SCAN_LIMIT = 20000
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """The Exact link in one colour, with what to do when it is red."""
+
+    ok: bool
+    status: str
+    administration: str
+    todo: str
+    last_error: str
+    minutely_limit: int | None
+    minutely_remaining: int | None
+    minutely_reset_at: datetime | None
+    daily_limit: int | None
+    daily_remaining: int | None
+    daily_reset_at: datetime | None
+    blocked_endpoints: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    kind: str
+    label: str
+    at: datetime | None
+    ok: bool | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class FailureCount:
+    code: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    link: LinkState
+    state_counts: list[tuple[str, str, int]]  # (machine name, label, count), in contracts.md order
+    jobs: list[JobSummary]
+    top_failures: list[FailureCount]
+    problems: list = field(default_factory=list)
+
+
+def _model(label: str):
+    """Another part's model, or None while that part is not merged (the page degrades, never breaks)."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def link_state() -> LinkState:
+    """The Exact link's status and budget; red says what a person must do."""
+    from coupling.exact.health import exact_link_health
+
+    health = exact_link_health()
+    todo = ""
+    if health.status == "reconnect_needed":
+        todo = _("Exact Online refused our token: an administrator must reconnect on the connection page.")
+    elif not health.connected:
+        todo = _("Not connected to Exact Online: an administrator must connect on the connection page.")
+    elif health.daily_remaining is not None and health.daily_remaining <= 0:
+        todo = _("Exact's daily call budget is spent: the export continues after the reset; nothing to do.")
+    return LinkState(
+        ok=health.connected,
+        status=health.status,
+        administration=health.administration,
+        todo=todo,
+        last_error=health.last_error,
+        minutely_limit=health.minutely_limit,
+        minutely_remaining=health.minutely_remaining,
+        minutely_reset_at=health.minutely_reset_at,
+        daily_limit=health.daily_limit,
+        daily_remaining=health.daily_remaining,
+        daily_reset_at=health.daily_reset_at,
+        blocked_endpoints=list(health.blocked_endpoints),
+    )
+
+
+def state_counts() -> list[tuple[str, str, int]]:
+    """Invoices per export state, every state listed (also at zero), in one query."""
+    counts = dict(InvoiceExport.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return [(state.value, state.label, counts.get(state.value, 0)) for state in ExportState]
+
+
+def failing_codes(*, limit: int | None = 5) -> list[FailureCount]:
+    """Catalogue entries by the number of held or failed invoices they explain now (two queries)."""
+    counter: Counter[str] = Counter()
+    rows = InvoiceExport.objects.filter(state__in=FAILING_STATES).values_list("reasons", flat=True)
+    for reasons in rows[:FAILURE_SCAN_LIMIT]:
+        # One invoice counts once per entry, however many lines share the cause.
+        codes = {r.get("code") for r in reasons or [] if isinstance(r, dict)}
+        counter.update(code or "" for code in codes)
+    top = counter.most_common(limit)
+    entries = ErrorCatalogueEntry.objects.filter(code__in=[code for code, _n in top if code])
+    titles = {entry.code: entry.title() for entry in entries}
+    return [FailureCount(code=code, title=titles.get(code, "") if code else _("no entry yet"), count=n) for code, n in top]
+
+
+def _latest_job_runs() -> dict[str, object]:
+    job_run = _model("sync.JobRun")
+    if job_run is None:
+        return {}
+    latest = {}
+    for kind in ("fetch", "export", "poll"):
+        latest[kind] = job_run.objects.filter(kind=kind).order_by("-started_at", "-id").first()
+    return latest
+
+
+def recent_jobs() -> list[JobSummary]:
+    """The last fetch, export and payment poll with their results (job runs, else each part's own record)."""
+    runs = _latest_job_runs()
+    jobs = []
+    labels = {"fetch": _("Fetch from Coachview"), "export": _("Export to Exact"), "poll": _("Payment poll")}
+    for kind, label in labels.items():
+        run = runs.get(kind)
+        if run is not None:
+            jobs.append(JobSummary(kind, label, run.finished_at or run.started_at, run.ok, run.summary))
+        else:
+            jobs.append(_fallback_job(kind, label))
+    return jobs
+
+
+def _fallback_job(kind: str, label: str) -> JobSummary:
+    """Until every job records a JobRun, read the part's own bookkeeping."""
+    if kind == "export" and (export_run := _model("sync.ExportRun")):
+        run = export_run.objects.filter(dry_run=False).order_by("-started_at", "-id").first()
+        if run is not None:
+            ok = None if run.finished_at is None else not run.stopped_reason
+            return JobSummary(kind, label, run.finished_at or run.started_at, ok, run.summary())
+    if kind == "poll" and (poll_state := _model("sync.PaymentPollState")):
+        state = poll_state.objects.exclude(last_poll_at=None).order_by("-last_poll_at").first()
+        if state is not None:
+            return JobSummary(kind, label, state.last_poll_at, True, state.last_summary)
+    if kind == "fetch" and (watermark := _model("sync.FetchWatermark")):
+        at = watermark.objects.aggregate(at=Max("updated_at"))["at"]
+        if at is not None:
+            return JobSummary(kind, label, at, True, "")
+    return JobSummary(kind, label, None, None, _("has not run yet"))
+
+
+def open_problems() -> list:
+    """The health check's open problems, once that part is there."""
+    try:
+        from sync.services.health import front_page_problems
+    except ImportError:
+        return []
+    return front_page_problems()
+
+
+def dashboard_build() -> Dashboard:
+    """Everything the front page shows; the query count does not grow with the data."""
+    return Dashboard(
+        link=link_state(),
+        state_counts=state_counts(),
+        jobs=recent_jobs(),
+        top_failures=failing_codes(limit=5),
+        problems=open_problems(),
+    )
