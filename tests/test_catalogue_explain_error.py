@@ -59,8 +59,8 @@ def test_plain_output_shows_cause_fix_and_who_acts_or_no_entry_yet():
     out, _ = _run(TWO_MESSAGES + "\nIets onbekends")
     assert "exact.vat_line_mismatch: BTW-code 21 is inclusief in Exact" in out
     assert "1. Open in Exact Stamgegevens" in out
-    assert "Exact administrator" in out
-    assert "no entry yet" in out
+    assert "Exact-beheerder" in out  # Dutch by default (LANGUAGE_CODE)
+    assert "no entry yet / nog geen uitleg" in out
     assert out.strip().splitlines()[-1] == "explain_error: 3 message(s), 2 explained (exact.vat_line_mismatch, exact.mandatory_payment_condition)"
 
 

@@ -124,7 +124,7 @@ def test_backfill_determines_the_status_of_invoices_exported_before_once(books):
 def test_the_poller_does_nothing_when_payment_registration_is_switched_off(books):
     books.invoice(7108, "10.00")
     administration = ExactConnection.load().administration
-    CouplingOptions.objects.create(administration=administration, payment_registration=False)
+    CouplingOptions.objects.update_or_create(administration=administration, defaults={"payment_registration": False})
     SandboxRequest.objects.all().delete()
 
     result = payment_status_poll()

@@ -4,6 +4,7 @@ from io import StringIO
 from uuid import uuid4
 
 import pytest
+from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -119,7 +120,10 @@ def test_it_fills_the_mirror_with_each_list_in_one_call():
     period = ExactFinancialPeriod.objects.get()
     assert (str(period.start_date), str(period.end_date)) == ("2026-01-01", "2026-01-31")
     assert ReferenceSync.objects.get(administration="test:1234567").counts == result.counts
-    assert "2 Exact VAT codes" in result.summary()
+    with translation.override("en"):
+        assert "2 Exact VAT codes" in result.summary()
+    with translation.override("nl"):
+        assert "2 btw-codes in Exact" in result.summary()
 
 
 def test_a_refresh_replaces_the_mirror_of_that_administration_only():

@@ -112,7 +112,9 @@ class SyncResult:
     calls: int = 0
 
     def summary(self) -> str:
-        lists = ", ".join(f"{count} {name}" for name, count in self.counts.items())
+        # Counts are kept under model names (language-free, stored in ReferenceSync); named here.
+        names = {model._meta.model_name: model._meta.verbose_name_plural for model, *_ in LISTS}
+        lists = ", ".join(f"{count} {names.get(key, key)}" for key, count in self.counts.items())
         return f"Exact's lists of {self.administration} refreshed: {lists}."
 
 
@@ -130,7 +132,7 @@ def reference_data_sync(*, client=None) -> SyncResult:
         for model, objects in fetched:
             model.objects.filter(administration=administration).delete()
             model.objects.bulk_create(_unique(objects))
-            result.counts[str(model._meta.verbose_name_plural)] = len(objects)
+            result.counts[model._meta.model_name] = len(objects)
         ReferenceSync.objects.update_or_create(
             administration=administration,
             defaults={"synced_at": clock.now(), "counts": result.counts, "calls": result.calls},
