@@ -4,9 +4,9 @@ from io import StringIO
 from uuid import uuid4
 
 import pytest
-from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from coupling.exact.errors import ExactError
 from mappings.models import (
