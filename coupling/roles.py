@@ -23,6 +23,10 @@ _MIRROR_MODELS = [
 MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for action in ("add", "change")]
 MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
 
+# --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
+EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
+EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
@@ -44,24 +48,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "coupling.change_exactconnection",
         "coupling.manage_connection",
         "coupling.view_exactapicall",
+        *EXPORT_ACT,
     ],
     SUPPORT: [
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",
         "sync.view_exportattempt",
+        *MAPPINGS_VIEW,
+        "coupling.view_exactconnection",
+        "coupling.view_exactapicall",
         # Error catalogue (sync.models.catalogue)
         "sync.view_errorcatalogueentry",
         "sync.add_errorcatalogueentry",
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
-        *MAPPINGS_VIEW,
-        "coupling.view_exactconnection",
-        "coupling.view_exactapicall",
+        *EXPORT_ACT,
     ],
     FINANCE: [
         "sync.view_invoice",
         "sync.view_invoiceexport",
+        *EXPORT_VIEW,
     ],
 }
 

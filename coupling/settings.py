@@ -269,3 +269,8 @@ SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES
 # Fault injection, read per request (sandbox/exact/faults.py): e.g.
 # {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
 SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+
+# --- export ---
+# How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
+# worker's claim expires (its invoices are then looked up in Exact before any re-post).
+EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sync.admin_exports import ExportActionsMixin
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
 
 
@@ -30,9 +31,10 @@ class DebtorAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceExport)
-class InvoiceExportAdmin(admin.ModelAdmin):
+class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_display = ["invoice", "administration", "state", "entry_number", "payment_status"]
     list_select_related = ["invoice"]
     list_filter = ["state", "payment_status", "administration"]
     search_fields = ["invoice__number", "entry_number"]
+    readonly_fields = ["change_explained"]
 from sync import admin_catalogue  # noqa: E402,F401  (registers the error catalogue's admin)

@@ -7,4 +7,6 @@ SCHEDULES = [
     ScheduleSpec(name="fetch_invoices", func="sync.tasks.fetch_invoices_task", schedule_type="I", minutes=10),
     # A safety net: exports and payment polls flush their own write-backs first.
     ScheduleSpec(name="flush_writebacks", func="sync.tasks.writebacks_flush_task", schedule_type="H"),
+    # --- export: fetch what is new, pre-flight, export within the budget; runs end before the task's timeout.
+    ScheduleSpec(name="export_invoices", func="sync.tasks.export_invoices_task", schedule_type="I", minutes=5),
 ]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from coupling import clock
+from sync.services.export_run import exports_scheduled_run
 from sync.services.fetch import invoices_fetch
 from sync.services.writeback import writebacks_flush
 
@@ -20,3 +21,7 @@ def fetch_invoices_task() -> str:
 
 def writebacks_flush_task() -> str:
     return writebacks_flush(deadline=_deadline()).summary()
+
+
+def export_invoices_task() -> str:
+    return exports_scheduled_run(deadline=_deadline()).summary

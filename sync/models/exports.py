@@ -51,6 +51,17 @@ class InvoiceExport(models.Model):
     amount_outstanding = models.DecimalField(_("outstanding"), **MONEY, null=True, blank=True)
     paid_date = models.DateField(_("paid on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- export (issue 8) ---
+    # Transient failures back off: not picked up again before this time.
+    next_attempt_at = models.DateTimeField(_("next attempt not before"), null=True, blank=True)
+    transient_failures = models.PositiveSmallIntegerField(_("temporary failures in a row"), default=0)
+    # The EntryID we send with the POST, stored before it, so a lost response can be looked up by it.
+    client_entry_id = models.UUIDField(_("EntryID we sent"), null=True, blank=True)
+    # Look the entry up in Exact (by YourRef, and EntryID) before posting: set before every POST of
+    # the entry and when it may have been booked by hand; cleared when the lookup proves absence.
+    lookup_before_post = models.BooleanField(_("look up in Exact before posting"), default=False)
+    # The entry was found in Exact, not posted by us (booked by hand, or a lost response): review it.
+    linked_existing = models.BooleanField(_("linked to an existing entry"), default=False)
 
     class Meta:
         verbose_name = _("invoice export")

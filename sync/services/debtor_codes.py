@@ -8,6 +8,11 @@ SOURCE_FIELDS = {
     "externId": "extern_id",
     "debiteurnummerExtern": "number_external",
     "debiteurnummer": "number",
+    # The Coachview connection stores its order in our field names (coupling/models/coachview.py
+    # NumberSource, e.g. "extern_id,number_external,number"): accept those too. (export, integration)
+    "extern_id": "extern_id",
+    "number_external": "number_external",
+    "number": "number",
 }
 DEFAULT_SOURCE_ORDER = ("externId", "debiteurnummerExtern", "debiteurnummer")
 
@@ -28,7 +33,7 @@ def debtor_exact_code(
     raw = ""
     for name in source_order or DEFAULT_SOURCE_ORDER:
         if (
-            name == "externId"
+            name in ("externId", "extern_id")
             and extern_source
             and debtor.extern_source.strip().lower() != extern_source.lower()
         ):

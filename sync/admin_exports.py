@@ -1,0 +1,133 @@
+"""The export's part of the operators' console: person actions on exports, runs, and the history.
+
+The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
+"""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState
+from sync.services.export_actions import (
+    ActionRefused,
+    export_change_explained,
+    export_exclude,
+    export_include,
+    export_recheck,
+    export_retry,
+)
+
+
+def _apply(modeladmin, request, queryset, service, verb: str, **kwargs) -> None:
+    done, refused = 0, []
+    for export in queryset.select_related("invoice"):
+        try:
+            service(export=export, user=request.user, **kwargs)
+            done += 1
+        except ActionRefused as exc:
+            refused.append(str(exc))
+    if done:
+        modeladmin.message_user(request, _("%(verb)s: %(n)d invoice(s).") % {"verb": verb, "n": done}, messages.SUCCESS)
+    for text in refused[:10]:
+        modeladmin.message_user(request, text, messages.WARNING)
+
+
+@admin.action(description=_("Retry at the next export run"), permissions=["change"])
+def retry_exports(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, export_retry, _("Will be retried"))
+
+
+@admin.action(description=_("Re-check now (pre-flight, nothing is sent)"), permissions=["change"])
+def recheck_exports(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, export_recheck, _("Re-checked"))
+
+
+@admin.action(description=_("Include again"), permissions=["change"])
+def include_exports(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, export_include, _("Included again"))
+
+
+@admin.action(description=_("Exclude from the export (with a reason)…"), permissions=["change"])
+def exclude_exports(modeladmin, request, queryset):
+    reason = (request.POST.get("reason") or "").strip()
+    if request.POST.get("confirmed") == "yes" and reason:
+        _apply(modeladmin, request, queryset, export_exclude, _("Excluded"), reason=reason)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/sync/export_exclude_confirm.html",
+        {**modeladmin.admin_site.each_context(request), "exports": list(queryset.select_related("invoice")),
+         "title": _("Exclude invoices from the export")},
+    )
+
+
+class ExportAttemptInline(admin.TabularInline):
+    model = ExportAttempt
+    extra = 0
+    can_delete = False
+    fields = ["started_at", "action", "outcome", "http_status", "catalogue_code", "error_text", "triggered_by"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ExportActionInline(admin.TabularInline):
+    model = ExportAction
+    extra = 0
+    can_delete = False
+    fields = ["at", "user", "kind", "state_before", "state_after", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ExportActionsMixin:
+    """Add to InvoiceExportAdmin: the person actions, the history, and the way out of `changed`."""
+
+    actions = [retry_exports, recheck_exports, exclude_exports, include_exports]
+    inlines = [ExportActionInline, ExportAttemptInline]
+
+    @admin.display(description=_("what changed, and the way out"))
+    def change_explained(self, obj):
+        if obj is None or obj.state != ExportState.CHANGED:
+            return "—"
+        explained = export_change_explained(export=obj)
+        return format_html(
+            "<ul>{}</ul><p>{}</p>",
+            format_html_join("", "<li>{}</li>", ((d,) for d in explained["differences"])),
+            " ".join(explained["ways_out"]),
+        )
+
+
+@admin.register(ExportRun)
+class ExportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at", "administration", "dry_run", "exported", "linked", "held", "unknown", "failed",
+        "retry_later", "calls_used", "stopped_reason",
+    ]  # fmt: skip
+    list_filter = ["administration", "dry_run"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportAction)
+class ExportActionAdmin(admin.ModelAdmin):
+    list_display = ["at", "export", "kind", "user", "state_before", "state_after", "reason"]
+    list_select_related = ["export__invoice", "user"]
+    list_filter = ["kind"]
+    search_fields = ["export__invoice__number", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,34 @@
+"""What a person did to an invoice's export (retry, exclude, include, re-check, accept), with who and when."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sync.models.exports import InvoiceExport
+
+
+class ExportAction(models.Model):
+    class Kind(models.TextChoices):
+        RETRY = "retry", _("retry")
+        EXCLUDE = "exclude", _("exclude")
+        INCLUDE = "include", _("include again")
+        RECHECK = "recheck", _("re-check")
+        ACCEPT_CHANGE = "accept_change", _("accept the change")
+
+    export = models.ForeignKey(InvoiceExport, related_name="actions", on_delete=models.CASCADE)
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    state_before = models.CharField(_("state before"), max_length=12)
+    state_after = models.CharField(_("state after"), max_length=12)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("export action")
+        verbose_name_plural = _("export actions")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.state_before}→{self.state_after}"

@@ -1,0 +1,45 @@
+"""One row per export run: what it did, so operators see the coupling working (or not)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportRun(models.Model):
+    """The summary of one `export_invoices` run (command, schedule or admin)."""
+
+    administration = models.CharField(_("Exact administration"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    exported = models.PositiveIntegerField(_("exported"), default=0)
+    linked = models.PositiveIntegerField(_("linked to an existing entry"), default=0)
+    held = models.PositiveIntegerField(_("held"), default=0)
+    unknown = models.PositiveIntegerField(_("outcome unknown"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    retry_later = models.PositiveIntegerField(_("to retry later"), default=0)
+    calls_used = models.PositiveIntegerField(_("Exact calls used"), default=0)
+    # Why the run ended before the work was done (budget spent, endpoint blocked, deadline), if it did.
+    stopped_reason = models.CharField(_("stopped early because"), max_length=255, blank=True)
+    stopped_code = models.CharField(_("catalogue code of the stop"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("export run")
+        verbose_name_plural = _("export runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return self.summary()
+
+    def summary(self) -> str:
+        """The one-line summary the command prints and the admin shows."""
+        if self.dry_run:
+            return f"Dry run: {self.exported} would be exported, {self.held} would be held; nothing sent"
+        text = (
+            f"{self.exported} exported, {self.linked} linked, "
+            f"{self.held} held, {self.unknown} unknown, {self.failed} failed, "
+            f"{self.retry_later} to retry, {self.calls_used} Exact calls"
+        )
+        if self.stopped_reason:
+            text += f" (stopped: {self.stopped_reason})"
+        return text

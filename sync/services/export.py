@@ -1,0 +1,405 @@
+"""Export: debtors to Exact customers, invoices to sales entries with their PDF — once, to the cent.
+
+The order per invoice: account (looked up in batches; created or updated) → bank account and
+contact → PDF document and attachment → sales entry → write-back. Every call gets an attempt row
+written before it and completed after it; every Exact id is stored as soon as Exact returns it.
+A POST of the entry whose answer is lost leaves `lookup_before_post` set: the next claim looks the
+entry up by YourRef (and the EntryID we sent) before anything is posted again.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from coupling import clock
+from coupling.coachview.client import CoachviewError
+from coupling.exact import odata
+from sync.models import ExportAttempt, ExportState, InvoiceExport
+from sync.services import export_ports as ports
+from sync.services.exact_payloads import (
+    PayloadError,
+    account_payload,
+    account_update_payload,
+    attachment_payload,
+    bank_account_payload,
+    contact_payload,
+    document_payload,
+    redacted,
+    sales_entry_payload,
+)
+
+logger = logging.getLogger(__name__)
+
+RESUMABLE = [ExportState.READY, ExportState.UNKNOWN]
+# Transient failures wait longer each time (minutes), then stay at the last step.
+BACKOFF_MINUTES = [1, 5, 15, 60, 240]
+
+
+class StopRun(Exception):
+    """The budget or an endpoint block says stop: leave the rest for the next run."""
+
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code  # connection.budget_daily_spent, connection.budget_minute_spent, ...
+
+
+@dataclass
+class RunContext:
+    """What one run shares between invoices: the client, options, and what it learnt from Exact."""
+
+    client: object
+    administration: str
+    options: object
+    resolver: object
+    worker: str
+    accounts: dict[str, dict | None] = field(default_factory=dict)  # code → Exact account (None: absent)
+    updated_codes: set[str] = field(default_factory=set)
+    calls: int = 0
+    user: object = None
+
+    def count_call(self) -> None:
+        self.calls += 1
+
+
+# --- claiming ----------------------------------------------------------------------------------
+
+
+def claimable() -> Q:
+    """Exports a worker may take: ready, unknown, or `exporting` whose worker's claim has expired."""
+    now = clock.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(state=ExportState.EXPORTING, claimed_until__lt=now)
+    return (Q(state__in=RESUMABLE) & due) | stale
+
+
+def export_claim(*, export_id: int, worker: str) -> bool:
+    """Take one export for this worker with a conditional UPDATE; True only if it changed exactly one row."""
+    now = clock.now()
+    claimed = (
+        InvoiceExport.objects.filter(claimable(), pk=export_id)
+        .exclude(claimed_by=worker, state=ExportState.EXPORTING, claimed_until__gte=now)
+        .update(
+            state=ExportState.EXPORTING,
+            claimed_by=worker,
+            claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
+            state_changed_at=now,
+        )
+    )
+    return claimed == 1
+
+
+def claim_renew(*, export: InvoiceExport, worker: str) -> bool:
+    """Extend our claim before working on it; False when another worker has taken it over."""
+    now = clock.now()
+    renewed = InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
+        claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS)
+    )
+    return renewed == 1
+
+
+def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
+    """Give an export back untouched (run stopped): `unknown` stays unknown, the rest ready."""
+    InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
+        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now()
+    )
+
+
+# --- state changes ------------------------------------------------------------------------------
+
+
+def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
+    export.state = state
+    export.state_changed_at = clock.now()
+    export.claimed_by = ""
+    export.claimed_until = None
+    if reasons is not None:
+        export.reasons = reasons
+    for name, value in fields.items():
+        setattr(export, name, value)
+    export.save()
+    if state in (ExportState.EXPORTED, ExportState.HELD, ExportState.FAILED):
+        ports.booking_status_written(export=export)
+
+
+def _store(export: InvoiceExport, **fields) -> None:
+    """Persist ids the moment Exact returns them (a retry then never creates a second one)."""
+    for name, value in fields.items():
+        setattr(export, name, value)
+    export.save(update_fields=[*fields, "updated_at"])
+
+
+# --- calls with their history ------------------------------------------------------------------
+
+
+def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
+    """Record the attempt, make the call, complete the attempt; Exact's errors are re-raised."""
+    from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked, ExactError
+
+    attempt = ExportAttempt.objects.create(
+        export=export, action=action, sent=redacted(sent) if sent is not None else None, triggered_by=ctx.user
+    )
+    try:
+        ctx.count_call()
+        received = fn()
+    except (ExactBudgetExhausted, ExactEndpointBlocked) as exc:
+        ctx.calls -= 1  # refused before sending: no call was made
+        _complete(attempt, ExportAttempt.Outcome.TRANSIENT, error_text=f"not sent: {exc}")
+        raise StopRun(str(exc), code=exc.code) from exc
+    except ExactError as exc:
+        outcome = (
+            ExportAttempt.Outcome.UNKNOWN
+            if getattr(exc, "outcome_unknown", False)
+            else ExportAttempt.Outcome.FAILED
+            if getattr(exc, "permanent", False)
+            else ExportAttempt.Outcome.TRANSIENT
+        )
+        texts = list(getattr(exc, "messages", None) or [str(exc)])
+        _complete(
+            attempt,
+            outcome,
+            http_status=getattr(exc, "status", None),
+            error_text="\r\n".join(texts),
+            catalogue_code=ports.attempt_catalogue_code(texts=texts) if outcome == ExportAttempt.Outcome.FAILED else "",
+        )
+        raise
+    _complete(attempt, ExportAttempt.Outcome.OK, received=redacted(received) if received is not None else None)
+    return received
+
+
+def _complete(attempt: ExportAttempt, outcome: str, **fields) -> None:
+    attempt.outcome = outcome
+    attempt.finished_at = clock.now()
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+    attempt.save()
+
+
+# --- one invoice -------------------------------------------------------------------------------
+
+
+def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None = None) -> str:
+    """Export one claimed invoice to its administration; returns the state it ends in."""
+    from coupling.exact.errors import ExactError
+
+    if ctx is None:
+        ctx = run_context(client=client, administration=export.administration, worker=export.claimed_by or "direct")
+    invoice = export.invoice
+    try:
+        return _export_steps(ctx, export, invoice)
+    except PayloadError as exc:
+        _finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
+    except ExactError as exc:
+        return _exact_error(export, exc)
+    except CoachviewError:
+        # The PDF could not be read now: nothing was sent to Exact for the entry; try again later.
+        return _retry_later(export)
+    return export.state
+
+
+def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
+    account_id = export.account_id or _account(ctx, export, invoice)
+    if account_id is None:
+        return export.state  # held: the code belongs to a relation that is not a customer
+
+    document_id = export.document_id
+    if ctx.options.attach_pdf:
+        document_id = _pdf(ctx, export, invoice, account_id)
+        if document_id is None:
+            return export.state
+
+    if export.client_entry_id is None:
+        _store(export, client_entry_id=uuid.uuid4())
+    payload = sales_entry_payload(
+        invoice=invoice,
+        export=export,
+        options=ctx.options,
+        customer_id=str(account_id),
+        document_id=str(document_id) if document_id else None,
+        resolver=ctx.resolver,
+    )
+    # From here until Exact answers, the entry may exist: any later claim looks it up first.
+    _store(export, lookup_before_post=True)
+    entry = _call(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
+    _entry_found(export, entry, linked=False)
+    return export.state
+
+
+def _account(ctx: RunContext, export: InvoiceExport, invoice):
+    debtor = invoice.debtor
+    code = ports.debtor_code(debtor=debtor, options=ctx.options)  # PayloadError: held
+    if code not in ctx.accounts:
+        from sync.services.lookup import accounts_by_code
+
+        ctx.accounts.update({code: None, **accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call)})
+    existing = ctx.accounts.get(code)
+    if existing is not None and (existing.get("Status") or "").strip() != "C":
+        # Never change a relation that is not a customer (supplier, prospect, suspect).
+        status = existing.get("Status") or ""
+        held = ports.reason(
+            "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
+        )
+        _finish(export, ExportState.HELD, reasons=[held])
+        return None
+    if existing is None:
+        payload = account_payload(debtor=debtor, code=code, options=ctx.options)
+        created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
+        account_id = created["ID"]
+        ctx.accounts[code] = {**payload, "ID": account_id}
+        ctx.updated_codes.add(code)
+        _store(export, account_id=account_id)
+        bank = bank_account_payload(debtor=debtor, account_id=account_id)
+        if bank:
+            _call(ctx, export, "bank_account", bank, lambda: ctx.client.post("crm/BankAccounts", bank))
+        contact = contact_payload(debtor=debtor, account_id=account_id)
+        if contact:
+            _call(ctx, export, "contact", contact, lambda: ctx.client.post("crm/Contacts", contact))
+        return account_id
+    account_id = existing["ID"]
+    if ctx.options.update_existing_customers and code not in ctx.updated_codes:
+        changes = account_update_payload(debtor=debtor, exact_account=existing)
+        if changes:
+            _call(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))
+            existing.update(changes)
+        ctx.updated_codes.add(code)
+    _store(export, account_id=account_id)
+    return account_id
+
+
+def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
+    if export.document_id and export.attachment_id:
+        return export.document_id
+    try:
+        pdf = ports.invoice_pdf(invoice=invoice)
+    except CoachviewError as exc:
+        if not exc.permanent:
+            raise  # transient: back off and try again
+        pdf = None
+    if not pdf:
+        _finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
+        return None
+    if not export.document_id:
+        payload = document_payload(invoice=invoice, account_id=account_id)
+        # An earlier POST whose answer was lost may have created it: find it before creating another.
+        found = _created_before(
+            ctx, export, "document", "documents/Documents",
+            f"Subject eq {odata.string(payload['Subject'])} and Account eq {odata.guid(account_id)}",
+        )  # fmt: skip
+        if found is None:
+            found = _call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
+        _store(export, document_id=found["ID"])
+    found = _created_before(
+        ctx, export, "attachment", "documents/DocumentAttachments", f"Document eq {odata.guid(export.document_id)}"
+    )
+    if found is None:
+        payload = attachment_payload(invoice=invoice, document_id=export.document_id, pdf=pdf)
+        found = _call(
+            ctx, export, "attachment", payload, lambda: ctx.client.post("documents/DocumentAttachments", payload)
+        )
+    _store(export, attachment_id=found["ID"])
+    return export.document_id
+
+
+def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
+    """After a POST with an unknown outcome, the row it may have created (one read); None otherwise."""
+    # ASSUMPTION: a document with our subject on this account (or an attachment on our document) is ours.
+    last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
+    if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
+        return None
+    rows = _call(
+        ctx, export, f"{action}_lookup", {"filter": filter_},
+        lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
+    )  # fmt: skip
+    return rows[0] if rows else None
+
+
+def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
+    """The entry exists in Exact: store it, compare its total with Coachview's, mark exported."""
+    invoice = export.invoice
+    total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
+    reasons = []
+    if linked:
+        reasons.append(
+            {
+                "code": "export.linked_existing",
+                "message": f"Entry {entry.get('EntryNumber')} with YourRef {invoice.number} already existed in Exact",
+                "values": {"entry_number": entry.get("EntryNumber")},
+            }
+        )
+    if total is not None and total != invoice.total_incl_vat:
+        reasons.append(
+            {
+                "code": "export.total_difference",
+                "message": f"Exact holds {total}, Coachview {invoice.total_incl_vat}",
+                "values": {"exact": str(total), "coachview": str(invoice.total_incl_vat)},
+            }
+        )
+    _finish(
+        export,
+        ExportState.EXPORTED,
+        reasons=reasons,
+        entry_id=entry.get("EntryID") or export.client_entry_id,
+        entry_number=entry.get("EntryNumber"),
+        booked_total=total,
+        lookup_before_post=False,
+        linked_existing=linked,
+        transient_failures=0,
+        next_attempt_at=None,
+    )
+
+
+def _exact_error(export: InvoiceExport, exc) -> str:
+    texts = list(getattr(exc, "messages", None) or [str(exc)])
+    if getattr(exc, "outcome_unknown", False):
+        # The write may have happened: nothing is re-posted before a lookup proves absence.
+        _finish(export, ExportState.UNKNOWN, lookup_before_post=True)
+    elif getattr(exc, "permanent", False):
+        _finish(export, ExportState.FAILED, reasons=ports.failure_reasons(texts=texts, export=export))
+    else:
+        _retry_later(export)
+    return export.state
+
+
+def _retry_later(export: InvoiceExport) -> str:
+    """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
+    step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
+    _finish(
+        export,
+        ExportState.READY,
+        transient_failures=export.transient_failures + 1,
+        next_attempt_at=clock.now() + timedelta(minutes=step),
+    )
+    return export.state
+
+
+def run_context(*, client, administration: str, worker: str, user=None) -> RunContext:
+    return RunContext(
+        client=client,
+        administration=administration,
+        options=ports.coupling_options(administration=administration),
+        resolver=ports.line_resolver(administration=administration),
+        worker=worker,
+        user=user,
+    )
+
+
+def exports_run(
+    *,
+    administration: str | None = None,
+    limit: int | None = None,
+    dry_run: bool = False,
+    deadline=None,
+    worker: str | None = None,
+    user=None,
+    client=None,
+):
+    """Export what is ready in the connected administration (the run lives in export_run.py)."""
+    from sync.services.export_run import exports_run as run
+
+    return run(
+        administration=administration, limit=limit, dry_run=dry_run, deadline=deadline, worker=worker, user=user,
+        client=client,
+    )  # fmt: skip

@@ -1,0 +1,111 @@
+"""What a person may do to an invoice's export — retry, exclude, include, re-check, accept a change.
+
+Each changes local state only (nothing is sent to Exact here: the next export run does that) and is
+recorded with who and when.
+"""
+
+from django.db import transaction
+
+from coupling import clock
+from sync.models import ExportAction, ExportState, InvoiceExport
+from sync.services import export_ports as ports
+
+Kind = ExportAction.Kind
+# A person may not touch an export while a worker holds it or once it is in Exact.
+RETRYABLE = [ExportState.FAILED, ExportState.HELD, ExportState.READY, ExportState.NEW]
+EXCLUDABLE = [ExportState.NEW, ExportState.HELD, ExportState.READY, ExportState.FAILED]
+
+
+class ActionRefused(Exception):
+    """The export is not in a state this action applies to."""
+
+
+def _record(*, export: InvoiceExport, kind: str, before: str, user, reason: str = "") -> ExportAction:
+    return ExportAction.objects.create(
+        export=export, kind=kind, reason=reason, state_before=before, state_after=export.state, user=user, at=clock.now()
+    )
+
+
+def _move(export: InvoiceExport, allowed: list[str], **fields) -> bool:
+    """Conditional update: only when still in an allowed state (a worker may have claimed it meanwhile)."""
+    fields.setdefault("state_changed_at", clock.now())
+    changed = InvoiceExport.objects.filter(pk=export.pk, state__in=allowed).update(**fields)
+    if changed:
+        export.refresh_from_db()
+    return changed == 1
+
+
+def export_retry(*, export: InvoiceExport, user=None) -> ExportAction:
+    """Send a failed or held invoice again at the next run (after the pre-flight re-checks it)."""
+    before = export.state
+    with transaction.atomic():
+        if not _move(export, RETRYABLE, state=ExportState.READY, next_attempt_at=None, transient_failures=0):
+            raise ActionRefused(f"{export.invoice} is {before}: nothing to retry")
+        return _record(export=export, kind=Kind.RETRY, before=before, user=user)
+
+
+def export_exclude(*, export: InvoiceExport, reason: str, user=None) -> ExportAction:
+    """Never export this invoice (booked by hand, or not for Exact); a person may include it again."""
+    if not reason.strip():
+        raise ActionRefused("a reason is required to exclude an invoice")
+    before = export.state
+    with transaction.atomic():
+        reasons = [{"code": "export.excluded", "message": reason.strip(), "values": {}}]
+        if not _move(export, EXCLUDABLE, state=ExportState.EXCLUDED, reasons=reasons):
+            raise ActionRefused(f"{export.invoice} is {before}: it cannot be excluded")
+        return _record(export=export, kind=Kind.EXCLUDE, before=before, user=user, reason=reason.strip())
+
+
+def export_include(*, export: InvoiceExport, user=None) -> ExportAction:
+    """Take an excluded invoice back: the next run checks it (and looks it up in Exact first)."""
+    before = export.state
+    with transaction.atomic():
+        if not _move(export, [ExportState.EXCLUDED], state=ExportState.NEW, reasons=[], lookup_before_post=True):
+            raise ActionRefused(f"{export.invoice} is {before}, not excluded")
+        return _record(export=export, kind=Kind.INCLUDE, before=before, user=user)
+
+
+def export_recheck(*, export: InvoiceExport, user=None) -> ExportAction:
+    """Run the pre-flight for this invoice now (no Exact calls): held with reasons, or ready."""
+    before = export.state
+    if before not in RETRYABLE:
+        raise ActionRefused(f"{export.invoice} is {before}: nothing to re-check")
+    reasons = ports.preflight_reasons(export=export)
+    state = ExportState.HELD if reasons else ExportState.READY
+    with transaction.atomic():
+        if not _move(export, RETRYABLE, state=state, reasons=reasons, next_attempt_at=None):
+            raise ActionRefused(f"{export.invoice} changed state meanwhile")
+        return _record(export=export, kind=Kind.RECHECK, before=before, user=user)
+
+
+def export_accept_change(*, export: InvoiceExport, reason: str = "", user=None) -> ExportAction:
+    """Accept that the invoice changed in Coachview after it was booked: Exact keeps the entry as booked."""
+    before = export.state
+    with transaction.atomic():
+        if not _move(export, [ExportState.CHANGED], state=ExportState.EXPORTED):
+            raise ActionRefused(f"{export.invoice} is {before}, not changed")
+        return _record(export=export, kind=Kind.ACCEPT_CHANGE, before=before, user=user, reason=reason)
+
+
+def export_change_explained(*, export: InvoiceExport) -> dict:
+    """For a `changed` invoice: what differs from what Exact holds, and the ways out."""
+    invoice = export.invoice
+    sent = (
+        export.attempts.filter(action="entry", outcome="ok").order_by("-id").values_list("sent", flat=True).first()
+    ) or {}
+    differences = []
+    if export.booked_total is not None and export.booked_total != invoice.total_incl_vat:
+        differences.append(f"total incl. VAT: Exact {export.booked_total}, Coachview now {invoice.total_incl_vat}")
+    lines = sent.get("SalesEntryLines") or []
+    if lines and len(lines) != invoice.lines.count():
+        differences.append(f"lines: Exact {len(lines)}, Coachview now {invoice.lines.count()}")
+    for key, now in (("EntryDate", invoice.invoice_date), ("DueDate", invoice.due_date)):
+        if sent.get(key) and now and not str(sent[key]).startswith(now.isoformat()):
+            differences.append(f"{key}: Exact {str(sent[key])[:10]}, Coachview now {now.isoformat()}")
+    return {
+        "differences": differences or ["changed in Coachview after export (no difference in the booked fields)"],
+        "ways_out": [
+            "Credit the invoice in Coachview and send a new one: both are exported as usual.",
+            "Or accept the change as is: Exact keeps the entry as it was booked.",
+        ],
+    }

@@ -1,0 +1,321 @@
+"""One export run over many invoices: prepare, pre-flight, claim in chunks, look up, export, summarise."""
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from coupling import clock
+from coupling.exact.errors import ExactError
+from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
+from sync.services import export_ports as ports
+from sync.services.exact_payloads import PayloadError, redacted, sales_entry_payload
+from sync.services.export import (
+    BACKOFF_MINUTES,
+    RunContext,
+    StopRun,
+    _entry_found,
+    _store,
+    claim_release,
+    claim_renew,
+    claimable,
+    export_claim,
+    invoice_export,
+    run_context,
+)
+from sync.services.lookup import BATCH, accounts_by_code, entries_by_reference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportRunResult:
+    run: ExportRun
+    report: list[str] = field(default_factory=list)  # the dry run's lines, per invoice
+
+    @property
+    def summary(self) -> str:
+        return self.run.summary()
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def exports_prepare(*, administration: str, options) -> int:
+    """Give every sent invoice an export row in this administration; those before the cut-off are excluded."""
+    from sync.services.fetch import exports_ensure
+
+    created = exports_ensure(administration=administration)
+    export_from = options.export_from_date
+    if export_from:
+        # Never sent, dated before the cut-off: booked by hand before the coupling started.
+        InvoiceExport.objects.filter(
+            administration=administration,
+            state__in=[ExportState.NEW, ExportState.HELD, ExportState.READY],
+            invoice__invoice_date__lt=export_from,
+            attempts__isnull=True,
+            actions__isnull=True,  # a person who included it again decided otherwise
+        ).update(
+            state=ExportState.EXCLUDED,
+            state_changed_at=clock.now(),
+            reasons=[{"code": "export.before_cutoff", "message": f"before {export_from}", "values": {}}],
+        )
+    return created
+
+
+def needs_hand_booking_lookup(options) -> bool:
+    """Without a cut-off anything may have been booked by hand: look before the first post."""
+    # ASSUMPTION: an option "look up before the first post" may be added to CouplingOptions later.
+    return not options.export_from_date or bool(getattr(options, "lookup_before_first_post", False))
+
+
+def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
+    """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
+    posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
+    first_posts = set()
+    if needs_hand_booking_lookup(ctx.options):
+        first_posts = {export.pk for export in exports if export.pk not in posted}
+    pending = [export for export in exports if export.lookup_before_post or export.pk in first_posts]
+    if not pending:
+        return exports, []
+    attempts = {
+        export.pk: ExportAttempt.objects.create(
+            export=export,
+            action="lookup",
+            sent={"YourRef": export.invoice.number, "EntryID": str(export.client_entry_id or "")},
+            triggered_by=ctx.user,
+        )
+        for export in pending
+    }
+    try:
+        by_ref, by_id = entries_by_reference(
+            client=ctx.client,
+            refs=[export.invoice.number for export in pending],
+            entry_ids=[export.client_entry_id for export in pending if export.client_entry_id],
+            on_call=ctx.count_call,
+        )
+    except Exception as exc:
+        ExportAttempt.objects.filter(pk__in=[a.pk for a in attempts.values()]).update(
+            outcome=ExportAttempt.Outcome.TRANSIENT, finished_at=clock.now(), error_text=str(exc)[:2000]
+        )
+        raise
+    journals = {ctx.options.sales_journal.strip(), ctx.options.credit_note_journal.strip()}
+    rest, linked = [], []
+    for export in exports:
+        if export not in pending:
+            rest.append(export)
+            continue
+        entry = by_id.get(str(export.client_entry_id).lower()) if export.client_entry_id else None
+        candidates = by_ref.get(export.invoice.number, [])
+        if entry is None and candidates:
+            # ASSUMPTION: an entry in our journals with this YourRef is this invoice's entry.
+            entry = next((row for row in candidates if (row.get("Journal") or "") in journals), candidates[0])
+        attempt = attempts[export.pk]
+        attempt.outcome, attempt.finished_at = ExportAttempt.Outcome.OK, clock.now()
+        attempt.received = redacted(entry) if entry else {"found": False}
+        attempt.save()
+        if entry is None:
+            _store(export, lookup_before_post=False)
+            rest.append(export)
+            continue
+        # Found: linked, never re-posted. Ours (a lost answer) or booked by hand before the coupling.
+        _entry_found(export, entry, linked=export.pk not in posted)
+        linked.append(export)
+    return rest, linked
+
+
+def exports_run(
+    *,
+    administration: str | None = None,
+    limit: int | None = None,
+    dry_run: bool = False,
+    deadline: datetime | None = None,
+    worker: str | None = None,
+    user=None,
+    client=None,
+) -> ExportRunResult:
+    """Export what is ready in the connected administration, within the budget; keep the run's summary."""
+    if client is None:
+        from coupling.exact.client import ExactClient
+
+        client = ExactClient(deadline=deadline)
+    connected = client.administration
+    if administration and administration != connected:
+        raise ValueError(f"Exact is connected to {connected}, not {administration}")
+    worker = worker or default_worker()
+    run = ExportRun.objects.create(
+        administration=connected, started_at=clock.now(), dry_run=dry_run, worker=worker
+    )
+    ctx = run_context(client=client, administration=connected, worker=worker, user=user)
+    exports_prepare(administration=connected, options=ctx.options)
+    if dry_run:
+        result = ExportRunResult(run=run, report=_dry_run(ctx, run, limit))
+        run.finished_at = clock.now()
+        run.save()
+        return result
+
+    ports.preflight_all(administration=connected)
+    for export in InvoiceExport.objects.filter(
+        administration=connected, state=ExportState.HELD, state_changed_at__gte=run.started_at
+    ):
+        run.held += 1
+        ports.booking_status_written(export=export)
+
+    seen: set[int] = set()
+    while limit is None or len(seen) < limit:
+        if deadline and clock.now() >= deadline:
+            run.stopped_reason = "deadline reached"
+            break
+        size = BATCH if limit is None else min(BATCH, limit - len(seen))
+        candidates = list(
+            InvoiceExport.objects.filter(claimable(), administration=connected)
+            .exclude(pk__in=seen)
+            .order_by("invoice__invoice_date", "invoice_id")
+            .values_list("id", "state")[:size]
+        )
+        if not candidates:
+            break
+        seen.update(pk for pk, _ in candidates)
+        before = dict(candidates)
+        claimed = [pk for pk, _ in candidates if export_claim(export_id=pk, worker=worker)]
+        exports = list(
+            InvoiceExport.objects.filter(pk__in=claimed).select_related("invoice", "invoice__debtor").order_by(
+                "invoice__invoice_date", "id"
+            )
+        )
+        try:
+            _export_chunk(ctx, run, exports)
+        except (StopRun, ExactError) as exc:
+            # Budget, endpoint block, or a failing lookup: give the claimed rest back untouched.
+            run.stopped_reason = str(exc)[:255]
+            run.stopped_code = getattr(exc, "code", "") or ""
+            for export in exports:
+                back = ExportState.UNKNOWN if before.get(export.pk) == ExportState.UNKNOWN else ExportState.READY
+                claim_release(export=export, worker=worker, state=back)
+            break
+
+    ports.writebacks_flushed()
+    run.calls_used = ctx.calls
+    run.finished_at = clock.now()
+    run.save()
+    return ExportRunResult(run=run)
+
+
+def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport]) -> None:
+    rest, linked = exports_resolve(ctx=ctx, exports=exports)
+    run.linked += len(linked)
+    codes = {}
+    for export in rest:
+        if export.account_id is None:
+            try:
+                code = ports.debtor_code(debtor=export.invoice.debtor, options=ctx.options)
+            except PayloadError:
+                continue  # held when its turn comes
+            if code not in ctx.accounts:
+                codes[code] = None
+    if codes:
+        # One call per ~40 debtors; absent codes are remembered as absent (to be created).
+        codes.update(accounts_by_code(client=ctx.client, codes=list(codes), on_call=ctx.count_call))
+        ctx.accounts.update(codes)
+    for export in rest:
+        if not claim_renew(export=export, worker=ctx.worker):
+            continue  # our claim expired and another worker took it over
+        try:
+            state = invoice_export(export=export, ctx=ctx)
+        except StopRun:
+            raise
+        except Exception:
+            # A bug or a database error on one invoice must not stop the others; if the entry may
+            # have been posted, `lookup_before_post` makes the next run look before posting again.
+            logger.exception("export of invoice %s failed unexpectedly", export.invoice.number)
+            state = _export_aborted(export)
+        if state == ExportState.EXPORTED:
+            run.exported += 1
+        elif state == ExportState.HELD:
+            run.held += 1
+        elif state == ExportState.UNKNOWN:
+            run.unknown += 1
+        elif state == ExportState.FAILED:
+            run.failed += 1
+        elif state == ExportState.READY:
+            run.retry_later += 1
+
+
+def _export_aborted(export: InvoiceExport) -> str:
+    export.refresh_from_db()
+    state = ExportState.UNKNOWN if export.lookup_before_post else ExportState.READY
+    InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING).update(
+        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now(),
+        next_attempt_at=clock.now() + timedelta(minutes=BACKOFF_MINUTES[0]),
+    )  # fmt: skip
+    return state
+
+
+def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
+    """Per invoice the entry it would post, or why it would be held; sends nothing."""
+    states = [ExportState.NEW, ExportState.HELD, ExportState.READY, ExportState.UNKNOWN]
+    exports = (
+        InvoiceExport.objects.filter(Q(state__in=states), administration=ctx.administration)
+        .select_related("invoice", "invoice__debtor")
+        .prefetch_related("invoice__lines")
+        .order_by("invoice__invoice_date", "invoice_id")
+    )
+    if limit:
+        exports = exports[:limit]
+    exports = list(exports)
+    codes = set()
+    for export in exports:
+        try:
+            codes.add(ports.debtor_code(debtor=export.invoice.debtor, options=ctx.options))
+        except PayloadError:
+            pass
+    # Reads only (one call per ~40 debtors): whether each code is new, a customer, or someone else.
+    accounts = accounts_by_code(client=ctx.client, codes=codes, on_call=ctx.count_call) if codes else {}
+    run.calls_used = ctx.calls
+    report = []
+    for export in exports:
+        invoice = export.invoice
+        reasons = ports.preflight_reasons(export=export, exact_accounts=accounts)
+        if not reasons:
+            try:
+                code = ports.debtor_code(debtor=invoice.debtor, options=ctx.options)
+                entry = sales_entry_payload(
+                    invoice=invoice, export=None, options=ctx.options, customer_id=f"<account {code}>",
+                    document_id=None, resolver=ctx.resolver,
+                )  # fmt: skip
+            except PayloadError as exc:
+                reasons = [{"code": exc.code, "message": exc.detail}]
+        if reasons:
+            run.held += 1
+            text = "; ".join(f"{r['code']} {r.get('message') or ''}".strip() for r in reasons)
+            report.append(f"{invoice.number}: would be held: {text}")
+            continue
+        run.exported += 1
+        report.append(
+            f"{invoice.number}: journal {entry['Journal']}, customer {code} "
+            f"({'existing' if code in accounts else 'new'}), date {invoice.invoice_date}, "
+            f"excl {invoice.total_excl_vat} VAT {invoice.total_vat} incl {invoice.total_incl_vat}"
+        )
+        for line, sent in zip(invoice.lines.all(), entry["SalesEntryLines"], strict=True):
+            vat = sent.get("VATAmountFC")
+            report.append(
+                f"    {line.sequence}: GL {line.gl_account_code} ({sent['GLAccount']}) VAT {sent['VATCode'].strip()} "
+                f"CC {sent.get('CostCenter') or '-'} amount {line.amount_excl_vat} "
+                f"VAT {line.vat_amount}{' (sent explicitly: ' + str(vat) + ')' if vat is not None else ''}"
+            )
+    return report
+
+
+def exports_scheduled_run(*, deadline: datetime | None = None) -> ExportRunResult:
+    """The scheduled job: fetch what is new in Coachview, then pre-flight and export within the budget."""
+    from coupling.exact.client import ExactClient
+    from sync.services.fetch import invoices_fetch
+
+    client = ExactClient(deadline=deadline)  # not connected: raise before spending Coachview calls
+    invoices_fetch(deadline=deadline)
+    return exports_run(deadline=deadline, client=client)

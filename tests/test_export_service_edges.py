@@ -1,0 +1,298 @@
+"""The export's exactly-once rules against an in-memory Exact (the end-to-end tests use the sandbox)."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from coupling import clock
+from mappings.models import CouplingOptions
+from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
+from sync.services.export import export_claim
+from sync.services.export_run import exports_run
+from tests.export_fake_exact import FakeExact
+from tests.factories import ADMINISTRATION, DebtorFactory, InvoiceFactory, exact_mirror_seed
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4 test invoice"
+
+
+@pytest.fixture(autouse=True)
+def mirror():
+    exact_mirror_seed()
+
+
+def invoice(**kwargs):
+    kwargs.setdefault("pdf", PDF)
+    return InvoiceFactory(**kwargs)
+
+
+def export_of(inv) -> InvoiceExport:
+    return InvoiceExport.objects.get(invoice=inv, administration=ADMINISTRATION)
+
+
+def test_a_new_debtor_becomes_a_customer_with_bank_account_contact_and_the_pdf_linked():
+    debtor = DebtorFactory(iban="NL91ABNA0417164300", contact={"first_name": "Anna", "last_name": "Vries"})
+    inv = invoice(debtor=debtor)
+    exact = FakeExact()
+    result = exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED, export.reasons
+    assert result.run.exported == 1 and result.run.calls_used == len(exact.calls)
+    account = exact.accounts[debtor.number.rjust(18)]
+    assert account["Status"] == "C" and str(export.account_id) == account["ID"]
+    assert exact.bank_accounts[0]["Account"] == account["ID"] and exact.contacts[0]["LastName"] == "Vries"
+    entry = exact.entries[0]
+    assert entry["Document"] == exact.documents[0]["ID"] == str(export.document_id)
+    assert exact.attachments[0]["Document"] == exact.documents[0]["ID"]
+    assert entry["EntryID"] == str(export.client_entry_id) == str(export.entry_id)
+    assert export.booked_total == D("121.00") and not export.reasons
+    actions = list(export.attempts.order_by("id").values_list("action", "outcome"))
+    assert [a for a, _ in actions] == ["lookup", "account", "bank_account", "contact", "document", "attachment", "entry"]
+    assert {o for _, o in actions} == {ExportAttempt.Outcome.OK}
+    sent = export.attempts.get(action="attachment").sent
+    assert sent["Attachment"] == {"size": len(PDF), "sha256": __import__("hashlib").sha256(PDF).hexdigest()}
+
+
+def test_a_code_of_a_relation_that_is_not_a_customer_is_held_and_never_changed():
+    inv = invoice()
+    exact = FakeExact()
+    exact.add_account(inv.debtor.number, status="", IsSupplier=True)
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.HELD
+    assert export.reasons[0]["code"] == "preflight.debtor_not_customer"
+    assert ("POST", "crm/Accounts") not in exact.calls and ("PUT", "crm/Accounts") not in exact.calls
+    assert not exact.entries
+
+
+def test_an_existing_customer_is_updated_only_when_allowed_and_only_what_changed():
+    debtor = DebtorFactory(city="Groningen", email="a@b.nl")
+    inv = invoice(debtor=debtor)
+    exact = FakeExact()
+    account = exact.add_account(debtor.number, Name=debtor.name, City="Assen", Email="a@b.nl")
+    exports_run(client=exact)
+    assert ("PUT", "crm/Accounts") not in exact.calls and account["City"] == "Assen"
+    assert export_of(inv).state == ExportState.EXPORTED
+
+    CouplingOptions.objects.filter(administration=ADMINISTRATION).update(update_existing_customers=True)
+    exact2 = FakeExact()
+    account = exact2.add_account(debtor.number, Name=debtor.name, City="Assen", Email="a@b.nl")
+    InvoiceExport.objects.all().delete()
+    exports_run(client=exact2)
+    assert ("PUT", "crm/Accounts") in exact2.calls
+    put = ExportAttempt.objects.get(action="account_update")
+    assert put.sent == {"City": "Groningen"}
+
+
+@pytest.mark.parametrize("honour", [True, False])
+def test_a_lost_answer_is_resolved_by_lookup_and_never_posted_twice(honour):
+    inv = invoice()
+    exact = FakeExact(honour_entry_id=honour)
+    exact.faults["salesentry/SalesEntries"] = ["lose"]
+    first = exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.UNKNOWN and export.lookup_before_post
+    assert first.run.unknown == 1 and len(exact.entries) == 1
+    second = exports_run(client=exact)
+    export.refresh_from_db()
+    assert export.state == ExportState.EXPORTED and len(exact.entries) == 1
+    assert str(export.entry_id) == exact.entries[0]["EntryID"]
+    assert not export.linked_existing  # ours, not booked by hand
+    assert second.run.linked == 1 and ("POST", "salesentry/SalesEntries") not in exact.calls[len(exact.calls) - 1 :]
+
+
+def test_a_post_that_never_arrived_is_posted_again_after_the_lookup_proves_absence():
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults["salesentry/SalesEntries"] = ["timeout-before"]
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.UNKNOWN and not exact.entries
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED and len(exact.entries) == 1
+    # The document and attachment were stored the first time: not created again.
+    assert len(exact.documents) == 1 and len(exact.attachments) == 1
+
+
+def test_an_entry_booked_by_hand_is_linked_not_duplicated():
+    inv = invoice()
+    exact = FakeExact()
+    exact.add_entry(inv.number, EntryNumber=555)
+    result = exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED and export.linked_existing and export.entry_number == 555
+    assert export.reasons[0]["code"] == "export.linked_existing"
+    assert len(exact.entries) == 1 and result.run.linked == 1
+    assert ("POST", "salesentry/SalesEntries") not in exact.calls
+
+
+def test_the_cut_off_excludes_older_invoices_and_skips_the_lookup_for_newer_ones():
+    CouplingOptions.objects.filter(administration=ADMINISTRATION).update(export_from_date=date(2026, 3, 1))
+    old = invoice(invoice_date=date(2026, 2, 27))
+    new = invoice(invoice_date=date(2026, 3, 2))
+    exact = FakeExact()
+    exports_run(client=exact)
+    assert export_of(old).state == ExportState.EXCLUDED
+    assert export_of(new).state == ExportState.EXPORTED
+    assert ("GET", "salesentry/SalesEntries") not in exact.calls
+    assert [e["YourRef"] for e in exact.entries] == [new.number]
+
+
+def test_lookups_are_batched_per_forty_invoices():
+    invoices = [invoice() for _ in range(45)]
+    exact = FakeExact()
+    result = exports_run(client=exact)
+    assert result.run.exported == 45
+    assert exact.calls.count(("GET", "crm/Accounts")) == 2
+    assert exact.calls.count(("GET", "salesentry/SalesEntries")) == 2
+    assert len(exact.entries) == len({e["YourRef"] for e in exact.entries}) == len(invoices)
+
+
+def test_a_permanent_error_fails_with_the_catalogue_and_a_transient_one_backs_off():
+    bad, later = invoice(), invoice()
+    exact = FakeExact()
+    exact.faults["salesentry/SalesEntries"] = ["permanent", "transient"]
+    result = exports_run(client=exact)
+    failed, retry = export_of(bad), export_of(later)
+    assert failed.state == ExportState.FAILED and failed.reasons[0]["message"]
+    assert retry.state == ExportState.READY and retry.next_attempt_at > clock.now()
+    assert result.run.failed == 1 and result.run.retry_later == 1
+    again = exports_run(client=exact)  # backing off: not picked up yet
+    assert again.run.exported == 0
+
+
+def test_a_spent_budget_stops_the_run_cleanly_and_leaves_the_rest():
+    first, second = invoice(), invoice()
+    exact = FakeExact()
+    exact.faults["documents/Documents"] = [None, "budget"]
+    result = exports_run(client=exact)
+    assert export_of(first).state == ExportState.EXPORTED
+    assert export_of(second).state == ExportState.READY and not export_of(second).claimed_by
+    assert "budget" in result.run.stopped_reason
+    assert ExportRun.objects.count() == 1
+
+
+def test_two_claims_of_the_same_invoice_only_one_wins():
+    inv = invoice()
+    exports_run(client=FakeExact(), limit=0)
+    export = export_of(inv)
+    assert export.state == ExportState.READY
+    assert export_claim(export_id=export.pk, worker="a") is True
+    assert export_claim(export_id=export.pk, worker="b") is False
+    # A dead worker's claim expires; the next worker takes it over (and looks up before posting).
+    InvoiceExport.objects.filter(pk=export.pk).update(claimed_until=clock.now() - timedelta(seconds=1))
+    assert export_claim(export_id=export.pk, worker="b") is True
+
+
+def test_a_changed_invoice_is_never_sent_again():
+    inv = invoice()
+    exports_run(client=FakeExact(), limit=0)
+    InvoiceExport.objects.filter(invoice=inv).update(state=ExportState.CHANGED)
+    exact = FakeExact()
+    exports_run(client=exact)
+    assert not exact.calls
+
+
+def test_test_and_live_administrations_keep_their_own_state():
+    inv = invoice()
+    test = FakeExact()
+    exports_run(client=test)
+    live = FakeExact()
+    live.administration = "live:1234567"
+    exact_mirror_seed(administration="live:1234567")
+    exports_run(client=live)
+    test_export = InvoiceExport.objects.get(invoice=inv, administration="test:1234567")
+    live_export = InvoiceExport.objects.get(invoice=inv, administration="live:1234567")
+    assert test_export.state == live_export.state == ExportState.EXPORTED
+    assert len(live.entries) == 1 and live.entries[0]["EntryID"] != test.entries[0]["EntryID"]
+    assert live_export.document_id != test_export.document_id and live_export.account_id != test_export.account_id
+
+
+def test_a_dry_run_reports_and_sends_nothing():
+    inv = invoice()
+    exact = FakeExact()
+    result = exports_run(client=exact, dry_run=True)
+    assert exact.calls == [("GET", "crm/Accounts")]  # one batched read, nothing written
+    assert result.report[0].startswith(f"{inv.number}: journal 70")
+    assert "GL 8000" in result.report[1] and "VAT 2" in result.report[1]
+
+
+def test_a_worker_that_died_after_posting_leaves_a_state_the_next_run_resolves_by_lookup():
+    inv = invoice()
+    exports_run(client=FakeExact(), limit=0)
+    export = export_of(inv)
+    exact = FakeExact()
+    exact.add_entry(inv.number, EntryID=str(__import__("uuid").uuid4()), EntryNumber=77)
+    # The dead worker had claimed it and marked the POST as possibly sent; its claim has expired.
+    InvoiceExport.objects.filter(pk=export.pk).update(
+        state=ExportState.EXPORTING, claimed_by="dead", claimed_until=clock.now() - timedelta(seconds=1),
+        lookup_before_post=True,
+    )
+    result = exports_run(client=exact)
+    export.refresh_from_db()
+    assert export.state == ExportState.EXPORTED and export.entry_number == 77
+    assert len(exact.entries) == 1 and result.run.linked == 1
+
+
+def test_the_booked_total_is_compared_with_coachviews_and_a_difference_flagged():
+    inv = invoice()
+    exact = FakeExact()
+    real_post = exact.post
+
+    def post(resource, payload):
+        row = real_post(resource, payload)
+        if resource == "salesentry/SalesEntries":
+            row["AmountFC"] = 121.01
+        return row
+
+    exact.post = post
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED and export.booked_total == D("121.01")
+    assert [r["code"] for r in export.reasons] == ["export.total_difference"]
+
+
+@pytest.mark.parametrize("resource", ["documents/Documents", "documents/DocumentAttachments"])
+def test_a_lost_answer_on_the_pdf_never_creates_a_second_document_or_attachment(resource):
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults[resource] = ["lose"]
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.UNKNOWN
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTED
+    assert len(exact.documents) == 1 and len(exact.attachments) == 1 and len(exact.entries) == 1
+    assert exact.entries[0]["Document"] == exact.documents[0]["ID"] == str(export.document_id)
+
+
+def test_an_unexpected_error_on_one_invoice_does_not_stop_the_others(monkeypatch):
+    from sync.services import export as export_service
+
+    bad, good = invoice(number="9001"), invoice(number="9002")
+    real = export_service.sales_entry_payload
+
+    def payload(**kwargs):
+        if kwargs["invoice"].number == "9001":
+            raise RuntimeError("bug")
+        return real(**kwargs)
+
+    monkeypatch.setattr(export_service, "sales_entry_payload", payload)
+    exports_run(client=FakeExact())
+    assert export_of(bad).state == ExportState.READY and not export_of(bad).claimed_by
+    assert export_of(good).state == ExportState.EXPORTED
+
+
+def test_an_invoice_a_person_included_again_is_not_excluded_by_the_cut_off_again():
+    from sync.services.export_actions import export_include
+
+    CouplingOptions.objects.filter(administration=ADMINISTRATION).update(export_from_date=date(2026, 3, 1))
+    old = invoice(invoice_date=date(2026, 2, 27))
+    exports_run(client=FakeExact(), limit=0)
+    assert export_of(old).state == ExportState.EXCLUDED
+    export_include(export=export_of(old))
+    exact = FakeExact()
+    exports_run(client=exact)
+    assert export_of(old).state == ExportState.EXPORTED
+    assert ("GET", "salesentry/SalesEntries") in exact.calls  # looked up first: it may have been booked by hand
