@@ -274,3 +274,8 @@ SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
 # worker's claim expires (its invoices are then looked up in Exact before any re-post).
 EXPORT_CLAIM_SECONDS = env.int("EXPORT_CLAIM_SECONDS", default=600)
+
+# --- faults ---
+# Fault injection in the simulated Coachview (sandbox/coachview/faults.py); the Exact side is
+# SANDBOX_FAULTS. Both are also read per request from the environment variable of the same name.
+SANDBOX_COACHVIEW_FAULTS = env.json("SANDBOX_COACHVIEW_FAULTS", default={})
