@@ -7,6 +7,7 @@ Keys (all optional; an empty dict means no faults):
 - "lost_response_rate": fraction of status PUTs that are stored and whose answer is then lost;
 - "status_put_failure_rate": fraction of status PUTs answered 500 without storing anything;
 - "malformed_json_rate": fraction of list answers (Facturen, Debiteuren) cut off halfway: not valid JSON;
+- "pdf_missing_ids": the PDF of these invoices (Coachview ids) is answered 404, as for an invoice without one;
 - "burst_429": {"every": N, "length": L}: L requests in every N answered 429 with a reset one second away;
 - "latency_ms": every API answer waits this long;
 - "token_expiry_at": at this request number every access token issued so far expires;
@@ -56,6 +57,12 @@ def before(request) -> HttpResponse | None:
     if request.method == "PUT" and _plan.roll(plan, "status_put_failure_rate"):
         return _problem(500, "Internal server error")
     return None
+
+
+def pdf_missing(invoice_id: str) -> bool:
+    """Whether this invoice's PDF is to be missing."""
+    plan = _plan.config()
+    return bool(plan) and str(invoice_id) in [str(i) for i in plan.get("pdf_missing_ids") or []]
 
 
 def after_list(response: HttpResponse) -> HttpResponse:

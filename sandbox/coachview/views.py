@@ -189,7 +189,7 @@ def invoice_pdf(request, invoice_id):
     if error:
         return error
     invoice = CoachviewInvoice.objects.filter(pk=invoice_id).first()
-    if invoice is None:
+    if invoice is None or faults.pdf_missing(invoice_id):
         return _with_headers(_problem(404, "Factuur niet gevonden"), headers)
     content = bytes(invoice.pdf) if invoice.pdf else None
     if content is None:
