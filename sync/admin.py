@@ -37,4 +37,6 @@ class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
     list_filter = ["state", "payment_status", "administration"]
     search_fields = ["invoice__number", "entry_number"]
     readonly_fields = ["change_explained"]
+
+
 from sync import admin_catalogue  # noqa: E402,F401  (registers the error catalogue's admin)

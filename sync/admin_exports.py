@@ -3,6 +3,8 @@
 The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
 """
 
+import json
+
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -130,4 +132,34 @@ class ExportActionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportAttempt)
+class ExportAttemptAdmin(admin.ModelAdmin):
+    """One call of an export: what was sent and what came back (redacted), read-only."""
+
+    list_display = ["started_at", "export", "action", "outcome", "http_status", "catalogue_code"]
+    list_select_related = ["export__invoice"]
+    list_filter = ["action", "outcome"]
+    search_fields = ["export__invoice__number", "error_text", "catalogue_code"]
+    readonly_fields = ["export", "action", "started_at", "finished_at", "outcome", "http_status", "catalogue_code",
+                       "error_text", "sent_pretty", "received_pretty", "triggered_by"]  # fmt: skip
+    exclude = ["sent", "received"]
+
+    @admin.display(description=_("sent (redacted)"))
+    def sent_pretty(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.sent, indent=2, ensure_ascii=False, default=str))
+
+    @admin.display(description=_("received (redacted)"))
+    def received_pretty(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.received, indent=2, ensure_ascii=False, default=str))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

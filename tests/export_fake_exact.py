@@ -36,6 +36,9 @@ class FakeExact:
 
     def get_list(self, resource, *, select, filter=None, top=None, orderby=None):
         self.calls.append(("GET", resource))
+        if self.faults.get(f"GET {resource}"):
+            self.faults[f"GET {resource}"].pop(0)
+            raise ExactError("Service Unavailable", status=503, permanent=False, endpoint=resource)
         terms = [(name, value.replace("''", "'")) for name, _g, value in TERM.findall(filter or "")]
         if resource == "crm/Accounts":
             return [dict(a) for a in self.accounts.values() if ("Code", a["Code"]) in terms]

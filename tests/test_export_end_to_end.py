@@ -282,3 +282,33 @@ def test_a_lost_answer_to_the_document_post_does_not_create_a_second_document(fl
     [entry] = entries_for(dump, 5014)
     documents = [d for d in dump["documents"] if d["Subject"] == "Factuur 5014"]
     assert len(documents) == 1 and entry["Document"] == documents[0]["ID"] == str(export.document_id)
+
+
+def test_the_seeded_sandbox_flows_from_coachview_to_exact_once_and_to_the_cent(coachview, settings):
+    # Limits lifted so the test never waits for a minute window (the budget has its own tests).
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 100_000
+    call_command("sandbox_seed", "--invoices", "40", "--debtors", "12")
+    call_command("sandbox_connect")
+    reference_data_sync()
+    administration = ExactConnection.load().administration
+    CouplingOptions.objects.update_or_create(
+        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
+    )
+    first = run()
+    second = exports_run()
+    exports = InvoiceExport.objects.filter(administration=administration).select_related("invoice")
+    states = {export.state for export in exports}
+    assert states <= {ExportState.EXPORTED, ExportState.HELD}, states
+    exported = [export for export in exports if export.state == ExportState.EXPORTED]
+    held = [export for export in exports if export.state == ExportState.HELD]
+    assert exported and len(held) <= len(exports) / 5 + 1
+    assert all(export.reasons and export.reasons[0]["code"] for export in held)
+    dump = dump_exact()
+    by_ref = {}
+    for entry in dump["sales_entries"]:
+        by_ref.setdefault(entry["YourRef"], []).append(entry)
+    for export in exported:
+        [entry] = by_ref[export.invoice.number]  # exactly once
+        assert entry["AmountDC"] == export.invoice.total_incl_vat  # to the cent
+        assert entry["VATAmountDC"] == export.invoice.total_vat
+    assert second.run.exported == 0 and first.run.exported == len(exported)

@@ -78,3 +78,36 @@ def test_the_admin_asks_for_a_reason_before_excluding(client, person):
     assert done.status_code == 302
     assert InvoiceExport.objects.get(pk=export.pk).state == ExportState.EXCLUDED
     assert ExportAction.objects.get().user == person
+
+
+def test_the_export_runs_list_shows_each_runs_summary_in_few_queries(client, person, django_assert_max_num_queries):
+    from coupling import clock
+    from sync.models import ExportRun
+
+    for _ in range(20):
+        ExportRun.objects.create(started_at=clock.now(), administration="test:1", exported=3, held=1, calls_used=9)
+    client.force_login(person)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:sync_exportrun_changelist"))
+    assert page.status_code == 200 and page.content.count(b"test:1") >= 20
+
+
+def test_a_changed_invoices_page_shows_what_changed_and_the_way_out(client, person):
+    export = InvoiceExportFactory(state=ExportState.CHANGED, booked_total="100.00")
+    client.force_login(person)
+    page = client.get(reverse("admin:sync_invoiceexport_change", args=[export.pk]))
+    assert page.status_code == 200
+    assert b"Credit the invoice in Coachview" in page.content and b"Exact 100.00" in page.content
+
+
+def test_an_attempt_shows_what_was_sent_and_what_came_back(client, person):
+    from sync.models import ExportAttempt
+
+    export = InvoiceExportFactory(state=ExportState.EXPORTED)
+    attempt = ExportAttempt.objects.create(
+        export=export, action="attachment", outcome="ok", sent={"Attachment": {"size": 12, "sha256": "ab"}},
+        received={"ID": "x"},
+    )
+    client.force_login(person)
+    page = client.get(reverse("admin:sync_exportattempt_change", args=[attempt.pk]))
+    assert page.status_code == 200 and b"sha256" in page.content

@@ -296,3 +296,63 @@ def test_an_invoice_a_person_included_again_is_not_excluded_by_the_cut_off_again
     exports_run(client=exact)
     assert export_of(old).state == ExportState.EXPORTED
     assert ("GET", "salesentry/SalesEntries") in exact.calls  # looked up first: it may have been booked by hand
+
+
+def test_a_lookup_that_fails_for_a_moment_is_asked_again_and_the_run_goes_on():
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults["GET salesentry/SalesEntries"] = ["503", "503"]
+    result = exports_run(client=exact)
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert exact.calls.count(("GET", "salesentry/SalesEntries")) == 3 and not result.run.stopped_reason
+
+
+def test_a_lookup_that_keeps_failing_stops_the_run_and_leaves_the_invoice_untouched():
+    inv = invoice()
+    exact = FakeExact()
+    exact.faults["GET salesentry/SalesEntries"] = ["503"] * 3
+    result = exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.READY and not export.claimed_by and not exact.entries
+    assert result.run.stopped_reason
+
+
+def test_a_worker_whose_claim_was_taken_over_leaves_the_outcome_to_the_new_owner():
+    inv = invoice()
+    exact = FakeExact()
+    real_post = exact.post
+
+    def slow_post(resource, payload):
+        row = real_post(resource, payload)
+        if resource == "salesentry/SalesEntries":
+            # Meanwhile our claim expired and another worker took the invoice over.
+            InvoiceExport.objects.filter(invoice=inv).update(claimed_by="other")
+        return row
+
+    exact.post = slow_post
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.EXPORTING and export.claimed_by == "other"
+    assert export.lookup_before_post  # the new owner looks the entry up before posting
+
+
+
+def test_a_code_exact_showed_as_not_a_customer_stays_held_without_a_lookup_every_run():
+    from sync.services.export_actions import export_retry
+
+    inv = invoice()
+    sibling = invoice(debtor=inv.debtor)
+    exact = FakeExact()
+    exact.add_account(inv.debtor.number, status="A", IsSupplier=True)
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.HELD
+    exact.calls.clear()
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.HELD
+    assert exact.calls == [] and export_of(inv).reasons[0]["code"] == "preflight.debtor_not_customer"
+    # Fixed in Exact (made a customer), a person retries: looked up again and exported.
+    next(iter(exact.accounts.values()))["Status"] = "C"
+    export_retry(export=export_of(inv))
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert export_of(sibling).state == ExportState.EXPORTED  # the lookup showed a customer for both

@@ -112,15 +112,20 @@ def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
 
 
 def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
-    export.state = state
-    export.state_changed_at = clock.now()
-    export.claimed_by = ""
-    export.claimed_until = None
+    """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
+    now = clock.now()
+    values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
     if reasons is not None:
-        export.reasons = reasons
-    for name, value in fields.items():
+        values["reasons"] = reasons
+    values.update(fields)
+    held = InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING, claimed_by=export.claimed_by)
+    changed = held.update(**values)
+    for name, value in values.items():
         setattr(export, name, value)
-    export.save()
+    if not changed:
+        # Our claim expired and another worker took the invoice over: it looks up before posting.
+        logger.warning("export %s was taken over by another worker; its outcome is left to it", export.pk)
+        return
     if state in (ExportState.EXPORTED, ExportState.HELD, ExportState.FAILED):
         ports.booking_status_written(export=export)
 

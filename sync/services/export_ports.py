@@ -79,11 +79,11 @@ def debtor_code(*, debtor, options) -> str:
     return code.strip()
 
 
-def preflight_all(*, administration: str) -> None:
+def preflight_all(*, administration: str, exact_accounts: dict | None = None) -> None:
     """Move `new`, `held` and `ready` exports of this administration to `ready` or `held` (no Exact calls)."""
     from sync.services.preflight import exports_preflight
 
-    exports_preflight(administration=administration)
+    exports_preflight(administration=administration, exact_accounts=exact_accounts)
 
 
 def preflight_reasons(*, export: InvoiceExport, exact_accounts: dict | None = None) -> list[dict]:

@@ -74,6 +74,35 @@ def needs_hand_booking_lookup(options) -> bool:
     return not options.export_from_date or bool(getattr(options, "lookup_before_first_post", False))
 
 
+# How long Exact's "this code is not a customer" is trusted before the account is looked up again.
+NON_CUSTOMER_RECHECK = timedelta(days=1)
+
+
+def known_non_customers(*, administration: str) -> dict[str, dict]:
+    """Codes Exact recently showed as relations that are not customers (from the held reasons, no call).
+
+    Given to the pre-flight so those invoices stay held without a lookup every run; after a day, or
+    when a person retries, the account is looked up again.
+    """
+    since = clock.now() - NON_CUSTOMER_RECHECK
+    known, retried = {}, set()
+    rows = InvoiceExport.objects.filter(
+        Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),
+        administration=administration,
+        reasons__icontains="preflight.debtor_not_customer",
+    ).values_list("state", "reasons")
+    for state, reasons in rows:
+        for reason in reasons or []:
+            code = str((reason.get("values") or {}).get("debtor_code") or "").strip()
+            if reason.get("code") != "preflight.debtor_not_customer" or not code:
+                continue
+            if state == ExportState.READY:
+                retried.add(code)  # a person asked to try again: look the account up
+            else:
+                known[code] = {"Status": (reason.get("values") or {}).get("status") or ""}
+    return {code: account for code, account in known.items() if code not in retried}
+
+
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
     """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
     posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
@@ -159,7 +188,7 @@ def exports_run(
         run.save()
         return result
 
-    ports.preflight_all(administration=connected)
+    ports.preflight_all(administration=connected, exact_accounts=known_non_customers(administration=connected))
     for export in InvoiceExport.objects.filter(
         administration=connected, state=ExportState.HELD, state_changed_at__gte=run.started_at
     ):

@@ -7,13 +7,31 @@ invoice: these reads are the only calls above the lower bound of the benchmark.
 from collections.abc import Callable, Iterable
 
 from coupling.exact import odata
+from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked, ExactError
 
 BATCH = 40
+# A read changes nothing, so a transient failure (503, timeout) is simply asked again, a few times.
+READ_RETRIES = 2
 ACCOUNT_FIELDS = [
     "ID", "Code", "Name", "Status", "IsSupplier", "AddressLine1", "AddressLine2", "AddressLine3",
     "Postcode", "City", "Country", "Email", "Phone", "VATNumber", "ChamberOfCommerce",
 ]  # fmt: skip
 ENTRY_FIELDS = ["EntryID", "EntryNumber", "YourRef", "Customer", "Journal", "AmountFC", "AmountDC", "Document"]
+
+
+def read(client, resource: str, *, select: list[str], filter: str, on_call=None) -> list[dict]:  # noqa: A002
+    """client.get_list, asked again after a transient failure (never after a budget stop or a refusal)."""
+    for attempt in range(READ_RETRIES + 1):
+        if on_call:
+            on_call()
+        try:
+            return client.get_list(resource, select=select, filter=filter)
+        except (ExactBudgetExhausted, ExactEndpointBlocked):
+            raise
+        except ExactError as exc:
+            if exc.permanent or attempt == READ_RETRIES:
+                raise
+    raise AssertionError("unreachable")
 
 
 def chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -26,12 +44,12 @@ def accounts_by_code(*, client, codes: Iterable[str], on_call: Callable[[], None
     wanted = sorted({code.strip() for code in codes if code and code.strip()})
     found: dict[str, dict] = {}
     for group in chunks(wanted):
-        if on_call:
-            on_call()
-        rows = client.get_list(
+        rows = read(
+            client,
             "crm/Accounts",
             select=ACCOUNT_FIELDS,
             filter=" or ".join(f"Code eq {odata.account_code(code)}" for code in group),
+            on_call=on_call,
         )
         for row in rows:
             found[(row.get("Code") or "").strip()] = row
@@ -47,9 +65,7 @@ def entries_by_reference(
     by_ref: dict[str, list[dict]] = {}
     by_id: dict[str, dict] = {}
     for group in chunks(terms):
-        if on_call:
-            on_call()
-        rows = client.get_list("salesentry/SalesEntries", select=ENTRY_FIELDS, filter=" or ".join(group))
+        rows = read(client, "salesentry/SalesEntries", select=ENTRY_FIELDS, filter=" or ".join(group), on_call=on_call)
         for row in rows:
             entry_id = str(row.get("EntryID") or "").lower()
             if entry_id in by_id:
