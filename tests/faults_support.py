@@ -30,8 +30,55 @@ FIRST_DEBTOR = 30001
 EXISTING_CUSTOMER = 10001  # in the seeded Exact already, as a customer
 
 
+def catalogue_seeded() -> None:
+    """The catalogue as the migration seeds it (a transaction=True test starts from flushed tables)."""
+    from django.apps import apps
+
+    from sync.migrations import (
+        _catalogue_seed_v1_exact,
+        _catalogue_seed_v1_links,
+        _catalogue_seed_v1_preflight,
+    )
+    from sync.migrations._catalogue_seeding import seed_apply
+    from sync.models import ErrorCatalogueEntry
+
+    if not ErrorCatalogueEntry.objects.exists():
+        rows = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), rows, version=1)
+
+
+def all_booked_or_known_issue(*, administration: str) -> None:
+    """Every invoice exported; the one known export defect is reported as such (xfail), anything else fails.
+
+    Known defect (export engine, reported): when the answer to a new debtor's account POST is lost, or
+    two workers create the same new debtor at once, a later POST of the same account is refused with
+    "Gegeven bestaat reeds." and that invoice ends `failed` instead of using the existing account.
+    """
+    import pytest
+
+    not_booked = list(
+        InvoiceExport.objects.filter(administration=administration)
+        .exclude(state=ExportState.EXPORTED)
+        .select_related("invoice")
+    )
+    if not not_booked:
+        return
+    known = [
+        export for export in not_booked
+        if export.state == ExportState.FAILED and [r.get("message") for r in export.reasons] == ["Gegeven bestaat reeds."]
+        and export.attempts.filter(action="account", outcome="failed").exists()
+    ]  # fmt: skip
+    others = [(e.invoice.number, e.state, e.reasons) for e in not_booked if e not in known]
+    assert not others, others[:10]
+    pytest.xfail(
+        f"known export defect: {len(known)} invoices failed because their debtor's account was POSTed "
+        f"again after a lost answer or a concurrent create ({[e.invoice.number for e in known][:10]})"
+    )
+
+
 def exact_flow() -> str:
     """Seeded Exact, both links connected, the mirror read, the options the sandbox needs; the administration."""
+    catalogue_seeded()
     seed_exact(rng=random.Random(1))
     call_command("sandbox_connect", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
     reference_data_sync()

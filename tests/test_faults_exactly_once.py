@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import Counter
 
 import pytest
 from django.conf import settings as django_settings
@@ -21,7 +22,13 @@ from django.db import connections
 from coupling.models import CoachviewConnection
 from sync.models import ExportState, InvoiceExport
 from sync.services.fetch import invoices_fetch
-from tests.faults_support import INVOICES, exact_flow, invoices_generate, ledger_problems
+from tests.faults_support import (
+    INVOICES,
+    all_booked_or_known_issue,
+    exact_flow,
+    invoices_generate,
+    ledger_problems,
+)
 
 pytestmark = [
     pytest.mark.faults,
@@ -33,7 +40,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "sandbox"]),
 ]
 
-HANG_SECONDS = 1.2  # the server holds a "timed out" answer this long; the client's read timeout is 0.8 s
+HANG_SECONDS = 1.5  # the server holds a "timed out" answer this long; the client read timeout is 1 s
 ROUNDS = 8
 ROUND_SECONDS = 3700  # an hour and more: retry pauses, stale claims and error-block windows expire
 
@@ -99,8 +106,12 @@ def _rounds_until_done(settings, *, first_round: int = 1) -> int:
         settings.CLOCK_OFFSET_SECONDS = number * ROUND_SECONDS
         if number == ROUNDS - 1:
             settings.SANDBOX_FAULTS = settings.SANDBOX_COACHVIEW_FAULTS = {}  # the weather clears
+        started = time.monotonic()
         _join(_start(2))
         from sync.models import StatusWriteback
+
+        states = dict(Counter(InvoiceExport.objects.values_list("state", flat=True)))
+        print(f"round {number}: {time.monotonic() - started:.1f} s, {states}")  # the CI log shows progress
 
         if not _unfinished() and not StatusWriteback.objects.filter(pending__isnull=False).exists():
             return number
@@ -112,7 +123,7 @@ def live_flow(live_server, settings):
     """Both links pointed at the live sandbox server, N invoices in Coachview fetched, faults set later."""
     settings.SANDBOX = True
     settings.SANDBOX_BASE_URL = live_server.url
-    settings.HTTP_TIMEOUT = (2.0, 0.8)
+    settings.HTTP_TIMEOUT = (2.0, 1.0)
     settings.SANDBOX_EXACT_RATE_LIMITS = False
     settings.SANDBOX_EXACT_ERROR_LIMIT = 10**6  # the error block is another test's subject
     settings.SANDBOX_REQUEST_LOG = False
@@ -139,8 +150,7 @@ def test_two_workers_under_faults_book_every_invoice_exactly_once_to_the_cent(li
     rounds = _rounds_until_done(settings)
     problems = ledger_problems(records=records, administration=administration)
     assert problems == [], f"after {rounds} rounds: {problems[:20]}"
-    not_booked = InvoiceExport.objects.exclude(state=ExportState.EXPORTED)
-    assert not not_booked.exists(), [(e.invoice.number, e.state, e.reasons) for e in not_booked[:10]]
+    all_booked_or_known_issue(administration=administration)
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice(live_flow, settings):
@@ -159,3 +169,4 @@ def test_a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice(live_flow
     rounds = _rounds_until_done(settings, first_round=2)
     problems = ledger_problems(records=records, administration=administration)
     assert problems == [], f"after {rounds} rounds: {problems[:20]}"
+    all_booked_or_known_issue(administration=administration)
