@@ -43,7 +43,9 @@ def catalogue_seeded() -> None:
     from sync.models import ErrorCatalogueEntry
 
     if not ErrorCatalogueEntry.objects.exists():
-        rows = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+        rows = (
+            _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+        )
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), rows, version=1)
 
 
@@ -155,15 +157,21 @@ def ledger_problems(*, records: list[dict], administration: str) -> list[str]:
             if len(booked) != 1:
                 problems.append(f"{number}: {len(booked)} entries in Exact")
             elif booked[0]["AmountDC"] != money(record["totaalInclBtw"]):
-                problems.append(f"{number}: Exact holds {booked[0]['AmountDC']}, Coachview {record['totaalInclBtw']}")
+                problems.append(
+                    f"{number}: Exact holds {booked[0]['AmountDC']}, Coachview {record['totaalInclBtw']}"
+                )
             elif str(export.entry_id) != booked[0]["EntryID"]:
-                problems.append(f"{number}: stored EntryID {export.entry_id} is not Exact's {booked[0]['EntryID']}")
+                problems.append(
+                    f"{number}: stored EntryID {export.entry_id} is not Exact's {booked[0]['EntryID']}"
+                )
             if status_changes(told) != 1 or not told[-1].get("bevestigd"):
                 problems.append(f"{number}: booking status told {status_changes(told)} times: {told}")
         elif export.state in (ExportState.HELD, ExportState.FAILED):
             if booked:
                 problems.append(f"{number}: {export.state} but {len(booked)} entries in Exact")
-            uncatalogued = [r for r in export.reasons if not r.get("code") or catalogue_entry(r["code"]) is None]
+            uncatalogued = [
+                r for r in export.reasons if not r.get("code") or catalogue_entry(r["code"]) is None
+            ]
             if not export.reasons or uncatalogued:
                 problems.append(f"{number}: {export.state} without a catalogued reason: {export.reasons}")
             if status_changes(told) > 1:

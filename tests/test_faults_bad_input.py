@@ -76,7 +76,9 @@ def good_invoices() -> dict[int, dict]:
     }  # fmt: skip
 
 
-def test_each_bad_invoice_is_held_with_its_catalogued_reason_and_the_good_ones_are_booked_in_the_same_run(flow):
+def test_each_bad_invoice_is_held_with_its_catalogued_reason_and_the_good_ones_are_booked_in_the_same_run(
+    flow,
+):
     bad, good = bad_invoices(), good_invoices()
     result = run()
     for number, (what, code) in BAD.items():
@@ -108,7 +110,9 @@ def test_an_invoice_whose_pdf_coachview_cannot_give_is_held_and_the_others_are_b
     settings.SANDBOX_COACHVIEW_FAULTS = {"pdf_missing_ids": [missing["id"]]}
     run()
     export = state_of(8301, flow)
-    assert export.state == ExportState.HELD and [r["code"] for r in export.reasons] == ["preflight.pdf_missing"]
+    assert export.state == ExportState.HELD and [r["code"] for r in export.reasons] == [
+        "preflight.pdf_missing"
+    ]
     assert not entries_for(8301)
     assert all(state_of(number, flow).state == ExportState.EXPORTED for number in good)
 

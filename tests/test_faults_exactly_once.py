@@ -141,8 +141,12 @@ def live_flow(live_server, settings):
     return administration, records
 
 
-@pytest.mark.parametrize("honour_entry_id", [True, False], ids=["exact-keeps-entry-ids", "exact-ignores-entry-ids"])
-def test_two_workers_under_faults_book_every_invoice_exactly_once_to_the_cent(live_flow, settings, honour_entry_id):
+@pytest.mark.parametrize(
+    "honour_entry_id", [True, False], ids=["exact-keeps-entry-ids", "exact-ignores-entry-ids"]
+)
+def test_two_workers_under_faults_book_every_invoice_exactly_once_to_the_cent(
+    live_flow, settings, honour_entry_id
+):
     administration, records = live_flow
     settings.SANDBOX_EXACT_HONOUR_ENTRY_ID = honour_entry_id
     settings.SANDBOX_FAULTS = exact_faults(seed=11 if honour_entry_id else 12)

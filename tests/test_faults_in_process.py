@@ -75,7 +75,9 @@ def no_waiting(settings, monkeypatch):
     return sleeper
 
 
-@pytest.mark.parametrize("honour_entry_id", [True, False], ids=["exact-keeps-entry-ids", "exact-ignores-entry-ids"])
+@pytest.mark.parametrize(
+    "honour_entry_id", [True, False], ids=["exact-keeps-entry-ids", "exact-ignores-entry-ids"]
+)
 def test_under_faults_every_invoice_is_booked_once_to_the_cent_and_told_to_coachview_once(
     flow, settings, no_waiting, honour_entry_id
 ):

@@ -89,7 +89,9 @@ def live_flow(live_server, settings):
 
 
 @pytest.mark.parametrize("broker", ["orm", "redis"])
-def test_the_scheduled_jobs_in_a_real_cluster_take_invoices_from_coachview_to_exact(live_flow, broker, settings):
+def test_the_scheduled_jobs_in_a_real_cluster_take_invoices_from_coachview_to_exact(
+    live_flow, broker, settings
+):
     from django_q.models import Schedule
 
     if broker == "redis" and not redis_reachable():

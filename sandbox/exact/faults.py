@@ -67,7 +67,12 @@ def before(request, *, resource: str) -> HttpResponse | None:
 def after(request, response: HttpResponse) -> HttpResponse:
     """A committed POST whose answer is lost on the way back."""
     plan = _plan.config()
-    if plan and request.method == "POST" and response.status_code < 300 and _plan.roll(plan, "lost_response_rate"):
+    if (
+        plan
+        and request.method == "POST"
+        and response.status_code < 300
+        and _plan.roll(plan, "lost_response_rate")
+    ):
         return lost(request, response, plan, "lost-response")
     return response
 
