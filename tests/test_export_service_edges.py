@@ -356,3 +356,35 @@ def test_a_code_exact_showed_as_not_a_customer_stays_held_without_a_lookup_every
     exports_run(client=exact)
     assert export_of(inv).state == ExportState.EXPORTED
     assert export_of(sibling).state == ExportState.EXPORTED  # the lookup showed a customer for both
+
+
+def test_with_a_cut_off_an_invoice_dated_before_the_coupling_began_is_still_looked_up_first(monkeypatch):
+    from sync.services import export_ports
+
+    CouplingOptions.objects.filter(administration=ADMINISTRATION).update(export_from_date=date(2026, 1, 1))
+    monkeypatch.setattr(export_ports, "coupling_started", lambda: date(2026, 3, 10))
+    before, after = invoice(invoice_date=date(2026, 3, 2)), invoice(invoice_date=date(2026, 3, 12))
+    exact = FakeExact()
+    exact.add_entry(before.number, EntryNumber=321)
+    exports_run(client=exact)
+    assert export_of(before).linked_existing and export_of(before).entry_number == 321
+    assert export_of(after).state == ExportState.EXPORTED and not export_of(after).linked_existing
+    assert exact.calls.count(("GET", "salesentry/SalesEntries")) == 1
+    assert [e["YourRef"] for e in exact.entries] == [before.number, after.number]
+
+
+def test_an_entry_that_cannot_be_built_is_held_before_any_call(monkeypatch):
+    from sync.services import export as export_service
+    from sync.services.exact_payloads import PayloadError
+
+    inv = invoice()
+
+    def refuse(**kwargs):
+        raise PayloadError("preflight.vat_difference", "VAT 21.03 vs Exact's 21.00")
+
+    monkeypatch.setattr(export_service, "sales_entry_payload", refuse)
+    exact = FakeExact()
+    exports_run(client=exact)
+    export = export_of(inv)
+    assert export.state == ExportState.HELD and export.reasons[0]["code"] == "preflight.vat_difference"
+    assert [call for call in exact.calls if call[0] != "GET"] == []

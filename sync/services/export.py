@@ -206,6 +206,11 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
 
 
 def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
+    # Build the entry once before any call: what cannot be booked (e.g. VAT beyond a cent a line)
+    # is held without creating an account or a document first.
+    sales_entry_payload(
+        invoice=invoice, export=export, options=ctx.options, customer_id="", document_id=None, resolver=ctx.resolver
+    )
     account_id = export.account_id or _account(ctx, export, invoice)
     if account_id is None:
         return export.state  # held: the code belongs to a relation that is not a customer

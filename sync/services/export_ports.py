@@ -4,8 +4,11 @@ Each is a small function so the export reads straight and tests can replace one 
 """
 
 import logging
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from sync.models import Invoice, InvoiceExport
 
@@ -77,6 +80,16 @@ def debtor_code(*, debtor, options) -> str:
     except DebtorCodeInvalid as exc:
         raise PayloadError("preflight.debtor_code_invalid", f"{exc.code} ({exc.reason})") from exc
     return code.strip()
+
+
+def coupling_started() -> date | None:
+    """The day the Exact connection was made: invoices dated before it may have been booked by hand."""
+    from coupling.models import ExactConnection
+
+    connection = ExactConnection.objects.first()
+    if connection is None or connection.connected_at is None:
+        return None
+    return timezone.localdate(connection.connected_at)
 
 
 def preflight_all(*, administration: str, exact_accounts: dict | None = None) -> None:

@@ -106,9 +106,15 @@ def known_non_customers(*, administration: str) -> dict[str, dict]:
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
     """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
     posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
-    first_posts = set()
-    if needs_hand_booking_lookup(ctx.options):
-        first_posts = {export.pk for export in exports if export.pk not in posted}
+    lookup_all = needs_hand_booking_lookup(ctx.options)
+    started = ports.coupling_started()
+    first_posts = {
+        export.pk
+        for export in exports
+        if export.pk not in posted
+        # Booked by hand? Possible without a cut-off, and for anything dated before the coupling began.
+        and (lookup_all or (started and export.invoice.invoice_date and export.invoice.invoice_date < started))
+    }
     pending = [export for export in exports if export.lookup_before_post or export.pk in first_posts]
     if not pending:
         return exports, []
@@ -213,9 +219,9 @@ def exports_run(
         before = dict(candidates)
         claimed = [pk for pk, _ in candidates if export_claim(export_id=pk, worker=worker)]
         exports = list(
-            InvoiceExport.objects.filter(pk__in=claimed).select_related("invoice", "invoice__debtor").order_by(
-                "invoice__invoice_date", "id"
-            )
+            InvoiceExport.objects.filter(pk__in=claimed)
+            .select_related("invoice", "invoice__debtor")
+            .order_by("invoice__invoice_date", "invoice_id")
         )
         try:
             _export_chunk(ctx, run, exports)
@@ -228,7 +234,7 @@ def exports_run(
                 claim_release(export=export, worker=worker, state=back)
             break
 
-    ports.writebacks_flushed()
+    ports.writebacks_flushed(deadline=deadline)
     run.calls_used = ctx.calls
     run.finished_at = clock.now()
     run.save()
