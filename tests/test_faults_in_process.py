@@ -56,6 +56,9 @@ def runs_until_done(settings, sleeper) -> int:
 @pytest.fixture
 def flow(coachview, settings):
     settings.SANDBOX_EXACT_RATE_LIMITS = False
+    # Lifted on both sides: the sandbox advertises (and the client assumes) limits no run reaches.
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 10**6
+    settings.SANDBOX_EXACT_DAILY_LIMIT = settings.EXACT_DAILY_LIMIT = 10**7
     settings.SANDBOX_EXACT_ERROR_LIMIT = 10**6
     settings.SANDBOX_REQUEST_LOG = False
     settings.COACHVIEW_SETTLED_AFTER_SECONDS = 0
