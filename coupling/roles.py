@@ -27,6 +27,9 @@ MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR
 EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
 EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
 
+# --- payments: everyone reads the payment history (read-only in the admin) ---
+PAYMENTS_VIEW = ["sync.view_paymentobservation"]
+
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
@@ -49,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "coupling.manage_connection",
         "coupling.view_exactapicall",
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
     SUPPORT: [
         "sync.view_invoice",
@@ -64,11 +68,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.change_errorcatalogueentry",
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
+        *PAYMENTS_VIEW,
     ],
     FINANCE: [
         "sync.view_invoice",
         "sync.view_invoiceexport",
         *EXPORT_VIEW,
+        *PAYMENTS_VIEW,
     ],
 }
 

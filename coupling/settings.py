@@ -245,6 +245,14 @@ EXACT_API_LOG_DAYS = env.int("EXACT_API_LOG_DAYS", default=14)
 # The redirect URI registered in Exact's App Center; empty = built from the request.
 EXACT_REDIRECT_URI = env.str("EXACT_REDIRECT_URI", default="")
 
+# --- payments ---
+# How often the payment poll checks Exact's DivisionMoveDate (a move resets the sync Timestamps).
+PAYMENT_DIVISION_CHECK_HOURS = env.float("PAYMENT_DIVISION_CHECK_HOURS", default=24.0)
+# A payment poll's claim on its administration; longer than any run (django-q2's timeout), so only a
+# dead poll's claim expires.
+PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
+
+
 # --- Exact sandbox (sandbox/exact/) ---
 # Lifetimes, windows and limits of the simulated Exact Online, so tests need not wait real minutes.
 SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)

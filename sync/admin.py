@@ -39,4 +39,4 @@ class InvoiceExportAdmin(ExportActionsMixin, admin.ModelAdmin):
     readonly_fields = ["change_explained"]
 
 
-from sync import admin_catalogue  # noqa: E402,F401  (registers the error catalogue's admin)
+from sync import admin_catalogue, admin_payments  # noqa: E402,F401  (register the catalogue's and payments' admin)

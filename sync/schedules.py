@@ -7,6 +7,8 @@ SCHEDULES = [
     ScheduleSpec(name="fetch_invoices", func="sync.tasks.fetch_invoices_task", schedule_type="I", minutes=10),
     # A safety net: exports and payment polls flush their own write-backs first.
     ScheduleSpec(name="flush_writebacks", func="sync.tasks.writebacks_flush_task", schedule_type="H"),
+    # One Exact call a run when nothing changed: 288 a day of the 5,000 (payments).
+    ScheduleSpec(name="poll_payments", func="sync.tasks.poll_payments_task", schedule_type="I", minutes=5),
     # --- export: fetch what is new, pre-flight, export within the budget; runs end before the task's timeout.
     ScheduleSpec(name="export_invoices", func="sync.tasks.export_invoices_task", schedule_type="I", minutes=5),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from coupling import clock
 from sync.services.export_run import exports_scheduled_run
 from sync.services.fetch import invoices_fetch
+from sync.services.payments import payment_status_poll
 from sync.services.writeback import writebacks_flush
 
 
@@ -21,6 +22,10 @@ def fetch_invoices_task() -> str:
 
 def writebacks_flush_task() -> str:
     return writebacks_flush(deadline=_deadline()).summary()
+
+
+def poll_payments_task() -> str:
+    return payment_status_poll(deadline=_deadline()).summary()
 
 
 def export_invoices_task() -> str:

@@ -9,8 +9,8 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 import requests
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -61,10 +61,10 @@ class WSGITransport(BaseAdapter):
             captured["status"] = int(status.split(" ", 1)[0])
             captured["headers"] = headers
 
-        # As django.test.Client does: the in-process request must not close the test's database
-        # connections (on PostgreSQL they hold the test transaction).
-        request_started.disconnect(close_old_connections)
-        request_finished.disconnect(close_old_connections)
+        # close_old_connections (request_started/finished) would close the test's PostgreSQL
+        # connection inside its transaction; Django's test client keeps it out the same way.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
         try:
             chunks = self.handler(environ, start_response)
             try:
@@ -73,8 +73,8 @@ class WSGITransport(BaseAdapter):
                 if hasattr(chunks, "close"):
                     chunks.close()
         finally:
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
         self.calls.append((request.method, url.path, captured["status"]))
 
         headers = CaseInsensitiveDict(captured["headers"])

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from sandbox import seedcodes
-from sandbox.exact import store
+from sandbox.exact import receivables, store
 from sandbox.exact.values import cents, money, parse_datetime
 
 
@@ -66,7 +66,7 @@ def dump_exact() -> dict:
             }
             for row in rows("documents/Documents")
         ],
-        "payment_terms": [],  # payments come with the payments issue
+        "payment_terms": receivables.payment_terms_dump(division=division),
     }
 
 

@@ -28,6 +28,8 @@ _TYPE_NAMES = {
     "documents/DocumentTypes": "DocumentType",
     "system/Divisions": "Division",
     ME: "Me",
+    "cashflow/Receivables": "Receivable",
+    "financialtransaction/TransactionLines": "TransactionLine",
 }
 
 # The endpoints the sandbox serves (payments come later); bulk/sync read the base entity's rows.
@@ -37,7 +39,17 @@ SERVED = set(_TYPE_NAMES) | {
     "bulk/Financial/GLAccounts",
     "sync/Financial/GLAccounts",
 }
+# Payments (sandbox/exact/payments.py): receivables and transaction lines, with their bulk/sync names.
+SERVED |= {
+    "cashflow/Receivables", "bulk/Cashflow/Receivables", "sync/Cashflow/PaymentTerms",
+    "read/financial/ReceivablesList", "financialtransaction/TransactionLines",
+    "bulk/Financial/TransactionLines", "sync/Financial/TransactionLines",
+}
 STORAGE = {
+    "bulk/Cashflow/Receivables": "cashflow/Receivables",
+    "sync/Cashflow/PaymentTerms": "cashflow/Receivables",
+    "bulk/Financial/TransactionLines": "financialtransaction/TransactionLines",
+    "sync/Financial/TransactionLines": "financialtransaction/TransactionLines",
     "bulk/CRM/Accounts": "crm/Accounts",
     "sync/CRM/Accounts": "crm/Accounts",
     "bulk/Financial/GLAccounts": "financial/GLAccounts",

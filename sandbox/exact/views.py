@@ -11,7 +11,18 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.exact import bodycheck, entities, faults, limits, oauth, odata, salesentries, store, writes
+from sandbox.exact import (
+    bodycheck,
+    entities,
+    faults,
+    limits,
+    oauth,
+    odata,
+    receivables,
+    salesentries,
+    store,
+    writes,
+)
 from sandbox.exact.errors import ExactHttpError, language
 from sandbox.exact.seed import me_row
 from sandbox.requestlog import logged
@@ -155,7 +166,8 @@ def _get(request, *, entity, division: int, key, nav, base_url: str) -> HttpResp
             select = store.parse_select(entity, ",".join(select))
         return _json({"d": _render(entity, row.data, select, base_url, division, expand=expand)})
     answer = store.list_answer(entity=entity, division=division, params=params, base_url=base_url,
-                               request_path=request.build_absolute_uri(request.path))
+                               request_path=request.build_absolute_uri(request.path),
+                               extra_rows=receivables.rows_for(entity_name=entity.name, division=division))
     if expand and entity.name == salesentries.ENTRIES:
         lines_entity = entities.entity(salesentries.LINES)
         for result in answer["d"]["results"]:

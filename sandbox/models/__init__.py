@@ -21,6 +21,7 @@ from sandbox.models.exact import (
     ExactToken,
     ExactTokenChain,
 )
+from sandbox.models.exact_payments import ExactPaymentMatch, ExactReceivable
 
 __all__ = [
     "CoachviewDebtor",
@@ -37,4 +38,6 @@ __all__ = [
     "ExactRecord",
     "ExactToken",
     "ExactTokenChain",
+    "ExactPaymentMatch",
+    "ExactReceivable",
 ]

@@ -5,6 +5,7 @@ from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.fetching import FetchWatermark
 from sync.models.invoices import Debtor, Invoice, InvoiceLine
+from sync.models.payments import PaymentObservation, PaymentPollState, PaymentTermSeen
 from sync.models.runs import ExportRun
 from sync.models.writeback import StatusWriteback
 
@@ -19,7 +20,10 @@ __all__ = [
     "Invoice",
     "InvoiceExport",
     "InvoiceLine",
+    "PaymentObservation",
+    "PaymentPollState",
     "PaymentStatus",
+    "PaymentTermSeen",
     "StatusWriteback",
     "UnmatchedMessage",
 ]

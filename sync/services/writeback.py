@@ -48,9 +48,15 @@ def booking_status_body(*, export: InvoiceExport, title: str | None = None) -> d
     return None
 
 
-def payment_status_body(*, export: InvoiceExport, delivered_before: bool) -> dict | None:
+def payment_status_body(*, export: InvoiceExport, delivered_before: bool, text: str | None = None) -> dict | None:
     """What Coachview should show as payment status (an 'open' is said only after something else was)."""
     status = export.payment_status
+    if text and status in (PaymentStatus.PAID, PaymentStatus.PARTIAL, PaymentStatus.OPEN):
+        # The payment poll's own description (e.g. a written-off difference); "open" still only after another.
+        if status == PaymentStatus.OPEN and not delivered_before:
+            return None
+        paid = status == PaymentStatus.PAID
+        return api.payment_status_body(paid=paid, text=text, paid_on=export.paid_date if paid else None)
     if status == PaymentStatus.PAID:
         day = f" op {export.paid_date:%d-%m-%Y}" if export.paid_date else ""
         return api.payment_status_body(
@@ -77,10 +83,14 @@ def booking_status_write(
     return True if record is None else _want(record, body, client)
 
 
-def payment_status_write(*, export: InvoiceExport, client: CoachviewClient | None = None) -> bool:
+def payment_status_write(
+    *, export: InvoiceExport, text: str | None = None, client: CoachviewClient | None = None
+) -> bool:
     """Deliver the export's payment status to Coachview when it changed; never raises. True when nothing is pending."""
     record = _record(export, StatusWriteback.Kind.PAYMENT, create=False)
-    body = payment_status_body(export=export, delivered_before=bool(record and record.delivered is not None))
+    body = payment_status_body(
+        export=export, delivered_before=bool(record and record.delivered is not None), text=text
+    )
     record = record or _record(export, StatusWriteback.Kind.PAYMENT, create=body is not None)
     return True if record is None else _want(record, body, client)
 

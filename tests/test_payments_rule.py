@@ -1,0 +1,97 @@
+"""The payment rule of issue 9 as pure functions: open, partly paid, paid; write-offs; credit invoices."""
+
+from datetime import date
+from decimal import Decimal as D
+
+from sync.services.payment_rule import (
+    EXCHANGE_DIFFERENCE,
+    PAYMENT_DIFFERENCE,
+    PaymentState,
+    Term,
+    euro,
+    is_matched,
+    payment_description,
+    payment_state,
+)
+
+
+def term(amount, matched=False, kind=20, paid=None, term_id="t"):
+    return Term(term_id=term_id, amount=D(amount), matched=matched, transaction_type=kind, last_payment_date=paid)
+
+
+def test_nothing_is_known_before_exact_showed_a_term():
+    assert payment_state(terms=[], total=D("121.00")) is None
+
+
+def test_an_unmatched_receivable_is_open_for_its_whole_amount():
+    state = payment_state(terms=[term("-121.00")], total=D("121.00"))
+    assert (state.status, state.outstanding) == ("open", D("121.00"))
+
+
+def test_a_matched_receivable_with_nothing_outstanding_is_paid_on_the_payment_date():
+    state = payment_state(terms=[term("-121.00", matched=True, paid=date(2024, 3, 12))], total=D("121.00"))
+    assert (state.status, state.outstanding, state.paid_date) == ("paid", D("0.00"), date(2024, 3, 12))
+    assert payment_description(state) == "Betaald op 12-03-2024"
+
+
+def test_a_split_receivable_with_one_part_matched_is_partly_paid_with_the_rest_outstanding():
+    terms = [term("-250.00", matched=True, paid=date(2024, 3, 1)), term("-750.00")]
+    state = payment_state(terms=terms, total=D("1000.00"))
+    assert (state.status, state.outstanding) == ("partial", D("750.00"))
+    assert payment_description(state) == "Deels betaald: € 750,00 openstaand"
+
+
+def test_an_undone_match_makes_a_paid_invoice_open_again():
+    terms = [term("-250.00"), term("-750.00")]  # both parts back to open after the undo
+    state = payment_state(terms=terms, total=D("1000.00"))
+    assert (state.status, state.outstanding) == ("open", D("1000.00"))
+    assert payment_description(state) == "Openstaand"
+
+
+def test_a_difference_written_off_as_payment_difference_counts_as_paid():
+    terms = [term("-120.98", matched=True, paid=date(2024, 3, 12)), term("-0.02", matched=True)]
+    write_offs = [term("0.02", matched=True, kind=PAYMENT_DIFFERENCE)]
+    state = payment_state(terms=terms, write_offs=write_offs, total=D("121.00"))
+    assert (state.status, state.written_off, state.write_off_kind) == ("paid", D("0.02"), "payment")
+    assert payment_description(state) == "Verschil € 0,02 afgeboekt als betalingsverschil"
+
+
+def test_a_difference_written_off_as_exchange_rate_difference_is_described_as_koersverschil():
+    terms = [term("-100.00", matched=True, paid=date(2024, 3, 12))]
+    write_offs = [term("1.37", matched=True, kind=EXCHANGE_DIFFERENCE)]
+    state = payment_state(terms=terms, write_offs=write_offs, total=D("100.00"))
+    assert payment_description(state) == "Verschil € 1,37 afgeboekt als koersverschil"
+
+
+def test_a_write_off_whose_match_was_undone_does_not_count():
+    terms = [term("-121.00")]
+    write_offs = [term("0.02", matched=False, kind=PAYMENT_DIFFERENCE)]
+    state = payment_state(terms=terms, write_offs=write_offs, total=D("121.00"))
+    assert (state.status, state.written_off) == ("open", D("0.00"))
+
+
+def test_a_credit_invoice_settled_against_an_invoice_is_paid_like_an_invoice():
+    state = payment_state(terms=[term("50.00", matched=True, kind=21, paid=date(2024, 4, 2))], total=D("-50.00"))
+    assert (state.status, state.paid_date) == ("paid", date(2024, 4, 2))
+
+
+def test_a_partly_settled_credit_invoice_shows_the_amount_still_open():
+    terms = [term("20.00", matched=True, kind=21), term("30.00", kind=21)]
+    state = payment_state(terms=terms, total=D("-50.00"))
+    assert (state.status, state.outstanding) == ("partial", D("30.00"))
+
+
+def test_a_term_counts_as_settled_when_matched_or_marked_fully_paid():
+    assert is_matched(status=50, is_fully_paid=False)
+    assert is_matched(status=20, is_fully_paid=True)
+    assert not is_matched(status=20, is_fully_paid=False)
+    assert not is_matched(status=None, is_fully_paid=False)
+
+
+def test_money_is_written_the_dutch_way():
+    assert euro(D("1250")) == "€ 1.250,00"
+    assert euro(D("0.015")) == "€ 0,02"
+
+
+def test_a_paid_state_without_a_known_date_still_says_paid():
+    assert payment_description(PaymentState(status="paid", outstanding=D("0"))) == "Betaald"
