@@ -128,6 +128,8 @@ def live_flow(live_server, settings):
     # Lifted on both sides: the sandbox advertises (and the client assumes) limits no run reaches.
     settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 10**6
     settings.SANDBOX_EXACT_DAILY_LIMIT = settings.EXACT_DAILY_LIMIT = 10**7
+    # A 429 burst spends the minute window until it ends: windows of 2 s cost seconds, not minutes.
+    settings.SANDBOX_EXACT_MINUTE_WINDOW_SECONDS = settings.EXACT_MINUTE_WINDOW_SECONDS = 2
     settings.SANDBOX_EXACT_ERROR_LIMIT = 10**6  # the error block is another test's subject
     settings.SANDBOX_REQUEST_LOG = False
     settings.COACHVIEW_SETTLED_AFTER_SECONDS = 0

@@ -6,7 +6,8 @@ Keys (all optional; an empty dict means no faults):
 - "server_error_rate": fraction answered 500 with an empty body (a crash: nothing is done);
 - "timeout_rate": fraction that time out before anything runs (see sandbox/faults.py for how);
 - "lost_response_rate": fraction of POSTs that are committed and whose answer is then lost;
-- "burst_429": {"every": N, "length": L}: L requests in every N answered 429 (minute window spent);
+- "burst_429": {"every": N, "length": L}: L requests in every N answered 429: the minute window is
+  spent until it ends (shorten SANDBOX_EXACT_MINUTE_WINDOW_SECONDS to make that seconds);
 - "latency_ms": every API answer waits this long;
 - "token_expiry_at": at this request number every access token issued so far expires;
 - "not_json_your_refs": sales-entry POSTs with these YourRefs are answered once with an HTML page
@@ -17,6 +18,7 @@ Keys (all optional; an empty dict means no faults):
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpResponse
 
 from sandbox import clock
@@ -83,13 +85,14 @@ def lose_response(method: str) -> bool:
 
 
 def _too_many() -> HttpResponse:
-    # The minute window is spent and resets at the next whole second of the sandbox's clock, so a
-    # client that honours X-RateLimit-Minutely-Reset waits about a second, not a minute.
-    reset_at = int(clock.now().timestamp()) + 1
+    # As Exact: the minute window is spent until it ends (SANDBOX_EXACT_MINUTE_WINDOW_SECONDS, which
+    # tests shorten so a burst costs them seconds, not a minute).
+    window = settings.SANDBOX_EXACT_MINUTE_WINDOW_SECONDS
+    epoch = int(clock.now().timestamp())
     response = HttpResponse("Too Many Requests", status=429, content_type="text/plain; charset=utf-8")
-    response["X-RateLimit-Minutely-Limit"] = "60"
+    response["X-RateLimit-Minutely-Limit"] = str(settings.SANDBOX_EXACT_MINUTELY_LIMIT)
     response["X-RateLimit-Minutely-Remaining"] = "0"
-    response["X-RateLimit-Minutely-Reset"] = str(reset_at * 1000)
+    response["X-RateLimit-Minutely-Reset"] = str((epoch - epoch % window + window) * 1000)
     return response
 
 
