@@ -63,14 +63,14 @@ def coachview_faults(*, seed: int, count: int) -> dict:
 
 def _worker() -> None:
     """One worker process: what `manage.py export_invoices` does, as cron or a person would run it."""
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     for alias in connections:
         connections[alias].close()
     try:
         call_command("export_invoices", stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))  # noqa: SIM115
-    except SystemExit:
-        pass  # exit 2: a stop the next run picks up
+    except (SystemExit, CommandError):
+        pass  # exit 2 ("could not run"): a stop the next run picks up
     finally:
         for alias in connections:
             connections[alias].close()
