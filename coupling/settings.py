@@ -277,6 +277,7 @@ SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES
 # Fault injection, read per request (sandbox/exact/faults.py): e.g.
 # {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
 SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+
 # --- export ---
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
 # worker's claim expires (its invoices are then looked up in Exact before any re-post).
@@ -300,3 +301,8 @@ DIGEST_ENABLED = env.bool("DIGEST_ENABLED", default=True)
 RETENTION_PDF_DAYS = env.int("RETENTION_PDF_DAYS", default=90)
 RETENTION_ATTEMPT_BODY_DAYS = env.int("RETENTION_ATTEMPT_BODY_DAYS", default=180)
 RETENTION_API_LOG_DAYS = env.int("RETENTION_API_LOG_DAYS", default=90)
+
+# --- faults ---
+# Fault injection in the simulated Coachview (sandbox/coachview/faults.py); the Exact side is
+# SANDBOX_FAULTS. Both are also read per request from the environment variable of the same name.
+SANDBOX_COACHVIEW_FAULTS = env.json("SANDBOX_COACHVIEW_FAULTS", default={})

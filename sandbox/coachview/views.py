@@ -11,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
+from sandbox.coachview import faults
 from sandbox.coachview.pdf import invoice_pdf_for
 from sandbox.coachview.query import (
     CHANGED_FIELD,
@@ -79,6 +80,9 @@ def _guard(request, scope: str):
     """Fault, token, scope and daily limit, in that order: (error response or None, rate headers)."""
     if any(part and part in request.path for part in settings.SANDBOX_COACHVIEW_FAIL_PATHS):
         return _problem(503, "Service unavailable (sandbox fault)"), {}
+    injected = faults.before(request)
+    if injected is not None:
+        return injected, {}
     auth = request.headers.get("Authorization", "")
     row = CoachviewToken.objects.filter(token=auth.removeprefix("Bearer ").strip()).first() if auth else None
     if row is None or row.expires_at <= clock.now():
@@ -171,12 +175,12 @@ def _list(request, model, scope: str):
 
 @logged("coachview")
 def invoices(request):
-    return _list(request, CoachviewInvoice, "Facturen.Lezen")
+    return faults.after_list(_list(request, CoachviewInvoice, "Facturen.Lezen"))
 
 
 @logged("coachview")
 def debtors(request):
-    return _list(request, CoachviewDebtor, "Debiteuren.Lezen")
+    return faults.after_list(_list(request, CoachviewDebtor, "Debiteuren.Lezen"))
 
 
 @logged("coachview")
@@ -185,7 +189,7 @@ def invoice_pdf(request, invoice_id):
     if error:
         return error
     invoice = CoachviewInvoice.objects.filter(pk=invoice_id).first()
-    if invoice is None:
+    if invoice is None or faults.pdf_missing(invoice_id):
         return _with_headers(_problem(404, "Factuur niet gevonden"), headers)
     content = bytes(invoice.pdf) if invoice.pdf else None
     if content is None:
@@ -221,4 +225,4 @@ def invoice_status(request, invoice_id, kind):
     invoice.changed_at = local_now()
     invoice.data.setdefault("audittrail", {})["gewijzigdDatumTijd"] = invoice.changed_at
     invoice.save(update_fields=["data", "changed_at"])
-    return _with_headers(HttpResponse(status=204), headers)
+    return faults.after_put(request, _with_headers(HttpResponse(status=204), headers))

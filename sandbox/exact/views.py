@@ -53,10 +53,11 @@ def api(request, division: int, rest: str):
 
 
 def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
-    if faults.unavailable():
-        return HttpResponse(status=503)
     match = _PATH_RE.match(rest)
     name = match.group("name") if match else rest
+    injected = faults.before(request, resource=name)
+    if injected is not None:
+        return injected
     token = oauth.bearer_token(request)
     scope = f"{token.chain.client.client_id}:{division or token.chain.division}" if token else ""
     budget = None
@@ -83,9 +84,7 @@ def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
         limits.record_status(scope=scope, endpoint=name, status=response.status_code)
         for header, value in (budget or limits.peek(scope=scope)).headers().items():
             response[header] = value
-    if response.status_code < 300 and faults.lose_response(request.method):
-        response["X-Sandbox-Fault"] = "lost-response"
-    return response
+    return faults.after(request, response)
 
 
 def _base_url(request, division: int, entity) -> str:
