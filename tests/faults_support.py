@@ -49,33 +49,15 @@ def catalogue_seeded() -> None:
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), rows, version=1)
 
 
-def all_booked_or_known_issue(*, administration: str) -> None:
-    """Every invoice exported; the one known export defect is reported as such (xfail), anything else fails.
-
-    Known defect (export engine, reported): when the answer to a new debtor's account POST is lost, or
-    two workers create the same new debtor at once, a later POST of the same account is refused with
-    "Gegeven bestaat reeds." and that invoice ends `failed` instead of using the existing account.
-    """
-    import pytest
-
-    not_booked = list(
-        InvoiceExport.objects.filter(administration=administration)
+def all_booked(*, administration: str) -> None:
+    """Every invoice exported: none left failed, held, unknown or stuck in between."""
+    not_booked = [
+        (export.invoice.number, export.state, export.reasons)
+        for export in InvoiceExport.objects.filter(administration=administration)
         .exclude(state=ExportState.EXPORTED)
         .select_related("invoice")
-    )
-    if not not_booked:
-        return
-    known = [
-        export for export in not_booked
-        if export.state == ExportState.FAILED and [r.get("message") for r in export.reasons] == ["Gegeven bestaat reeds."]
-        and export.attempts.filter(action="account", outcome="failed").exists()
-    ]  # fmt: skip
-    others = [(e.invoice.number, e.state, e.reasons) for e in not_booked if e not in known]
-    assert not others, others[:10]
-    pytest.xfail(
-        f"known export defect: {len(known)} invoices failed because their debtor's account was POSTed "
-        f"again after a lost answer or a concurrent create ({[e.invoice.number for e in known][:10]})"
-    )
+    ]
+    assert not not_booked, not_booked[:10]
 
 
 def exact_flow() -> str:

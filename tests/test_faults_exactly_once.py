@@ -24,7 +24,7 @@ from sync.models import ExportState, InvoiceExport
 from sync.services.fetch import invoices_fetch
 from tests.faults_support import (
     INVOICES,
-    all_booked_or_known_issue,
+    all_booked,
     exact_flow,
     invoices_generate,
     ledger_problems,
@@ -164,7 +164,7 @@ def test_two_workers_under_faults_book_every_invoice_exactly_once_to_the_cent(
     rounds = _rounds_until_done(settings)
     problems = ledger_problems(records=records, administration=administration)
     assert problems == [], f"after {rounds} rounds: {problems[:20]}"
-    all_booked_or_known_issue(administration=administration)
+    all_booked(administration=administration)
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice(live_flow, settings):
@@ -185,4 +185,4 @@ def test_a_worker_killed_mid_run_loses_nothing_and_books_nothing_twice(live_flow
     rounds = _rounds_until_done(settings, first_round=2)
     problems = ledger_problems(records=records, administration=administration)
     assert problems == [], f"after {rounds} rounds: {problems[:20]}"
-    all_booked_or_known_issue(administration=administration)
+    all_booked(administration=administration)

@@ -12,7 +12,7 @@ from sync.services.export import exports_run
 from sync.services.fetch import invoices_fetch
 from tests.faults_support import (
     INVOICES,
-    all_booked_or_known_issue,
+    all_booked,
     exact_flow,
     invoices_generate,
     ledger_problems,
@@ -92,4 +92,4 @@ def test_under_faults_every_invoice_is_booked_once_to_the_cent_and_told_to_coach
     settings.SANDBOX_COACHVIEW_FAULTS = COACHVIEW_FAULTS
     rounds = runs_until_done(settings, no_waiting)
     assert ledger_problems(records=records, administration=flow) == [], f"after {rounds} runs"
-    all_booked_or_known_issue(administration=flow)
+    all_booked(administration=flow)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from coupling import clock
 from coupling.coachview.client import CoachviewError
 from coupling.exact import odata
+from coupling.exact.errors import ExactError
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
@@ -256,7 +257,20 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
         return None
     if existing is None:
         payload = account_payload(debtor=debtor, code=code, options=ctx.options)
-        created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
+        try:
+            created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
+        except ExactError as exc:
+            # A lost answer may have created the account, and another worker may have created it
+            # meanwhile ("Gegeven bestaat reeds"): never post it twice, look it up instead.
+            ctx.accounts.pop(code, None)
+            if exc.outcome_unknown or not _already_exists(exc):
+                raise
+            from sync.services.lookup import accounts_by_code
+
+            ctx.accounts.update(accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call))
+            if ctx.accounts.get(code) is None:
+                raise
+            return _account(ctx, export, invoice)  # the found account, with the customer check
         account_id = created["ID"]
         ctx.accounts[code] = {**payload, "ID": account_id}
         ctx.updated_codes.add(code)
@@ -277,6 +291,12 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
         ctx.updated_codes.add(code)
     _store(export, account_id=account_id)
     return account_id
+
+
+def _already_exists(exc) -> bool:
+    """Exact refused a create because the record exists (catalogue entry exact.data_already_exists)."""
+    texts = list(getattr(exc, "messages", None) or [str(exc)])
+    return ports.attempt_catalogue_code(texts=texts) == "exact.data_already_exists"
 
 
 def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
