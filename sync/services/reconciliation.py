@@ -77,6 +77,7 @@ def exact_entries_read(*, client, year: int, month: int, journals: list[str]) ->
 
 
 def _entry_amounts(entry: dict) -> Amounts:
+    # ASSUMPTION: the header's AmountFC includes VAT and is signed as booked (credit notes negative).
     incl, vat = money(entry.get("AmountFC")), money(entry.get("VATAmountFC"))
     return Amounts(excl_vat=incl - vat, vat=vat, incl_vat=incl)
 
@@ -119,6 +120,7 @@ def reconciliation_compare(
         export = export_by_entry.get(_entry_uuid(entry))
         ours = export is not None
         # Our own entries are matched by EntryID; others by YourRef, the key we book the number in.
+        # ASSUMPTION: a person booking a Coachview invoice by hand puts its number in YourRef too.
         invoice = by_number.get(export.invoice.number) if ours else by_number.get(str(entry.get("YourRef") or "").strip())
         if invoice is None or invoice.pk in matched:
             if ours:
