@@ -50,3 +50,12 @@ def test_finance_downloads_the_csv(finance_client, reconciliation):
 def test_support_may_not_download_it(client, reconciliation):
     client.force_login(f.user_in(roles.SUPPORT, email="support@example.nl"))
     assert client.get(reverse("admin:sync_reconciliation_csv", args=[reconciliation.pk])).status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
+def test_the_reconcile_command_exits_2_without_a_connection():
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("reconcile", "--year", "2026", "--month", "10")
+    assert exit_info.value.code == 2
