@@ -167,10 +167,6 @@ def test_a_credit_invoice_settled_against_its_invoice_settles_both(books):
 
 
 def test_an_invoice_exported_by_the_export_engine_is_found_paid_by_its_stored_entry_id(coachview):
-    # The connection's default source order ("extern_id,...") and the pre-flight's names ("externId", ...)
-    # do not agree yet (coachview vs mappings); empty means the pre-flight's own default order.
-    coachview.debtor_number_source = ""
-    coachview.save()
     exact_connect()
     reference_data_sync()
     administration = ExactConnection.load().administration
