@@ -168,7 +168,8 @@ def export_progress(*, administration: str) -> Progress:
 def poll_progress(*, administration: str) -> Progress:
     """The payment poll waits while an exported invoice is not paid (and payment registration is on)."""
     poll = PaymentPollState.objects.filter(administration=administration).first()
-    # The poll stamps last_poll_at after every run; one that ended early says "stopped:" in its summary.
+    # The poll stamps last_poll_at after every run.
+    # ASSUMPTION: one that ended early says "stopped:" in its summary (PollResult.summary()).
     polled = poll.last_poll_at if poll and "stopped:" not in poll.last_summary else None
     last = _latest(_job_success(JobRun.Kind.POLL), polled)
     options = CouplingOptions.objects.filter(administration=administration).first()

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coupling import clock
 from coupling.exact import odata
@@ -77,6 +78,7 @@ def exact_entries_read(*, client, year: int, month: int, journals: list[str]) ->
 
 
 def _entry_amounts(entry: dict) -> Amounts:
+    # ASSUMPTION: the header's AmountFC includes VAT and is signed as booked (credit notes negative).
     incl, vat = money(entry.get("AmountFC")), money(entry.get("VATAmountFC"))
     return Amounts(excl_vat=incl - vat, vat=vat, incl_vat=incl)
 
@@ -119,24 +121,25 @@ def reconciliation_compare(
         export = export_by_entry.get(_entry_uuid(entry))
         ours = export is not None
         # Our own entries are matched by EntryID; others by YourRef, the key we book the number in.
+        # ASSUMPTION: a person booking a Coachview invoice by hand puts its number in YourRef too.
         invoice = by_number.get(export.invoice.number) if ours else by_number.get(str(entry.get("YourRef") or "").strip())
         if invoice is None or invoice.pk in matched:
             if ours:
-                note = "Second entry for this invoice" if invoice else "Invoice dated in another month"
+                note = _("Second entry for this invoice") if invoice else _("Invoice dated in another month")
             else:
-                note = "Booked by hand: the coupling did not make this entry"
+                note = _("Booked by hand: the coupling did not make this entry")
             lines.append(_line(Kind.ONLY_EXACT, invoice=export.invoice if ours else None, entry=entry, ours=ours, note=note))
             continue
         matched.add(invoice.pk)
         if _invoice_amounts(invoice) != _entry_amounts(entry):
-            note = "" if ours else "Booked by hand"
+            note = "" if ours else _("Booked by hand")
             lines.append(_line(Kind.AMOUNT_DIFFERS, invoice=invoice, entry=entry, ours=ours, note=note))
         elif not ours:
-            lines.append(_line(Kind.BY_HAND, invoice=invoice, entry=entry, note="Booked by hand with this invoice number"))
+            lines.append(_line(Kind.BY_HAND, invoice=invoice, entry=entry, note=_("Booked by hand with this invoice number")))
     exported_ids = {export.invoice_id for export in exports if export.entry_id}
     for invoice in invoices:
         if invoice.pk not in matched:
-            note = "Exported, but not found in this month's entries" if invoice.pk in exported_ids else ""
+            note = _("Exported, but not found in this month's entries") if invoice.pk in exported_ids else ""
             lines.append(_line(Kind.ONLY_COACHVIEW, invoice=invoice, note=note))
     return lines
 
@@ -172,7 +175,7 @@ def reconciliation_run(*, year: int, month: int, client=None) -> Reconciliation:
     booked = _totals([_entry_amounts(entry) for entry in exact.entries])
     note = exact.note
     if not journals:
-        note = (note + " " if note else "") + "No sales journal chosen: entries of every journal were read."
+        note = (note + " " if note else "") + _("No sales journal chosen: entries of every journal were read.")
     with transaction.atomic():
         reconciliation = Reconciliation.objects.create(
             administration=administration,
