@@ -53,7 +53,9 @@ OPERATIONS_VIEW = [
     "coupling.view_coachviewconnection",
     "coupling.view_exactapicall",
 ]
-RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline", "sync.export_reconciliation"]
+RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline"]
+# Downloading the reconciliation is finance's job (and the administrators').
+RECONCILIATION_EXPORT = [*RECONCILIATION_VIEW, "sync.export_reconciliation"]
 CONNECTION_EDIT = [
     "coupling.add_exactconnection",
     "coupling.change_exactconnection",
@@ -69,7 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: [
         *INVOICES_VIEW,
         *OPERATIONS_VIEW,
-        *RECONCILIATION_VIEW,
+        *RECONCILIATION_EXPORT,
         *CONNECTION_EDIT,
         *MAPPINGS_EDIT,
         *MAPPINGS_VIEW,
@@ -104,7 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPPORT: [
         *INVOICES_VIEW,
         *OPERATIONS_VIEW,
-        *RECONCILIATION_VIEW,
+        *RECONCILIATION_VIEW,  # sees it, does not download it
         *MAPPINGS_VIEW,
         *CATALOGUE_EDIT,
         *EXPORT_ACT,
@@ -115,7 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *INVOICES_VIEW,
         "sync.view_debtor",
         "sync.export_csv",
-        *RECONCILIATION_VIEW,
+        *RECONCILIATION_EXPORT,
     ],
 }
 
