@@ -72,7 +72,7 @@ class InvoiceExport(models.Model):
         indexes = [models.Index(fields=["administration", "state"])]
 
     def __str__(self):
-        return f"{self.invoice} → {self.administration} ({self.state})"
+        return f"{self.invoice} → {self.administration} ({self.get_state_display()})"
 
 
 class ExportAttempt(models.Model):
