@@ -1,0 +1,71 @@
+"""One benchmark run from the outside: temporary databases, the server, the product's child process.
+
+The seed runs first in its own process (`manage.py bench --seed-to FILE`); the child is
+`manage.py bench --child FILE` with the same environment as the server (temporary
+databases, SANDBOX_BASE_URL at the server, limits lifted); it seeds, runs the phases and writes its
+figures as JSON to FILE.
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+
+from sync.bench.databases import databases_create
+from sync.bench.server import BenchServer, bench_environment, free_port, process_peak_rss_mb
+
+
+class BenchFailed(Exception):
+    """The run could not complete (the server or the product process failed)."""
+
+
+def bench_run(*, invoices: int, faults: bool = False, keep: bool = False, timeout: float = 6 * 3600) -> dict:
+    """Run the benchmark once with `invoices` invoices and return its JSON object."""
+    databases = databases_create()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = bench_environment(
+        url=databases.url, sandbox_url=databases.sandbox_url, base_url=base_url, faults=faults
+    )
+    out = databases.folder / "result.json"
+    # The server's tables must exist before it serves; the child seeds after this.
+    for alias in ("default", "sandbox"):
+        _manage(["migrate", "--database", alias, "--verbosity", "0", "--no-input"], env=env)
+    sys.stderr.write(f"  bench: seeding {invoices} invoices…\n")
+    _manage(["bench", "--invoices", str(invoices), "--seed-to", str(databases.folder / "seed.json")], env=env)
+    server = BenchServer(env=env, port=port, log=databases.folder / "server.log")
+    try:
+        server.wait_ready()
+        started = time.perf_counter()
+        child = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "bench", "--child", str(out), "--invoices", str(invoices),
+             "--server-pid", str(server.process.pid), *(["--faults"] if faults else [])],
+            env=env, cwd=settings.BASE_DIR, timeout=timeout, check=False,
+        )  # fmt: skip
+        if child.returncode != 0 or not out.exists():
+            raise BenchFailed(
+                f"The product process failed (exit {child.returncode}); server log: {server._log.name}"
+            )
+        result = json.loads(out.read_text())
+        result["wall_s_total"] = round(time.perf_counter() - started, 1)
+        result["server_peak_rss_mb"] = round(process_peak_rss_mb(server.process.pid), 1)
+        result["database"] = "postgresql" if databases.postgres_names else "sqlite"
+        return result
+    finally:
+        server.stop()
+        if not keep:
+            databases.drop()
+
+
+def _manage(arguments: list[str], *, env: dict) -> None:
+    done = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *arguments],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchFailed(f"manage.py {' '.join(arguments)} failed: {done.stderr.decode()[-2000:]}")
