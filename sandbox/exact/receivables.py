@@ -82,16 +82,19 @@ def line_add(division: int, *, entry_id: str, number: int, kind: int, amount: De
 def terms_ensure(*, division: int) -> int:
     """Give every booked sales entry its receivable and transaction lines (idempotent); returns how many."""
     have = {row.get("TransactionEntryID") for row in store.rows(division=division, storage=RECEIVABLES)}
-    made = 0
-    for entry in store.rows(division=division, storage=ENTRIES):
-        if entry["EntryID"] in have:
-            continue
-        _entry_booked(division, entry)
-        made += 1
-    return made
+    missing = [entry for entry in store.rows(division=division, storage=ENTRIES) if entry["EntryID"] not in have]
+    if not missing:
+        return 0
+    # The lines grouped once per entry: scanning all lines for each entry was quadratic (bench).
+    lines_by_entry: dict[str, list[dict]] = {}
+    for line in store.rows(division=division, storage="salesentry/SalesEntryLines"):
+        lines_by_entry.setdefault(line.get("EntryID"), []).append(line)
+    for entry in missing:
+        _entry_booked(division, entry, lines_by_entry.get(entry["EntryID"], []))
+    return len(missing)
 
 
-def _entry_booked(division: int, entry: dict) -> None:
+def _entry_booked(division: int, entry: dict, lines: list[dict]) -> None:
     total, total_fc = cents(money(entry.get("AmountDC"))), cents(money(entry.get("AmountFC")))
     account = account_row(division, entry.get("Customer"))
     kind = entry.get("Type") or (21 if total < 0 else 20)
@@ -99,11 +102,7 @@ def _entry_booked(division: int, entry: dict) -> None:
                     account=account, date_=entry.get("EntryDate"), journal=entry.get("Journal"),
                     your_ref=entry.get("YourRef"), description=entry.get("Description") or "",
                     entry_number=entry.get("EntryNumber"))
-    for number, line in enumerate(
-        store.rows(division=division, storage="salesentry/SalesEntryLines"), start=2
-    ):
-        if line.get("EntryID") != entry["EntryID"]:
-            continue
+    for number, line in enumerate(lines, start=2):
         # Revenue lines: the other side of the receivable. ASSUMPTION (simplification): the sandbox
         # leaves the VAT lines of a sales entry out of its transaction lines.
         line_add(division, entry_id=entry["EntryID"], number=number, kind=kind,
