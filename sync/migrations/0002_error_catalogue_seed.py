@@ -15,5 +15,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sync", "0002_error_catalogue")]
+    dependencies = [("sync", "0001_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -10,5 +10,5 @@ def create_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("auth", "0012_alter_user_first_name_max_length"), ("coupling", "0001_initial")]
     operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
