@@ -67,7 +67,7 @@ class PollResult:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items())) or "none"
         text = (
             f"Payments ({self.mode}): {self.calls} Exact calls, {self.terms} payment terms read, "
-            f"{self.changed} invoices changed ({counts}), {self.written} written to Coachview, "
+            f"{self.changed} invoices changed ({counts}), {self.written} up to date in Coachview (only real changes are written), "
             f"{self.write_pending} write-backs pending"
         )
         if self.backfill_left:
