@@ -39,11 +39,6 @@ def reset() -> None:
     _plan.reset()
 
 
-def unavailable() -> bool:
-    """Whether this request gets a 503 instead of an answer (kept for callers of the first version)."""
-    return _plan.roll(_plan.config(), "unavailable_rate")
-
-
 def before(request, *, resource: str) -> HttpResponse | None:
     """The faults that strike before the request is handled: an answer instead of Exact's, or None."""
     plan = _plan.config()
