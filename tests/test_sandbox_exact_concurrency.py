@@ -7,8 +7,8 @@ from django.db import connections
 from django.test import Client
 
 from sandbox.exact import limits
-from sandbox.models import ExactTokenChain
-from tests.sandbox_exact_support import connect, seeded, token_call
+from sandbox.models import ExactRecord, ExactTokenChain
+from tests.sandbox_exact_support import Api, connect, seeded, token_call
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases=["default", "sandbox"], transaction=True)]
 
@@ -60,3 +60,22 @@ def test_two_workers_refreshing_at_once_kill_the_chain(settings):
     ).status_code)
     assert sorted(statuses) == [200, 401]
     assert not ExactTokenChain.objects.using("sandbox").get().alive
+
+
+def test_concurrent_creates_of_one_account_code_make_one_account(settings):
+    # Two workers exporting invoices of one new debtor both find no account and both POST it;
+    # Exact keeps codes unique, so one of them must get "Gegeven bestaat reeds".
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = 1000
+    seeded()
+    token = connect(Client())["access_token"]
+    body = {"Code": "70001", "Name": "Opleider BV", "Status": "C"}
+
+    answers = _in_threads(4, lambda: Api(Client(), token).post("crm/Accounts", body))
+
+    assert sorted(answer.status_code for answer in answers) == [201, 500, 500, 500]  # business errors: 500
+    refused = [answer.json()["error"]["message"]["value"] for answer in answers if answer.status_code == 500]
+    assert refused == ["Gegeven bestaat reeds."] * 3
+    codes = [r.data["Code"].strip() for r in ExactRecord.objects.using("sandbox").filter(entity="crm/Accounts")]
+    assert codes.count("70001") == 1
+    seqs = list(ExactRecord.objects.using("sandbox").values_list("seq", flat=True))
+    assert len(seqs) == len(set(seqs)), "every row version (sync Timestamp) is unique"

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.db.models import Max
 
 from sandbox.exact import odata
@@ -27,8 +28,26 @@ MANDATORY_FILTER_FIELDS = {
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
 
 
+# pg_advisory_xact_lock(class, division): the class keeps our lock apart from anyone else's.
+WRITE_LOCK_CLASS = 0x45584354  # "EXCT"
+
+
+def write_lock(*, division: int) -> None:
+    """Serialise writes to one division until the transaction ends, as Exact does.
+
+    Without it two concurrent POSTs of one account code both pass the uniqueness check on
+    PostgreSQL (READ COMMITTED) and Exact would seem to book a customer twice; two rows would also
+    share a Timestamp. SQLite's IMMEDIATE transactions already let one writer in at a time.
+    """
+    connection = connections[DB]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WRITE_LOCK_CLASS, division])
+
+
 def next_seq(*, division: int) -> int:
     """The next row version (also the sync endpoints' Timestamp) in a division."""
+    write_lock(division=division)
     current = ExactRecord.objects.using(DB).filter(division=division).aggregate(top=Max("seq"))["top"]
     return (current or 0) + 1
 

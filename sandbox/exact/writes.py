@@ -74,6 +74,7 @@ def create(*, division: int, entity: Entity, data: dict, lang: str) -> dict:
     """POST: check the row as Exact would and store it; returns the stored row."""
     from sandbox.exact import salesentries  # salesentries builds on this module
 
+    store.write_lock(division=division)  # the checks below must see every earlier create
     if entity.name == "salesentry/SalesEntries":
         return salesentries.create(division=division, data=data, lang=lang)
     if entity.name == "salesentry/SalesEntryLines":
@@ -92,6 +93,7 @@ def create(*, division: int, entity: Entity, data: dict, lang: str) -> dict:
 
 def update(*, division: int, entity: Entity, key: str, data: dict, lang: str) -> None:
     """PUT: change the given properties of an existing row."""
+    store.write_lock(division=division)
     record = store.get_record(division=division, storage=entity.storage, key=key)
     row = {**record.data, **{name: value for name, value in data.items() if name != entity.key}}
     errors = BusinessErrors(lang)
