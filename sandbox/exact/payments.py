@@ -61,13 +61,16 @@ class Outcome:
 
 def _invoice_terms(division: int, number: str) -> tuple[dict, list[dict]]:
     """The sales entry booked for Coachview invoice `number` (its YourRef) and its receivables."""
-    entries = [e for e in store.rows(division=division, storage=ENTRIES) if e.get("YourRef") == str(number)]
+    # Narrowed in the database: scanning every entry and receivable per payment was N² (bench).
+    entries = store.rows(division=division, storage=ENTRIES, where={"data__YourRef": str(number)})
     if not entries:
         raise PaymentError(f"No sales entry with YourRef {number} in the Exact sandbox.")
     entry = entries[-1]
     terms = [
-        row for row in store.rows(division=division, storage=RECEIVABLES)
-        if row.get("TransactionEntryID") == entry["EntryID"] and row.get("_Invoice")
+        row for row in store.rows(
+            division=division, storage=RECEIVABLES, where={"data__TransactionEntryID": entry["EntryID"]}
+        )
+        if row.get("_Invoice")
     ]
     return entry, terms
 

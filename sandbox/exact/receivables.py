@@ -81,10 +81,12 @@ def line_add(division: int, *, entry_id: str, number: int, kind: int, amount: De
 
 def terms_ensure(*, division: int) -> int:
     """Give every booked sales entry its receivable and transaction lines (idempotent); returns how many."""
-    have = {row.get("TransactionEntryID") for row in store.rows(division=division, storage=RECEIVABLES)}
-    missing = [entry for entry in store.rows(division=division, storage=ENTRIES) if entry["EntryID"] not in have]
-    if not missing:
+    # Keys only: this runs before every payment and every read of these endpoints (bench: N²).
+    have = set(store.values(division=division, storage=RECEIVABLES, path="TransactionEntryID"))
+    missing_keys = [key for key in store.values(division=division, storage=ENTRIES, path="EntryID") if key not in have]
+    if not missing_keys:
         return 0
+    missing = [entry for entry in store.rows(division=division, storage=ENTRIES) if entry["EntryID"] not in have]
     # The lines grouped once per entry: scanning all lines for each entry was quadratic (bench).
     lines_by_entry: dict[str, list[dict]] = {}
     for line in store.rows(division=division, storage="salesentry/SalesEntryLines"):

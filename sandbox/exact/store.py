@@ -52,6 +52,12 @@ def next_seq(*, division: int) -> int:
     return (current or 0) + 1
 
 
+def values(*, division: int, storage: str, path: str) -> list:
+    """One property of every row of a stored entity, without reading the rows (e.g. the keys)."""
+    records = ExactRecord.objects.using(DB).filter(division=division, entity=storage)
+    return list(records.values_list(f"data__{path}", flat=True))
+
+
 def rows(*, division: int, storage: str, where: dict | None = None) -> list[dict]:
     """Rows of one stored entity (optionally narrowed by ORM lookups on `data`), with `Timestamp`."""
     records = ExactRecord.objects.using(DB).filter(division=division, entity=storage, **(where or {}))
