@@ -38,7 +38,7 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "is_credit", ("invoice_date", admin.DateFieldListFilter)]
     date_hierarchy = "invoice_date"
     inlines = [InvoiceLineInline]
-    exclude = ["pdf", "snapshot"]
+    exclude = ["snapshot"]
     show_full_result_count = False
 
 

@@ -1,12 +1,13 @@
 """factory_boy factories shared by the test suite (each part adds its own at the end)."""
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
+from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
 
 # --- invoices, lines, debtors, exports (mappings) ---
 
@@ -47,6 +48,16 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
             return
         for sequence, values in enumerate(extracted if extracted is not None else [{}], start=1):
             InvoiceLineFactory(invoice=self, sequence=sequence, **values)
+
+    @factory.post_generation
+    def pdf(self, create, extracted, **kwargs):
+        """`pdf=b"%PDF-…"` stores it as fetched (with its checksum, unless one is given)."""
+        if not create or extracted is None:
+            return
+        InvoicePdf.objects.create(invoice=self, content=extracted)
+        if extracted and not self.pdf_sha256:
+            self.pdf_sha256 = hashlib.sha256(extracted).hexdigest()
+            Invoice.objects.filter(pk=self.pk).update(pdf_sha256=self.pdf_sha256)
 
 
 class InvoiceLineFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from coupling import roles
-from sync.models import ExportState, Invoice, InvoiceExport
+from sync.models import ExportState, Invoice, InvoiceExport, InvoicePdf
 
 ADMINISTRATION = "test:1234567"
 _numbers = count(20260001)
@@ -60,7 +60,8 @@ def administrators():
 def invoice(*, number: str | None = None, day=None, excl="100.00", vat="21.00", status="Verzonden", **extra) -> Invoice:
     number = number or str(next(_numbers))
     excl, vat = Decimal(excl), Decimal(vat)
-    return Invoice.objects.create(
+    pdf = extra.pop("pdf", None)
+    created = Invoice.objects.create(
         coachview_id=f"cv-{number}",
         number=number,
         invoice_date=day or timezone.localdate(),
@@ -70,6 +71,9 @@ def invoice(*, number: str | None = None, day=None, excl="100.00", vat="21.00", 
         total_incl_vat=excl + vat,
         **extra,
     )
+    if pdf is not None:
+        InvoicePdf.objects.create(invoice=created, content=pdf)
+    return created
 
 
 def export(*, inv: Invoice | None = None, state=ExportState.NEW, since: datetime | None = None, **extra) -> InvoiceExport:

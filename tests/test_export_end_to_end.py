@@ -185,7 +185,7 @@ def test_the_pdf_is_attached_once_and_linked_to_the_entry(flow):
     [document] = [d for d in dump["documents"] if d["ID"] == entry["Document"]]
     [attachment] = document["attachments"]
     invoice = Invoice.objects.get(number="5008")
-    assert attachment["FileSize"] == len(bytes(invoice.pdf)) and attachment["sha256"] == invoice.pdf_sha256
+    assert attachment["FileSize"] == len(invoice.pdf_content()) and attachment["sha256"] == invoice.pdf_sha256
     assert document["Type"] == 10 and document["Account"] == entry["Customer"]
 
 

@@ -85,6 +85,22 @@ def test_the_first_poll_reads_the_outstanding_items_in_bulk_and_settled_entries_
     assert PaymentPollState.objects.get().timestamp > 1
 
 
+def test_the_first_poll_walks_the_exports_in_chunks_and_misses_none(books, monkeypatch):
+    from sync.services import payments
+
+    monkeypatch.setattr(payments, "CHUNK", 2)  # five exports: chunks of 2, 2 and 1
+    exports = [books.invoice(7110 + n, "100.00") for n in range(5)]
+    pay("7111", "7113")
+    pay("7114", "--amount", "40")
+
+    assert payment_status_poll().mode == "fallback"
+
+    for export in exports:
+        export.refresh_from_db()
+    assert [e.payment_status for e in exports] == ["open", "paid", "open", "paid", "partial"]
+    assert exports[4].amount_outstanding == D("60.00")
+
+
 def test_a_moved_division_makes_the_poll_fall_back_to_the_bulk_read(books, settings):
     export = books.invoice(7106, "100.00")
     payment_status_poll()

@@ -109,3 +109,23 @@ def test_it_does_not_overwrite_an_export_a_worker_claimed_during_the_check(monke
     exports_preflight(administration=ADMINISTRATION)
     export.refresh_from_db()
     assert (export.state, export.reasons) == (ExportState.EXPORTING, [])
+
+
+def test_a_backlog_is_checked_in_chunks_so_memory_does_not_grow_with_it(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sync.services import preflight
+
+    monkeypatch.setattr(preflight, "CHUNK", 4)
+    _invoices(10)  # three chunks: 4, 4, 2
+    with CaptureQueriesContext(connection) as queries:
+        summary = exports_preflight(administration=ADMINISTRATION)
+    assert (summary.checked, summary.held, summary.ready) == (10, 5, 5)
+    assert not InvoiceExport.objects.filter(state=ExportState.NEW).exists()
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "sync_invoiceexport"' in q["sql"]]
+    assert len(reads) == 4  # three chunks and the empty one that ends the run
+
+    InvoiceExport.objects.update(state=ExportState.NEW, reasons=[])
+    assert exports_preflight(administration=ADMINISTRATION, limit=6).checked == 6  # a limit across chunks
+    assert InvoiceExport.objects.filter(state=ExportState.NEW).count() == 4

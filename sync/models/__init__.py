@@ -6,7 +6,7 @@ from sync.models.console import ExportHistory
 from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.fetching import FetchWatermark
 from sync.models.health import DigestRun, HealthProblem
-from sync.models.invoices import Debtor, Invoice, InvoiceLine
+from sync.models.invoices import Debtor, Invoice, InvoiceLine, InvoicePdf
 from sync.models.jobruns import JobRun
 from sync.models.payments import PaymentObservation, PaymentPollState, PaymentTermSeen
 from sync.models.reconciliation import Reconciliation, ReconciliationLine
@@ -27,6 +27,7 @@ __all__ = [
     "Invoice",
     "InvoiceExport",
     "InvoiceLine",
+    "InvoicePdf",
     "JobRun",
     "PaymentObservation",
     "PaymentPollState",

@@ -78,7 +78,7 @@ class Invoice(models.Model):
     content_sha256 = models.CharField(_("content checksum"), max_length=64, blank=True)
     changed_at = models.DateTimeField(_("changed in Coachview"), null=True, blank=True, db_index=True)
     fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
-    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    # The PDF itself is an InvoicePdf; its checksum stays here as proof of what was attached in Exact.
     pdf_sha256 = models.CharField(_("PDF checksum"), max_length=64, blank=True)
 
     class Meta:
@@ -91,6 +91,30 @@ class Invoice(models.Model):
     def is_sent(self) -> bool:
         """Only sent invoices are exported."""
         return self.status == self.CoachviewStatus.VERZONDEN
+
+    def pdf_content(self) -> bytes | None:
+        """The stored PDF (one query), or None when it was not fetched yet or was pruned."""
+        content = InvoicePdf.objects.filter(invoice=self).values_list("content", flat=True).first()
+        return bytes(content) if content is not None else None
+
+
+class InvoicePdf(models.Model):
+    """An invoice's PDF as Coachview sent it (30–80 kB), in a table of its own.
+
+    So that the lists, batches and admin pages that load invoices by the thousand never read it.
+    """
+
+    invoice = models.OneToOneField(
+        Invoice, primary_key=True, related_name="pdf_file", verbose_name=_("invoice"), on_delete=models.CASCADE
+    )
+    content = models.BinaryField(_("PDF"), editable=False)
+
+    class Meta:
+        verbose_name = _("invoice PDF")
+        verbose_name_plural = _("invoice PDFs")
+
+    def __str__(self):
+        return f"PDF of {self.invoice_id}"
 
 
 class InvoiceLine(models.Model):

@@ -108,8 +108,6 @@ def preflight_reasons(*, export: InvoiceExport, exact_accounts: dict | None = No
 
 def invoice_pdf(*, invoice: Invoice) -> bytes | None:
     """The invoice's PDF as Coachview sent it, fetched (and kept) when we do not have it yet."""
-    if invoice.pdf:
-        return bytes(invoice.pdf)
     from sync.services.fetch import invoice_pdf_fetch
 
     return invoice_pdf_fetch(invoice=invoice) or None

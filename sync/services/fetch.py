@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
-from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoiceLine
+from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
 from sync.services.administration import current_administration
 
 logger = logging.getLogger(__name__)
@@ -95,8 +95,9 @@ def exports_ensure(*, administration: str) -> int:
 
 def invoice_pdf_fetch(*, invoice: Invoice, client: CoachviewClient | None = None) -> bytes:
     """The invoice's PDF as Coachview sent it, fetched once and kept (with its sha256)."""
-    if invoice.pdf:
-        return bytes(invoice.pdf)
+    stored = invoice.pdf_content()
+    if stored is not None:
+        return stored
     client = client or CoachviewClient()
     content = client.get_bytes(api.INVOICE_PDF.format(id=invoice.coachview_id))
     if not content.startswith(b"%PDF-"):
@@ -105,8 +106,10 @@ def invoice_pdf_fetch(*, invoice: Invoice, client: CoachviewClient | None = None
             permanent=True,
             code="coachview.pdf_invalid",
         )
-    invoice.pdf, invoice.pdf_sha256 = content, hashlib.sha256(content).hexdigest()
-    Invoice.objects.filter(pk=invoice.pk).update(pdf=content, pdf_sha256=invoice.pdf_sha256)
+    invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        InvoicePdf.objects.update_or_create(invoice=invoice, defaults={"content": content})
+        Invoice.objects.filter(pk=invoice.pk).update(pdf_sha256=invoice.pdf_sha256)
     return content
 
 
@@ -305,7 +308,7 @@ def _invoice_store(
     invoice.data_problem = "\n".join(data.problems)
     invoice.snapshot, invoice.content_sha256 = snapshot, digest
     invoice.changed_at = api.aware(data.changed_at)
-    invoice.pdf, invoice.pdf_sha256 = None, ""  # the PDF may have changed with the invoice
+    invoice.pdf_sha256 = ""  # the PDF may have changed with the invoice (deleted below)
     lines = [
         InvoiceLine(
             sequence=line.sequence,
@@ -326,6 +329,8 @@ def _invoice_store(
     ]
     with transaction.atomic():
         invoice.save()
+        if not is_new:
+            InvoicePdf.objects.filter(invoice=invoice).delete()
         InvoiceLine.objects.filter(invoice=invoice).delete()
         for line in lines:
             line.invoice = invoice

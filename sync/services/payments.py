@@ -21,6 +21,7 @@ from coupling.exact import odata
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted, ExactError
 from sync.models import InvoiceExport, PaymentObservation, PaymentPollState, PaymentStatus, PaymentTermSeen
+from sync.services.chunks import queryset_chunks
 from sync.services.payment_rule import (
     RECEIPT,
     WRITE_OFF_KINDS,
@@ -45,6 +46,7 @@ TERM_FIELDS = [
 SYNC_SELECT = ["Timestamp", "LineType", *TERM_FIELDS]
 # Several entries per backfill call; ossobv batches 40 `or` clauses to keep URLs short (reference §3).
 BACKFILL_BATCH = 20
+CHUNK = 500  # exports loaded at a time when all of them are walked (fallback)
 _MS_DATE = re.compile(r"/Date\((-?\d+)(?:[+-]\d+)?\)/")
 
 
@@ -104,7 +106,7 @@ def payment_status_poll(
         return result
     try:
         try:
-            settled: list[InvoiceExport] = []
+            settled: list[int] = []
             if _division_moved(client=client, state=state, result=result) or state.timestamp is None:
                 result.mode = "fallback"
                 settled = _fallback(client=client, state=state, result=result)
@@ -156,8 +158,8 @@ def _division_moved(*, client: ExactClient, state: PaymentPollState, result: Pol
     return moved
 
 
-def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[InvoiceExport]:
-    """Bulk read of the outstanding items; returns the exported entries not among them (settled)."""
+def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[int]:
+    """Bulk read of the outstanding items; returns the exports (ids) whose entries are not among them (settled)."""
     # ASSUMPTION: `IsFullyPaid eq false` filters bulk/Cashflow/Receivables as it does cashflow/Receivables
     # (observed there, §4.10), and an entry missing from the outstanding items is settled (Exact support, §4.10).
     rows = client.get_list(BULK, select=TERM_FIELDS, filter="IsFullyPaid eq false")
@@ -169,14 +171,18 @@ def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResul
         # The mirror starts over: Timestamps from before are meaningless now.
         PaymentTermSeen.objects.filter(administration=administration).delete()
         _mirror(administration=administration, rows=rows)
-        open_entries = {r.transaction_entry_id for r in PaymentTermSeen.objects.filter(administration=administration)}
-        for export in _exports(administration).filter(entry_id__isnull=False).select_related("invoice"):
-            if export.entry_id not in open_entries:
-                settled.append(export)
-                continue
-            new = _state_for(export)
-            if new:
-                _record(export=export, new=new, source="fallback")
+        open_entries = set(
+            PaymentTermSeen.objects.filter(administration=administration).values_list("transaction_entry_id", flat=True)
+        )
+        exports = _exports(administration).filter(entry_id__isnull=False).select_related("invoice")
+        for chunk in queryset_chunks(exports, size=CHUNK):
+            for export in chunk:
+                if export.entry_id not in open_entries:
+                    settled.append(export.pk)
+                    continue
+                new = _state_for(export)
+                if new:
+                    _record(export=export, new=new, source="fallback")
         # Replay the sync from its start: it brings the settled terms (with their dates) into the mirror,
         # and everything that changes from now on.
         state.timestamp = 1
@@ -184,15 +190,17 @@ def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResul
     return settled
 
 
-def _settled_record(*, exports: list[InvoiceExport]) -> None:
+def _settled_record(*, exports: list[int]) -> None:
     """Entries the fallback found settled: paid, with the date when the replayed sync already showed it."""
-    for export in exports:
-        new = _state_for(export)
-        if new is None and export.payment_status == PaymentStatus.PAID:
-            continue  # already known as paid (with its date and any write-off); the replay will confirm it
-        new = new or PaymentState(status="paid", outstanding=Decimal("0.00"))
-        with transaction.atomic():
-            _record(export=export, new=new, source="fallback")
+    for start in range(0, len(exports), CHUNK):
+        chunk = InvoiceExport.objects.filter(pk__in=exports[start : start + CHUNK]).select_related("invoice")
+        for export in chunk.order_by("pk"):
+            new = _state_for(export)
+            if new is None and export.payment_status == PaymentStatus.PAID:
+                continue  # already known as paid (with its date and any write-off); the replay will confirm it
+            new = new or PaymentState(status="paid", outstanding=Decimal("0.00"))
+            with transaction.atomic():
+                _record(export=export, new=new, source="fallback")
 
 
 def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> None:
@@ -220,17 +228,14 @@ def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -
 
 def _backfill(*, client: ExactClient, administration: str, result: PollResult) -> None:
     """Once per invoice exported earlier (or linked to an entry booked by hand): its current status."""
-    todo = list(
-        _exports(administration).filter(entry_id__isnull=False, payment_status="").select_related("invoice")
-    )
-    for start in range(0, len(todo), BACKFILL_BATCH):
-        batch = todo[start : start + BACKFILL_BATCH]
+    todo = _exports(administration).filter(entry_id__isnull=False, payment_status="").select_related("invoice")
+    for batch in queryset_chunks(todo, size=BACKFILL_BATCH):
         clauses = [f"TransactionEntryID eq {odata.guid(e.entry_id)}" for e in batch]
         clauses += [f"YourRef eq {odata.string(e.invoice.number)}" for e in batch]
         try:
             rows = client.get_list(BULK, select=TERM_FIELDS, filter=" or ".join(clauses))
         except ExactBudgetExhausted:
-            result.backfill_left = len(todo) - start
+            result.backfill_left = todo.filter(pk__gte=batch[0].pk).count()
             raise
         result.calls += max(1, -(-len(rows) // PAGE))
         result.terms += len(rows)

@@ -14,10 +14,12 @@ from coupling import clock
 from mappings.models import MappingKind
 from mappings.resolver import MappingResolver
 from sync.models import ExportState, Invoice, InvoiceExport
+from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
 
 CENT = Decimal("0.01")
 CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
+CHUNK = 500  # exports checked (and held in memory) at a time
 
 
 def reason(code: str, message: str, **values) -> dict:
@@ -115,7 +117,7 @@ def invoice_preflight(
     line_reasons, exact_vat = _line_reasons(invoice, lines, resolver)
     reasons += line_reasons
     reasons += _total_reasons(invoice, lines, exact_vat)
-    if pdf_fetched and options.attach_pdf and not invoice.pdf:
+    if pdf_fetched and options.attach_pdf and not invoice.pdf_sha256:
         reasons.append(reason("preflight.pdf_missing", _("Coachview returned no PDF for this invoice.")))
     return reasons
 
@@ -339,39 +341,42 @@ def exports_preflight(
     exact_accounts: dict | None = None,
     pdf_fetched: bool = False,
 ) -> PreflightSummary:
-    """Check the exports that are new, held or ready; move each to `held` (with reasons) or `ready`."""
+    """Check the exports that are new, held or ready; move each to `held` (with reasons) or `ready`.
+
+    In chunks of CHUNK (by id), each written when checked: a backlog of 10,000 is never in memory at
+    once.
+    """
     exports = (
         InvoiceExport.objects.filter(administration=administration, state__in=CHECKED_STATES)
         .select_related("invoice__debtor")
         .prefetch_related("invoice__lines")
-        .order_by("id")
     )
-    if limit is not None:
-        exports = exports[:limit]
     resolver = MappingResolver(administration=administration)
     debtor_settings = debtor_settings_load()
     now = clock.now()
-    summary, changed = PreflightSummary(), []
-    for export in exports:
-        reasons = invoice_preflight(
-            export=export,
-            resolver=resolver,
-            exact_accounts=exact_accounts,
-            pdf_fetched=pdf_fetched,
-            debtor_settings=debtor_settings,
-        )
-        state = ExportState.HELD if reasons else ExportState.READY
-        summary.checked += 1
-        summary.held += bool(reasons)
-        summary.ready += not reasons
-        if state != export.state or reasons != export.reasons:
-            if state != export.state:
-                export.state_changed_at = now
-            export.state, export.reasons = state, reasons
-            changed.append(export)
-    if changed:
-        # Only rows still waiting are written: a worker may have claimed one meanwhile.
-        InvoiceExport.objects.filter(state__in=CHECKED_STATES).bulk_update(
-            changed, ["state", "reasons", "state_changed_at"], batch_size=500
-        )
+    summary = PreflightSummary()
+    for chunk in queryset_chunks(exports, size=CHUNK, limit=limit):
+        changed = []
+        for export in chunk:
+            reasons = invoice_preflight(
+                export=export,
+                resolver=resolver,
+                exact_accounts=exact_accounts,
+                pdf_fetched=pdf_fetched,
+                debtor_settings=debtor_settings,
+            )
+            state = ExportState.HELD if reasons else ExportState.READY
+            summary.checked += 1
+            summary.held += bool(reasons)
+            summary.ready += not reasons
+            if state != export.state or reasons != export.reasons:
+                if state != export.state:
+                    export.state_changed_at = now
+                export.state, export.reasons = state, reasons
+                changed.append(export)
+        if changed:
+            # Only rows still waiting are written: a worker may have claimed one meanwhile.
+            InvoiceExport.objects.filter(state__in=CHECKED_STATES).bulk_update(
+                changed, ["state", "reasons", "state_changed_at"], batch_size=500
+            )
     return summary

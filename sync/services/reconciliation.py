@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from coupling import clock
@@ -167,8 +168,12 @@ def reconciliation_run(*, year: int, month: int, client=None) -> Reconciliation:
         ).order_by("number")
     )
     exact = exact_entries_read(client=client, year=year, month=month, journals=journals)
+    # Only the exports this month can involve: its entries, and its invoices (a year of them is large).
+    entry_ids = [uuid for uuid in (_entry_uuid(entry) for entry in exact.entries) if uuid]
     exports = list(
-        InvoiceExport.objects.filter(administration=administration, entry_id__isnull=False).select_related("invoice")
+        InvoiceExport.objects.filter(administration=administration, entry_id__isnull=False)
+        .filter(Q(entry_id__in=entry_ids) | Q(invoice__invoice_date__gte=first, invoice__invoice_date__lt=after))
+        .select_related("invoice")
     )
     lines = reconciliation_compare(invoices=invoices, entries=exact.entries, exports=exports) if exact.complete else []
     coachview = _totals([_invoice_amounts(invoice) for invoice in invoices])

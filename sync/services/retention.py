@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from coupling import clock
 from coupling.models import ExactApiCall
-from sync.models import ExportAttempt, ExportState, HealthProblem, Invoice, InvoiceExport
+from sync.models import ExportAttempt, ExportState, HealthProblem, Invoice, InvoiceExport, InvoicePdf
 
 # Only an export that reached one of these is finished; every other state may still need the
 # PDF (to attach it) and the attempts' bodies (to look an entry up, or for support to diagnose).
@@ -37,12 +37,13 @@ def pdfs_prune(*, now: datetime) -> int:
     cutoff = now - timedelta(days=settings.RETENTION_PDF_DAYS)
     settled_long_ago = InvoiceExport.objects.filter(state__in=SETTLED, state_changed_at__lt=cutoff).values("invoice_id")
     invoices = (
-        Invoice.objects.filter(pk__in=settled_long_ago, pdf__isnull=False)
+        Invoice.objects.filter(pk__in=settled_long_ago)
         .exclude(pk__in=_unsettled_invoices())
         .exclude(pk__in=InvoiceExport.objects.filter(state_changed_at__gte=cutoff).values("invoice_id"))
     )
-    # pdf_sha256 stays: it still proves which document was attached in Exact.
-    return invoices.update(pdf=None)
+    # pdf_sha256 stays on the invoice: it still proves which document was attached in Exact.
+    deleted, _by_model = InvoicePdf.objects.filter(invoice__in=invoices).delete()
+    return deleted
 
 
 def attempt_bodies_prune(*, now: datetime) -> int:
