@@ -2,7 +2,9 @@
 
 import os
 import resource
+import sys
 import time
+import tracemalloc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ def phase_measured(name: str, *, server_pid: int):
         return execute(sql, params, many, context)
 
     first = request_log_last()
+    traced = _trace_start()
     _peak_reset()
     server_before = process_cpu_seconds(server_pid)
     cpu_before, wall_before = _cpu(), time.perf_counter()
@@ -64,6 +67,30 @@ def phase_measured(name: str, *, server_pid: int):
         cost.db_queries = counter["n"]
         cost.requests = (first, request_log_last())
         cost.rss_after_mb, cost.peak_mb = memory_mb()
+        if traced:
+            _trace_report(name)
+
+
+def _trace_start() -> bool:
+    """With BENCH_TRACEMALLOC=N, trace allocations (slower) to report the N biggest still held."""
+    if not os.environ.get("BENCH_TRACEMALLOC"):
+        return False
+    tracemalloc.start(10)
+    return True
+
+
+def _trace_report(name: str) -> None:
+    """What the phase allocated and still holds at its end, grouped by where (stderr)."""
+    snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    top = snapshot.statistics("traceback")[: int(os.environ["BENCH_TRACEMALLOC"])]
+    print(f"[{name}] still held: {sum(s.size for s in snapshot.statistics('filename')) / 1e6:.1f} MB, "
+          f"traced peak {peak / 1e6:.1f} MB", file=sys.stderr)
+    for stat in top:
+        frames = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in reversed(stat.traceback) if "/work/" in f.filename
+                  and ".venv" not in f.filename][:4] or [str(stat.traceback[0])]
+        print(f"  {stat.size / 1e6:7.2f} MB {stat.count:7d} blocks  {' < '.join(frames)}", file=sys.stderr)
 
 
 def _peak_reset() -> None:
