@@ -49,6 +49,9 @@ class FakeExact:
             return [dict(d) for d in self.documents if ("Subject", d["Subject"]) in terms and ("Account", d["Account"]) in terms]
         if resource == "documents/DocumentAttachments":
             return [dict(a) for a in self.attachments if ("Document", a["Document"]) in terms]
+        if resource in ("crm/BankAccounts", "crm/Contacts"):
+            rows = self.bank_accounts if resource == "crm/BankAccounts" else self.contacts
+            return [dict(r) for r in rows if ("Account", r["Account"]) in terms]
         raise AssertionError(resource)
 
     def _fault(self, resource, commit):

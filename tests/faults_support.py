@@ -170,4 +170,28 @@ def ledger_problems(*, records: list[dict], administration: str) -> list[str]:
     documents_twice = [subject for subject, n in subjects.items() if n > 1]
     if documents_twice:
         problems.append(f"documents created twice: {documents_twice[:10]}")
+    return problems + _account_detail_problems(dump)
+
+
+def _account_detail_problems(dump: dict) -> list[str]:
+    """Every customer the coupling created has its bank account and contact when known, each once."""
+    from sync.models import ExportAttempt
+    from sync.services.exact_payloads import contact_person
+
+    banks = Counter(row["Account"] for row in dump["bank_accounts"])
+    contacts = Counter(row["Account"] for row in dump["contacts"])
+    problems = [f"account {a}: {n} bank accounts" for a, n in banks.items() if n > 1]
+    problems += [f"account {a}: {n} contacts" for a, n in contacts.items() if n > 1]
+    created = (
+        ExportAttempt.objects.filter(action="account", outcome__in=[ExportAttempt.Outcome.OK, ExportAttempt.Outcome.UNKNOWN])
+        .exclude(export__account_id=None)
+        .select_related("export__invoice__debtor")
+    )
+    for attempt in created:
+        account, debtor = str(attempt.export.account_id), attempt.export.invoice.debtor
+        if debtor.iban and not banks[account]:
+            problems.append(f"account {debtor.number}: created without its bank account")
+        person = contact_person(debtor)
+        if (person["first_name"] or person["last_name"]) and not contacts[account]:
+            problems.append(f"account {debtor.number}: created without its contact")
     return problems

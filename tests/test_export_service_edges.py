@@ -267,6 +267,54 @@ def test_a_lost_answer_on_the_pdf_never_creates_a_second_document_or_attachment(
     assert exact.entries[0]["Document"] == exact.documents[0]["ID"] == str(export.document_id)
 
 
+def _new_debtor_with_details():
+    return DebtorFactory(iban="NL91ABNA0417164300", contact={"first_name": "Anna", "last_name": "Vries"})
+
+
+@pytest.mark.parametrize("fault", ["transient", "lose", "timeout-before"])
+@pytest.mark.parametrize("resource", ["crm/BankAccounts", "crm/Contacts"])
+def test_a_fault_on_the_bank_account_or_contact_is_finished_by_the_retry_and_never_made_twice(resource, fault):
+    inv = invoice(debtor=_new_debtor_with_details())
+    exact = FakeExact()
+    exact.faults[resource] = [fault]
+    exports_run(client=exact)
+    assert export_of(inv).state in (ExportState.READY, ExportState.UNKNOWN)
+    InvoiceExport.objects.update(next_attempt_at=None)  # the back-off has passed
+
+    exports_run(client=exact)
+
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert (len(exact.accounts), len(exact.bank_accounts), len(exact.contacts)) == (1, 1, 1)
+    assert len(exact.entries) == 1
+    assert (("GET", resource) in exact.calls) == (fault != "transient")  # asked first only when it may exist
+
+
+def test_a_customer_found_after_its_own_create_lost_its_answer_still_gets_its_bank_account_and_contact():
+    inv = invoice(debtor=_new_debtor_with_details())
+    exact = FakeExact()
+    exact.faults["crm/Accounts"] = ["lose"]
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.UNKNOWN and len(exact.accounts) == 1
+    assert not exact.bank_accounts
+
+    exports_run(client=exact)
+
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert (len(exact.accounts), len(exact.bank_accounts), len(exact.contacts)) == (1, 1, 1)
+
+
+def test_an_existing_customer_never_gets_a_bank_account_or_contact_from_us():
+    debtor = _new_debtor_with_details()
+    inv = invoice(debtor=debtor)
+    exact = FakeExact()
+    exact.add_account(debtor.number)
+    exact.faults["documents/Documents"] = ["lose"]  # a resumed export, with lookup_before_post set
+    exports_run(client=exact)
+    exports_run(client=exact)
+    assert export_of(inv).state == ExportState.EXPORTED
+    assert exact.bank_accounts == [] and exact.contacts == []
+
+
 def test_an_unexpected_error_on_one_invoice_does_not_stop_the_others(monkeypatch):
     from sync.services import export as export_service
 

@@ -58,6 +58,7 @@ class RunContext:
     resolver: object
     worker: str
     accounts: dict[str, dict | None] = field(default_factory=dict)  # code → Exact account (None: absent)
+    closed_periods: set[tuple[int, int]] = field(default_factory=set)  # (year, period) Exact refused as closed
     updated_codes: set[str] = field(default_factory=set)
     calls: int = 0
     user: object = None
@@ -199,7 +200,7 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
     except PayloadError as exc:
         _finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
     except ExactError as exc:
-        return _exact_error(export, exc)
+        return _exact_error(ctx, export, exc)
     except CoachviewError:
         # The PDF could not be read now: nothing was sent to Exact for the entry; try again later.
         return _retry_later(export)
@@ -212,9 +213,18 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
     sales_entry_payload(
         invoice=invoice, export=export, options=ctx.options, customer_id="", document_id=None, resolver=ctx.resolver
     )
-    account_id = export.account_id or _account(ctx, export, invoice)
+    period = _period(ctx, invoice)
+    if period in ctx.closed_periods:
+        # Exact refused another invoice of this period as closed during this run: do not ask again.
+        _finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
+        return export.state
+    account_id = export.account_id
     if account_id is None:
-        return export.state  # held: the code belongs to a relation that is not a customer
+        account_id = _account(ctx, export, invoice)
+        if account_id is None:
+            return export.state  # held: the code belongs to a relation that is not a customer
+    else:
+        _account_details(ctx, export, invoice, account_id)  # resumed: finish what a fault interrupted
 
     document_id = export.document_id
     if ctx.options.attach_pdf:
@@ -275,12 +285,7 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
         ctx.accounts[code] = {**payload, "ID": account_id}
         ctx.updated_codes.add(code)
         _store(export, account_id=account_id)
-        bank = bank_account_payload(debtor=debtor, account_id=account_id)
-        if bank:
-            _call(ctx, export, "bank_account", bank, lambda: ctx.client.post("crm/BankAccounts", bank))
-        contact = contact_payload(debtor=debtor, account_id=account_id)
-        if contact:
-            _call(ctx, export, "contact", contact, lambda: ctx.client.post("crm/Contacts", contact))
+        _account_details(ctx, export, invoice, account_id)
         return account_id
     account_id = existing["ID"]
     if ctx.options.update_existing_customers and code not in ctx.updated_codes:
@@ -290,7 +295,37 @@ def _account(ctx: RunContext, export: InvoiceExport, invoice):
             existing.update(changes)
         ctx.updated_codes.add(code)
     _store(export, account_id=account_id)
+    _account_details(ctx, export, invoice, account_id)  # when found after our own create lost its answer
     return account_id
+
+
+def _account_details(ctx: RunContext, export: InvoiceExport, invoice, account_id) -> None:
+    """The bank account and contact of a customer this export created: each once, also after a fault.
+
+    Resumed by the next claim after a 5xx or a lost answer (the account id is stored by then); where
+    an answer was lost, or the account's own answer was, Exact is asked first.
+    """
+    last = dict(
+        export.attempts.filter(action__in=["account", "bank_account", "contact"])
+        .order_by("id")
+        .values_list("action", "outcome")
+    )
+    maybe_sent = [ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING]
+    created = last.get("account")
+    if created != ExportAttempt.Outcome.OK and created not in maybe_sent:
+        return  # an existing customer, or one another invoice created: never touched here
+    # ASSUMPTION: on an account this export created, any bank account or contact is ours.
+    owner = f"Account eq {odata.guid(account_id)}"
+    details = [
+        ("bank_account", "crm/BankAccounts", bank_account_payload(debtor=invoice.debtor, account_id=account_id)),
+        ("contact", "crm/Contacts", contact_payload(debtor=invoice.debtor, account_id=account_id)),
+    ]
+    for action, resource, payload in details:
+        if not payload or last.get(action) == ExportAttempt.Outcome.OK:
+            continue
+        if (created in maybe_sent or last.get(action) in maybe_sent) and _lookup(ctx, export, action, resource, owner):
+            continue
+        _call(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
 
 
 def _already_exists(exc) -> bool:
@@ -339,6 +374,11 @@ def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resourc
     last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
     if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
         return None
+    return _lookup(ctx, export, action, resource, filter_)
+
+
+def _lookup(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
+    """The first row matching `filter_` (one read, recorded as `{action}_lookup`), or None."""
     rows = _call(
         ctx, export, f"{action}_lookup", {"filter": filter_},
         lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
@@ -381,13 +421,26 @@ def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
     )
 
 
-def _exact_error(export: InvoiceExport, exc) -> str:
+def _period(ctx: RunContext, invoice) -> tuple[int, int] | None:
+    found = ctx.resolver.mappings.period_for(invoice.invoice_date)
+    return (found.year, found.period) if found else None
+
+
+def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
     texts = list(getattr(exc, "messages", None) or [str(exc)])
     if getattr(exc, "outcome_unknown", False):
         # The write may have happened: nothing is re-posted before a lookup proves absence.
         _finish(export, ExportState.UNKNOWN, lookup_before_post=True)
     elif getattr(exc, "permanent", False):
-        _finish(export, ExportState.FAILED, reasons=ports.failure_reasons(texts=texts, export=export))
+        reasons = ports.failure_reasons(texts=texts, export=export)
+        if any(r.get("code") == "exact.period_closed" for r in reasons):
+            # Not a failure of the invoice: it waits, held, until the period is reopened (product brief).
+            period = _period(ctx, export.invoice)
+            if period:
+                ctx.closed_periods.add(period)
+            _finish(export, ExportState.HELD, reasons=reasons)
+        else:
+            _finish(export, ExportState.FAILED, reasons=reasons)
     else:
         _retry_later(export)
     return export.state

@@ -92,11 +92,20 @@ def coupling_started() -> date | None:
     return timezone.localdate(connection.connected_at)
 
 
-def preflight_all(*, administration: str, exact_accounts: dict | None = None) -> None:
+def preflight_all(
+    *, administration: str, exact_accounts: dict | None = None, closed_periods: set | None = None
+) -> None:
     """Move `new`, `held` and `ready` exports of this administration to `ready` or `held` (no Exact calls)."""
     from sync.services.preflight import exports_preflight
 
-    exports_preflight(administration=administration, exact_accounts=exact_accounts)
+    exports_preflight(administration=administration, exact_accounts=exact_accounts, closed_periods=closed_periods)
+
+
+def period_closed_reason(year: int, period: int) -> dict:
+    """The held reason for an invoice in a period Exact refused as closed."""
+    from sync.services.preflight import period_closed_reason as closed_reason
+
+    return closed_reason(year=year, period=period)
 
 
 def preflight_reasons(*, export: InvoiceExport, exact_accounts: dict | None = None) -> list[dict]:

@@ -103,6 +103,27 @@ def known_non_customers(*, administration: str) -> dict[str, dict]:
     return {code: account for code, account in known.items() if code not in retried}
 
 
+def known_closed_periods(*, administration: str, resolver) -> set[tuple[int, int]]:
+    """(year, period) Exact recently refused as closed (from the held reasons, no call).
+
+    Their invoices stay held without a refused POST each (which would also count toward Exact's
+    error block); after a day, or when a person retries one of them, Exact is asked again.
+    """
+    since = clock.now() - NON_CUSTOMER_RECHECK
+    closed, retried = set(), set()
+    rows = InvoiceExport.objects.filter(
+        Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),
+        administration=administration,
+        reasons__icontains="exact.period_closed",
+    ).values_list("state", "invoice__invoice_date", "reasons")
+    for state, day, reasons in rows:
+        period = resolver.period_for(day)
+        if period is None or not any(r.get("code") == "exact.period_closed" for r in reasons or []):
+            continue
+        (retried if state == ExportState.READY else closed).add((period.year, period.period))
+    return closed - retried
+
+
 def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
     """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
     posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
@@ -194,7 +215,12 @@ def exports_run(
         run.save()
         return result
 
-    ports.preflight_all(administration=connected, exact_accounts=known_non_customers(administration=connected))
+    ctx.closed_periods.update(known_closed_periods(administration=connected, resolver=ctx.resolver.mappings))
+    ports.preflight_all(
+        administration=connected,
+        exact_accounts=known_non_customers(administration=connected),
+        closed_periods=ctx.closed_periods,
+    )
     for export in InvoiceExport.objects.filter(
         administration=connected, state=ExportState.HELD, state_changed_at__gte=run.started_at
     ):

@@ -26,6 +26,12 @@ def reason(code: str, message: str, **values) -> dict:
     return {"code": code, "values": {key: _plain(value) for key, value in values.items()}, "message": message}
 
 
+def period_closed_reason(*, year: int, period: int) -> dict:
+    """Held because Exact answered that the invoice date's period is closed (catalogue exact.period_closed)."""
+    label = f"{year} - {period}"
+    return reason("exact.period_closed", _("Exact answered that period %s is closed.") % label, period=label)
+
+
 def _plain(value):
     return str(value) if isinstance(value, Decimal) else value
 
@@ -60,12 +66,14 @@ def invoice_preflight(
     exact_accounts: dict | None = None,
     pdf_fetched: bool = False,
     debtor_settings: DebtorSettings | None = None,
+    closed_periods: set[tuple[int, int]] | None = None,
 ) -> list[dict]:
     """Every reason this invoice would be refused in the export's administration ([] when none).
 
     `exact_accounts` maps account codes to {"Status", "IsSupplier"} (one batched lookup by the
     export); without it the customer check is skipped. `pdf_fetched`: the PDF was fetched, so an
-    empty one is a reason when the options attach PDFs.
+    empty one is a reason when the options attach PDFs. `closed_periods`: (year, period) Exact
+    recently refused as closed; Exact's list does not say so, its answer does.
     """
     resolver = resolver or MappingResolver(administration=export.administration)
     debtor_settings = debtor_settings or debtor_settings_load()
@@ -96,7 +104,8 @@ def invoice_preflight(
                 payment_condition=condition,
             )
         )
-    if resolver.period_for(invoice.invoice_date) is None:
+    period = resolver.period_for(invoice.invoice_date)
+    if period is None:
         reasons.append(
             reason(
                 "preflight.no_financial_period",
@@ -104,6 +113,8 @@ def invoice_preflight(
                 date=invoice.invoice_date.isoformat() if invoice.invoice_date else None,
             )
         )
+    elif closed_periods and (period.year, period.period) in closed_periods:
+        reasons.append(period_closed_reason(year=period.year, period=period.period))
     if journal is not None and not journal.allows_currency(invoice.currency):
         reasons.append(
             reason(
@@ -340,6 +351,7 @@ def exports_preflight(
     limit: int | None = None,
     exact_accounts: dict | None = None,
     pdf_fetched: bool = False,
+    closed_periods: set[tuple[int, int]] | None = None,
 ) -> PreflightSummary:
     """Check the exports that are new, held or ready; move each to `held` (with reasons) or `ready`.
 
@@ -364,6 +376,7 @@ def exports_preflight(
                 exact_accounts=exact_accounts,
                 pdf_fetched=pdf_fetched,
                 debtor_settings=debtor_settings,
+                closed_periods=closed_periods,
             )
             state = ExportState.HELD if reasons else ExportState.READY
             summary.checked += 1
