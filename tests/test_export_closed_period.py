@@ -7,7 +7,7 @@ from sandbox.models import SandboxRequest
 from sandbox.seedcodes import DIVISION
 from sync.models import ExportState
 from sync.services.export_actions import export_retry
-from tests.test_export_end_to_end import (  # noqa: F401 (flow is a fixture)
+from tests.test_export_end_to_end import (  # noqa: F401 (flow is a fixture, used by name)
     coachview_debtor,
     coachview_invoice,
     export_of,
@@ -26,7 +26,7 @@ def entry_posts() -> list[int]:
     )
 
 
-def test_invoices_in_a_closed_period_are_held_after_one_refusal_and_the_others_booked(flow):
+def test_invoices_in_a_closed_period_are_held_after_one_refusal_and_the_others_booked(flow):  # noqa: F811
     close_period(division=DIVISION, year=2026, period=3)
     debtor = coachview_debtor(10001)
     for number in (6001, 6002, 6003):

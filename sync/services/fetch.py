@@ -14,8 +14,18 @@ from django.db.models import OuterRef, Subquery
 from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
-from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
+from sync.models import (
+    Debtor,
+    ExportState,
+    FetchWatermark,
+    Invoice,
+    InvoiceExport,
+    InvoiceLine,
+    InvoicePdf,
+    JobRun,
+)
 from sync.services.administration import current_administration
+from sync.services.jobruns import job_run_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +60,15 @@ class FetchResult:
 
 
 def invoices_fetch(*, deadline: datetime | None = None, client: CoachviewClient | None = None) -> FetchResult:
-    """Read invoices and debtors changed in Coachview since the last run and store them."""
+    """Read invoices and debtors changed in Coachview since the last run and store them (a JobRun records it)."""
+    with job_run_recorded(kind=JobRun.Kind.FETCH) as run:
+        result = _fetch(deadline=deadline, client=client)
+        run.ok, run.summary = not result.stopped, result.summary()
+        run.counts = {"new": result.invoices_new, "updated": result.invoices_updated, "calls": result.calls}
+    return result
+
+
+def _fetch(*, deadline: datetime | None, client: CoachviewClient | None) -> FetchResult:
     result = FetchResult()
     try:
         client = client or CoachviewClient(deadline=deadline)

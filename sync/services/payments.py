@@ -20,8 +20,16 @@ from coupling import clock
 from coupling.exact import odata
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted, ExactError
-from sync.models import InvoiceExport, PaymentObservation, PaymentPollState, PaymentStatus, PaymentTermSeen
+from sync.models import (
+    InvoiceExport,
+    JobRun,
+    PaymentObservation,
+    PaymentPollState,
+    PaymentStatus,
+    PaymentTermSeen,
+)
 from sync.services.chunks import queryset_chunks
+from sync.services.jobruns import job_run_recorded
 from sync.services.payment_rule import (
     RECEIPT,
     WRITE_OFF_KINDS,
@@ -90,6 +98,14 @@ def payment_status_poll(
     *, backfill: bool = False, deadline: datetime | None = None, client: ExactClient | None = None
 ) -> PollResult:
     """Update payment status from Exact (changes since the last poll) and report changes to Coachview."""
+    with job_run_recorded(kind=JobRun.Kind.POLL) as run:
+        result = _poll(backfill=backfill, deadline=deadline, client=client)
+        run.ok, run.summary = not result.stopped, result.summary()
+        run.counts = {"changed": result.changed, "calls": result.calls}
+    return result
+
+
+def _poll(*, backfill: bool, deadline: datetime | None, client: ExactClient | None) -> PollResult:
     result = PollResult(mode="backfill" if backfill else "sync")
     try:
         client = client or ExactClient(deadline=deadline)
