@@ -72,7 +72,8 @@ def test_the_last_runs_come_from_job_runs_or_else_from_the_export_run():
     ExportRun.objects.create(started_at=now, finished_at=now, exported=2, calls_used=9)
     jobs = {job.kind: job for job in dashboard_build().jobs}
     assert jobs["fetch"].ok is True and jobs["fetch"].summary == "3 invoices fetched"
-    assert jobs["export"].ok is True and "2 exported" in jobs["export"].summary
+    assert jobs["export"].ok is True and "2 geëxporteerd" in jobs["export"].summary  # in the reader's language
+    assert "9 Exact-calls" in jobs["export"].summary
     assert jobs["poll"].at is None
 
 

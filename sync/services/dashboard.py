@@ -133,10 +133,43 @@ def recent_jobs() -> list[JobSummary]:
     for kind, label in labels.items():
         run = runs.get(kind)
         if run is not None:
-            jobs.append(JobSummary(kind, label, run.finished_at or run.started_at, run.ok, run.summary))
+            text = _job_text(kind, run.counts or {}) or run.summary
+            jobs.append(JobSummary(kind, label, run.finished_at or run.started_at, run.ok, text))
         else:
             jobs.append(_fallback_job(kind, label))
     return jobs
+
+
+def _job_text(kind: str, counts: dict) -> str:
+    """The job's result in the reader's language, from its counts ("" when it has none)."""
+    if kind == "fetch" and {"new", "updated", "calls"} <= counts.keys():
+        text = _("%(new)s new and %(updated)s changed invoices; %(calls)s Coachview calls") % counts
+    elif kind == "poll" and {"changed", "calls"} <= counts.keys():
+        text = _("%(changed)s invoices with a new payment status; %(calls)s Exact calls") % counts
+    else:
+        return ""
+    if counts.get("stopped"):
+        text += " — " + _("stopped: %s") % counts["stopped"]  # the outside system's words, as they came
+    return text
+
+
+def _export_text(run) -> str:
+    if run.dry_run:
+        return run.summary()
+    text = _(
+        "%(exported)s exported, %(held)s held, %(failed)s failed, %(unknown)s unknown, "
+        "%(retry)s to retry; %(calls)s Exact calls"
+    ) % {
+        "exported": run.exported + run.linked,
+        "held": run.held,
+        "failed": run.failed,
+        "unknown": run.unknown,
+        "retry": run.retry_later,
+        "calls": run.calls_used,
+    }
+    if run.stopped_reason:
+        text += " — " + _("stopped: %s") % run.stopped_reason
+    return text
 
 
 def _fallback_job(kind: str, label: str) -> JobSummary:
@@ -145,7 +178,8 @@ def _fallback_job(kind: str, label: str) -> JobSummary:
         run = export_run.objects.filter(dry_run=False).order_by("-started_at", "-id").first()
         if run is not None:
             ok = None if run.finished_at is None else not run.stopped_reason
-            return JobSummary(kind, label, run.finished_at or run.started_at, ok, run.summary())
+            text = _export_text(run)
+            return JobSummary(kind, label, run.finished_at or run.started_at, ok, text)
     if kind == "poll" and (poll_state := _model("sync.PaymentPollState")):
         state = poll_state.objects.exclude(last_poll_at=None).order_by("-last_poll_at").first()
         if state is not None:

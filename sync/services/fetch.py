@@ -64,7 +64,9 @@ def invoices_fetch(*, deadline: datetime | None = None, client: CoachviewClient 
     with job_run_recorded(kind=JobRun.Kind.FETCH) as run:
         result = _fetch(deadline=deadline, client=client)
         run.ok, run.summary = not result.stopped, result.summary()
-        run.counts = {"new": result.invoices_new, "updated": result.invoices_updated, "calls": result.calls}
+        run.counts = {
+            "new": result.invoices_new, "updated": result.invoices_updated, "calls": result.calls, "stopped": result.stopped
+        }
     return result
 
 

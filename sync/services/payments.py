@@ -101,7 +101,7 @@ def payment_status_poll(
     with job_run_recorded(kind=JobRun.Kind.POLL) as run:
         result = _poll(backfill=backfill, deadline=deadline, client=client)
         run.ok, run.summary = not result.stopped, result.summary()
-        run.counts = {"changed": result.changed, "calls": result.calls}
+        run.counts = {"changed": result.changed, "calls": result.calls, "stopped": result.stopped}
     return result
 
 
