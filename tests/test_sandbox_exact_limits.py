@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.test import Client
 
@@ -8,6 +10,13 @@ from tests.sandbox_exact_support import Api, connect, seeded
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 SELECT = {"$select": "Code"}
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_the_start_of_a_minute(monkeypatch, settings):
+    """The windows are fixed: on the wall clock a test could straddle a minute's end and flake."""
+    start = datetime(2026, 11, 30, 10, 0, 1, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=settings.CLOCK_OFFSET_SECONDS))
 
 
 @pytest.fixture
