@@ -128,7 +128,13 @@ def invoice_pdf_fetch(*, invoice: Invoice, client: CoachviewClient | None = None
         )
     invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
-        InvoicePdf.objects.update_or_create(invoice=invoice, defaults={"content": content})
+        # One upsert (not update_or_create's read, lock and write): this runs once per exported invoice.
+        InvoicePdf.objects.bulk_create(
+            [InvoicePdf(invoice=invoice, content=content)],
+            update_conflicts=True,
+            unique_fields=["invoice"],
+            update_fields=["content"],
+        )
         Invoice.objects.filter(pk=invoice.pk).update(pdf_sha256=invoice.pdf_sha256)
     return content
 
