@@ -152,8 +152,30 @@ def test_a_401_reloads_the_token_from_the_database_and_retries_once(world, monke
     assert [c[2] for c in world.fake.api_calls()] == [401, 200]
 
 
-def test_a_second_401_is_raised_and_not_retried_again(world):
-    world.fake.access.clear()  # Exact no longer knows our token
+def test_a_token_exact_refuses_before_its_expiry_is_refreshed_at_once_and_the_call_retried(world):
+    world.fake.access.clear()  # Exact no longer takes our token (expired early)
+    rows = world.client().get_list("crm/Accounts", select=["ID"], filter="Status eq 'C'")
+    assert rows == []
+    assert [c[2] for c in world.fake.api_calls()] == [401, 200]
+    assert world.fake.refresh_used  # refreshed between the two calls
+
+
+def test_a_revoked_link_says_reconnect_needed_at_the_first_refused_call(world):
+    world.fake.access.clear()
+    world.fake.refresh_valid.clear()  # the user revoked the app: the refresh token is dead too
+    with pytest.raises(ExactReconnectNeeded):
+        world.client().get_list("crm/Accounts", select=["ID"], filter="Status eq 'C'")
+    assert [c[2] for c in world.fake.api_calls()] == [401]
+    assert ExactConnection.load().status == ExactConnection.Status.RECONNECT_NEEDED
+
+
+def test_a_second_401_with_a_fresh_token_is_raised_and_not_retried_again(world, monkeypatch):
+    from tests import exact_fake
+
+    world.fake.access.clear()
+    monkeypatch.setattr(exact_fake.FakeExact, "issue", lambda self: {  # tokens Exact never accepts
+        "access_token": "acc-dead", "token_type": "bearer", "expires_in": "600", "refresh_token": "ref-x"
+    })
     with pytest.raises(ExactError) as info:
         world.client().get_list("crm/Accounts", select=["ID"], filter="Status eq 'C'")
     assert info.value.status == 401

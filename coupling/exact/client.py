@@ -22,7 +22,7 @@ from coupling.exact.budget import (
 )
 from coupling.exact.calllog import api_call_record
 from coupling.exact.errors import ExactError, error_from_response
-from coupling.exact.oauth import access_token_current, usable_connection
+from coupling.exact.oauth import access_token_current, access_token_refused, usable_connection
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
@@ -253,7 +253,9 @@ class ExactClient:
             endpoint_record_error(division=self.division, endpoint=resource, status=response.status_code)
             if response.status_code == 401 and not retried_401:
                 # ASSUMPTION: a 401 means Exact did nothing, so even a POST may be sent again once.
-                # The token in the database may be newer than ours (another process refreshed).
+                # The token in the database may be newer than ours (another process refreshed);
+                # if it is still ours, Exact no longer takes it: the retry refreshes it first.
+                access_token_refused(token=token)
                 retried_401 = True
                 continue
             if response.status_code == 429:

@@ -220,6 +220,21 @@ def access_token_current(*, sleeper: Sleeper = real_sleep) -> str:
         ExactConnection.objects.filter(pk=connection.pk, lease_owner=owner).update(lease_until=None, lease_owner="")
 
 
+def access_token_refused(*, token: str) -> None:
+    """Exact answered 401 to a token we hold valid (expired early, revoked): refresh it at the next call.
+
+    Without this the token was sent until its stored expiry, each 401 counting toward Exact's error
+    block; now a revoked link shows as "reconnect needed" at once. A token another process has
+    replaced meanwhile is left alone: the next call simply reads the new one.
+    """
+    connection = ExactConnection.load()
+    if connection is None or connection.access_token != token:
+        return
+    ExactConnection.objects.filter(
+        pk=connection.pk, access_token_expires_at=connection.access_token_expires_at
+    ).update(access_token_expires_at=clock.now())
+
+
 def _refresh(*, connection: ExactConnection) -> str:
     # ASSUMPTION: when a refresh gets no answer we cannot know whether Exact rotated the token; we
     # keep the old one and the next refresh tells (a dead chain then says "Old refresh token used").
