@@ -93,6 +93,24 @@ def test_filters_combine_and_or_parentheses_and_literals(api):
     assert periods[0]["StartDate"].startswith("/Date(") and periods[0]["StartDate"].endswith(")/")
 
 
+def test_or_chains_of_codes_are_answered_from_a_narrowed_read_with_the_same_rows(api):
+    from sandbox.exact import store
+    from sandbox.exact.entities import entity
+    from sandbox.exact.odata import parse_filter
+
+    _accounts(api, 6)
+    codes = " or ".join(f"Code eq '{str(20000 + n).rjust(18)}'" for n in (1, 3, 5))
+    found = api.get("crm/Accounts", {"$filter": codes, "$select": "Code"}).json()["d"]["results"]
+    assert sorted(row["Code"].strip() for row in found) == ["20001", "20003", "20005"]
+    # The chain narrows the read in the database; a term that cannot narrow (a boolean) reads everything.
+    accounts = entity("crm/Accounts")
+    assert store._narrowing(parse_filter(codes, accounts.properties, accounts.type_name), accounts) is not None
+    mixed = parse_filter("Code eq '20001' or Blocked eq false", accounts.properties, accounts.type_name)
+    assert store._narrowing(mixed, accounts) is None
+    either = api.get("crm/Accounts", {"$filter": "Code eq '20001' or Blocked eq false", "$select": "Code"})
+    assert len(either.json()["d"]["results"]) > 3
+
+
 def test_string_literals_escape_quotes_by_doubling(api):
     api.post("crm/Accounts", {"Code": "30001", "Name": "Bakkerij 't Hoekje", "Status": "C"})
     found = api.one("crm/Accounts", "Name eq 'Bakkerij ''t Hoekje'", "Name")

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from sandbox.exact import odata
 from sandbox.exact.entities import Entity
@@ -58,30 +58,38 @@ def values(*, division: int, storage: str, path: str) -> list:
     return list(records.values_list(f"data__{path}", flat=True))
 
 
-def rows(*, division: int, storage: str, where: dict | None = None) -> list[dict]:
+def rows(*, division: int, storage: str, where: dict | Q | None = None) -> list[dict]:
     """Rows of one stored entity (optionally narrowed by ORM lookups on `data`), with `Timestamp`."""
-    records = ExactRecord.objects.using(DB).filter(division=division, entity=storage, **(where or {}))
+    records = ExactRecord.objects.using(DB).filter(division=division, entity=storage)
+    if isinstance(where, Q):
+        records = records.filter(where)
+    elif where:
+        records = records.filter(**where)
     return [{**record.data, "Timestamp": record.seq} for record in records.order_by("seq")]
 
 
-def _narrowing(node, entity: Entity) -> dict:
-    """ORM lookups that return a superset of the rows a filter matches (so big lists are not all read).
+def _narrowing(node, entity: Entity) -> Q | None:
+    """ORM lookups that return a superset of the rows a filter matches (None: every row may match).
 
-    Only `Prop eq literal` reached through `and` is used: GUIDs are stored lower case and match exactly;
-    strings compare case-insensitively and ignore trailing spaces, so a prefix lookup is a superset.
+    `Prop eq literal` through `and` and `or` (the product's batched lookups: 40 codes or YourRefs a
+    call): GUIDs are stored lower case and match exactly; strings compare case-insensitively and
+    ignore trailing spaces, so a prefix lookup is a superset. The filter itself is applied after.
     """
-    if node[0] == "and":
-        return {**_narrowing(node[1], entity), **_narrowing(node[2], entity)}
+    if node[0] in ("and", "or"):
+        left, right = _narrowing(node[1], entity), _narrowing(node[2], entity)
+        if node[0] == "or":
+            return None if left is None or right is None else left | right
+        return right if left is None else left if right is None else left & right
     if node[0] != "eq" or node[1][0] != "prop" or node[2][0] != "lit":
-        return {}
+        return None
     name, literal = node[1][1], node[2][1]
     if name == "Timestamp" or entity.properties[name]["type"] is None:
-        return {}
+        return None
     if literal.kind == "guid" and entity.properties[name]["type"] == "Guid":
-        return {f"data__{name}": literal.value}
+        return Q(**{f"data__{name}": literal.value})
     if literal.kind == "string" and entity.properties[name]["type"] in ("UTF8String", "UTF8CodeString"):
-        return {f"data__{name}__istartswith": literal.value.rstrip(" ")}
-    return {}
+        return Q(**{f"data__{name}__istartswith": literal.value.rstrip(" ")})
+    return None
 
 
 def get_record(*, division: int, storage: str, key: str) -> ExactRecord | None:
