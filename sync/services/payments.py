@@ -359,21 +359,28 @@ def _record(*, export: InvoiceExport, new: PaymentState, source: str) -> bool:
 
 def _write_back(*, result: PollResult, deadline: datetime | None) -> None:
     """Hand every change not yet handed over (also those of a run that died) to the Coachview write-back."""
-    fresh = PaymentObservation.objects.filter(handed_over=False).select_related("export__invoice").order_by("id")
-    latest: dict[int, PaymentObservation] = {}
-    for observation in fresh:
-        latest[observation.export_id] = observation
-        result.changed += 1
-        result.by_status[observation.status] = result.by_status.get(observation.status, 0) + 1
+    fresh = PaymentObservation.objects.filter(handed_over=False).order_by("id")
+    latest: dict[int, tuple[int, str]] = {}  # export id → its latest observation's id and status
+    for pk, export_id, status in fresh.values_list("id", "export_id", "status"):
+        latest[export_id] = (pk, status)
+    # Counted per invoice: the fallback may observe one twice (open, then paid when the sync replays).
+    result.changed += len(latest)
+    for _pk, status in latest.values():
+        result.by_status[status] = result.by_status.get(status, 0) + 1
     try:
         from sync.services.writeback import payment_status_write, writebacks_flush
     except ImportError:  # the Coachview write-back is not part of this build yet
         return
     # Only the latest state of each invoice is told: Coachview shows one status.
-    for observation in latest.values():
-        if payment_status_write(export=observation.export, text=observation.description):
-            result.written += 1
-        PaymentObservation.objects.filter(export_id=observation.export_id, handed_over=False).update(handed_over=True)
+    ids = sorted(pk for pk, _status in latest.values())
+    for start in range(0, len(ids), CHUNK):
+        chunk = PaymentObservation.objects.filter(pk__in=ids[start : start + CHUNK]).select_related("export__invoice")
+        for observation in chunk.order_by("id"):
+            if payment_status_write(export=observation.export, text=observation.description):
+                result.written += 1
+            PaymentObservation.objects.filter(export_id=observation.export_id, handed_over=False).update(
+                handed_over=True
+            )
     flushed = writebacks_flush(deadline=deadline)
     result.written += flushed.delivered
     result.write_pending = flushed.pending
