@@ -4,7 +4,8 @@ The order per invoice: account (looked up in batches; created or updated) → ba
 contact → PDF document and attachment → sales entry → write-back. Every call gets an attempt row
 written before it and completed after it; every Exact id is stored as soon as Exact returns it.
 A POST of the entry whose answer is lost leaves `lookup_before_post` set: the next claim looks the
-entry up by YourRef (and the EntryID we sent) before anything is posted again.
+entry up by YourRef (and the EntryID we sent) before anything is posted again. The account step is
+in export_accounts.py.
 """
 
 import logging
@@ -23,11 +24,7 @@ from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
     PayloadError,
-    account_payload,
-    account_update_payload,
     attachment_payload,
-    bank_account_payload,
-    contact_payload,
     document_payload,
     redacted,
     sales_entry_payload,
@@ -144,7 +141,7 @@ def _store(export: InvoiceExport, **fields) -> None:
 
 def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
     """Record the attempt, make the call, complete the attempt; Exact's errors are re-raised."""
-    from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked, ExactError
+    from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked
 
     attempt = ExportAttempt.objects.create(
         export=export, action=action, sent=redacted(sent) if sent is not None else None, triggered_by=ctx.user
@@ -190,7 +187,6 @@ def _complete(attempt: ExportAttempt, outcome: str, **fields) -> None:
 
 def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None = None) -> str:
     """Export one claimed invoice to its administration; returns the state it ends in."""
-    from coupling.exact.errors import ExactError
 
     if ctx is None:
         ctx = run_context(client=client, administration=export.administration, worker=export.claimed_by or "direct")
@@ -218,13 +214,18 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
         # Exact refused another invoice of this period as closed during this run: do not ask again.
         _finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
         return export.state
+    from sync.services.export_accounts import (  # they build on this module
+        account_details_ensure,
+        account_ensure,
+    )
+
     account_id = export.account_id
     if account_id is None:
-        account_id = _account(ctx, export, invoice)
+        account_id = account_ensure(ctx, export, invoice)
         if account_id is None:
             return export.state  # held: the code belongs to a relation that is not a customer
     else:
-        _account_details(ctx, export, invoice, account_id)  # resumed: finish what a fault interrupted
+        account_details_ensure(ctx, export, invoice, account_id)  # resumed: finish what a fault interrupted
 
     document_id = export.document_id
     if ctx.options.attach_pdf:
@@ -247,91 +248,6 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
     entry = _call(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
     _entry_found(export, entry, linked=False)
     return export.state
-
-
-def _account(ctx: RunContext, export: InvoiceExport, invoice):
-    debtor = invoice.debtor
-    code = ports.debtor_code(debtor=debtor, options=ctx.options)  # PayloadError: held
-    if code not in ctx.accounts:
-        from sync.services.lookup import accounts_by_code
-
-        ctx.accounts.update({code: None, **accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call)})
-    existing = ctx.accounts.get(code)
-    if existing is not None and (existing.get("Status") or "").strip() != "C":
-        # Never change a relation that is not a customer (supplier, prospect, suspect).
-        status = existing.get("Status") or ""
-        held = ports.reason(
-            "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
-        )
-        _finish(export, ExportState.HELD, reasons=[held])
-        return None
-    if existing is None:
-        payload = account_payload(debtor=debtor, code=code, options=ctx.options)
-        try:
-            created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
-        except ExactError as exc:
-            # A lost answer may have created the account, and another worker may have created it
-            # meanwhile ("Gegeven bestaat reeds"): never post it twice, look it up instead.
-            ctx.accounts.pop(code, None)
-            if exc.outcome_unknown or not _already_exists(exc):
-                raise
-            from sync.services.lookup import accounts_by_code
-
-            ctx.accounts.update(accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call))
-            if ctx.accounts.get(code) is None:
-                raise
-            return _account(ctx, export, invoice)  # the found account, with the customer check
-        account_id = created["ID"]
-        ctx.accounts[code] = {**payload, "ID": account_id}
-        ctx.updated_codes.add(code)
-        _store(export, account_id=account_id)
-        _account_details(ctx, export, invoice, account_id)
-        return account_id
-    account_id = existing["ID"]
-    if ctx.options.update_existing_customers and code not in ctx.updated_codes:
-        changes = account_update_payload(debtor=debtor, exact_account=existing)
-        if changes:
-            _call(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))
-            existing.update(changes)
-        ctx.updated_codes.add(code)
-    _store(export, account_id=account_id)
-    _account_details(ctx, export, invoice, account_id)  # when found after our own create lost its answer
-    return account_id
-
-
-def _account_details(ctx: RunContext, export: InvoiceExport, invoice, account_id) -> None:
-    """The bank account and contact of a customer this export created: each once, also after a fault.
-
-    Resumed by the next claim after a 5xx or a lost answer (the account id is stored by then); where
-    an answer was lost, or the account's own answer was, Exact is asked first.
-    """
-    last = dict(
-        export.attempts.filter(action__in=["account", "bank_account", "contact"])
-        .order_by("id")
-        .values_list("action", "outcome")
-    )
-    maybe_sent = [ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING]
-    created = last.get("account")
-    if created != ExportAttempt.Outcome.OK and created not in maybe_sent:
-        return  # an existing customer, or one another invoice created: never touched here
-    # ASSUMPTION: on an account this export created, any bank account or contact is ours.
-    owner = f"Account eq {odata.guid(account_id)}"
-    details = [
-        ("bank_account", "crm/BankAccounts", bank_account_payload(debtor=invoice.debtor, account_id=account_id)),
-        ("contact", "crm/Contacts", contact_payload(debtor=invoice.debtor, account_id=account_id)),
-    ]
-    for action, resource, payload in details:
-        if not payload or last.get(action) == ExportAttempt.Outcome.OK:
-            continue
-        if (created in maybe_sent or last.get(action) in maybe_sent) and _lookup(ctx, export, action, resource, owner):
-            continue
-        _call(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
-
-
-def _already_exists(exc) -> bool:
-    """Exact refused a create because the record exists (catalogue entry exact.data_already_exists)."""
-    texts = list(getattr(exc, "messages", None) or [str(exc)])
-    return ports.attempt_catalogue_code(texts=texts) == "exact.data_already_exists"
 
 
 def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):

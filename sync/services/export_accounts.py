@@ -1,0 +1,101 @@
+"""Debtors to Exact customers: found in batches, created once, updated only when allowed, never a
+relation that is not a customer; a new customer's bank account and contact made once, also after a fault.
+"""
+
+from coupling.exact import odata
+from coupling.exact.errors import ExactError
+from sync.models import ExportAttempt, ExportState, InvoiceExport
+from sync.services import export_ports as ports
+from sync.services.exact_payloads import (
+    account_payload,
+    account_update_payload,
+    bank_account_payload,
+    contact_payload,
+)
+from sync.services.export import RunContext, _call, _finish, _lookup, _store
+
+
+def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
+    """The Exact customer for the invoice's debtor: found (updated when allowed) or created; None: held."""
+    debtor = invoice.debtor
+    code = ports.debtor_code(debtor=debtor, options=ctx.options)  # PayloadError: held
+    if code not in ctx.accounts:
+        from sync.services.lookup import accounts_by_code
+
+        ctx.accounts.update({code: None, **accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call)})
+    existing = ctx.accounts.get(code)
+    if existing is not None and (existing.get("Status") or "").strip() != "C":
+        # Never change a relation that is not a customer (supplier, prospect, suspect).
+        status = existing.get("Status") or ""
+        held = ports.reason(
+            "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
+        )
+        _finish(export, ExportState.HELD, reasons=[held])
+        return None
+    if existing is None:
+        payload = account_payload(debtor=debtor, code=code, options=ctx.options)
+        try:
+            created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
+        except ExactError as exc:
+            # A lost answer may have created the account, and another worker may have created it
+            # meanwhile ("Gegeven bestaat reeds"): never post it twice, look it up instead.
+            ctx.accounts.pop(code, None)
+            if exc.outcome_unknown or not _already_exists(exc):
+                raise
+            from sync.services.lookup import accounts_by_code
+
+            ctx.accounts.update(accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call))
+            if ctx.accounts.get(code) is None:
+                raise
+            return account_ensure(ctx, export, invoice)  # the found account, with the customer check
+        account_id = created["ID"]
+        ctx.accounts[code] = {**payload, "ID": account_id}
+        ctx.updated_codes.add(code)
+        _store(export, account_id=account_id)
+        account_details_ensure(ctx, export, invoice, account_id)
+        return account_id
+    account_id = existing["ID"]
+    if ctx.options.update_existing_customers and code not in ctx.updated_codes:
+        changes = account_update_payload(debtor=debtor, exact_account=existing)
+        if changes:
+            _call(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))
+            existing.update(changes)
+        ctx.updated_codes.add(code)
+    _store(export, account_id=account_id)
+    account_details_ensure(ctx, export, invoice, account_id)  # when found after our own create lost its answer
+    return account_id
+
+
+def account_details_ensure(ctx: RunContext, export: InvoiceExport, invoice, account_id) -> None:
+    """The bank account and contact of a customer this export created: each once, also after a fault.
+
+    Resumed by the next claim after a 5xx or a lost answer (the account id is stored by then); where
+    an answer was lost, or the account's own answer was, Exact is asked first.
+    """
+    last = dict(
+        export.attempts.filter(action__in=["account", "bank_account", "contact"])
+        .order_by("id")
+        .values_list("action", "outcome")
+    )
+    maybe_sent = [ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING]
+    created = last.get("account")
+    if created != ExportAttempt.Outcome.OK and created not in maybe_sent:
+        return  # an existing customer, or one another invoice created: never touched here
+    # ASSUMPTION: on an account this export created, any bank account or contact is ours.
+    owner = f"Account eq {odata.guid(account_id)}"
+    details = [
+        ("bank_account", "crm/BankAccounts", bank_account_payload(debtor=invoice.debtor, account_id=account_id)),
+        ("contact", "crm/Contacts", contact_payload(debtor=invoice.debtor, account_id=account_id)),
+    ]
+    for action, resource, payload in details:
+        if not payload or last.get(action) == ExportAttempt.Outcome.OK:
+            continue
+        if (created in maybe_sent or last.get(action) in maybe_sent) and _lookup(ctx, export, action, resource, owner):
+            continue
+        _call(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
+
+
+def _already_exists(exc) -> bool:
+    """Exact refused a create because the record exists (catalogue entry exact.data_already_exists)."""
+    texts = list(getattr(exc, "messages", None) or [str(exc)])
+    return ports.attempt_catalogue_code(texts=texts) == "exact.data_already_exists"
