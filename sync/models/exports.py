@@ -103,6 +103,9 @@ class ExportAttempt(models.Model):
         verbose_name = _("export attempt")
         verbose_name_plural = _("export attempts")
         ordering = ["-started_at", "-id"]
+        # The attempts list opens newest first: without it, 40,000 attempts (10,000 invoices) were
+        # sorted on every page view (1.6 s in the bench).
+        indexes = [models.Index(fields=["started_at", "id"], name="exportattempt_started")]
 
     def __str__(self):
         return f"{self.action} {self.outcome}"
