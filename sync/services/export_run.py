@@ -76,6 +76,8 @@ def needs_hand_booking_lookup(options) -> bool:
 
 # How long Exact's "this code is not a customer" is trusted before the account is looked up again.
 NON_CUSTOMER_RECHECK = timedelta(days=1)
+# How long Exact's "period is closed" is trusted before an invoice of that period is sent again.
+CLOSED_PERIOD_RECHECK = timedelta(days=1)
 
 
 def known_non_customers(*, administration: str) -> dict[str, dict]:
@@ -109,7 +111,7 @@ def known_closed_periods(*, administration: str, resolver) -> set[tuple[int, int
     Their invoices stay held without a refused POST each (which would also count toward Exact's
     error block); after a day, or when a person retries one of them, Exact is asked again.
     """
-    since = clock.now() - NON_CUSTOMER_RECHECK
+    since = clock.now() - CLOSED_PERIOD_RECHECK
     closed, retried = set(), set()
     rows = InvoiceExport.objects.filter(
         Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),

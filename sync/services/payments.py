@@ -54,7 +54,7 @@ TERM_FIELDS = [
 SYNC_SELECT = ["Timestamp", "LineType", *TERM_FIELDS]
 # Several entries per backfill call; ossobv batches 40 `or` clauses to keep URLs short (reference §3).
 BACKFILL_BATCH = 20
-CHUNK = 500  # exports loaded at a time when all of them are walked (fallback)
+CHUNK = 500  # exports (or observations) loaded at a time: fallback, settled entries, write-back
 _MS_DATE = re.compile(r"/Date\((-?\d+)(?:[+-]\d+)?\)/")
 
 
