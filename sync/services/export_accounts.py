@@ -69,8 +69,9 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
 def account_details_ensure(ctx: RunContext, export: InvoiceExport, invoice, account_id) -> None:
     """The bank account and contact of a customer this export created: each once, also after a fault.
 
-    Resumed by the next claim after a 5xx or a lost answer (the account id is stored by then); where
-    an answer was lost, or the account's own answer was, Exact is asked first.
+    Resumed by the next claim after a 5xx or a lost answer (the account id is stored by then). Where
+    there is any doubt (an earlier try of this detail, or our create's answer was lost) Exact is asked
+    first, so two exports of one new debtor never both add them.
     """
     last = dict(
         export.attempts.filter(action__in=["account", "bank_account", "contact"])
@@ -79,8 +80,14 @@ def account_details_ensure(ctx: RunContext, export: InvoiceExport, invoice, acco
     )
     maybe_sent = [ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING]
     created = last.get("account")
-    if created != ExportAttempt.Outcome.OK and created not in maybe_sent:
-        return  # an existing customer, or one another invoice created: never touched here
+    if created != ExportAttempt.Outcome.OK:
+        if created not in maybe_sent:
+            return  # an existing customer, or one another invoice created: never touched here
+        other_created = ExportAttempt.objects.filter(
+            action="account", outcome=ExportAttempt.Outcome.OK, export__account_id=account_id
+        ).exclude(export=export)
+        if other_created.exists():
+            return  # our create's answer was lost, but another export's create went through: its job
     # ASSUMPTION: on an account this export created, any bank account or contact is ours.
     owner = f"Account eq {odata.guid(account_id)}"
     details = [
@@ -90,7 +97,8 @@ def account_details_ensure(ctx: RunContext, export: InvoiceExport, invoice, acco
     for action, resource, payload in details:
         if not payload or last.get(action) == ExportAttempt.Outcome.OK:
             continue
-        if (created in maybe_sent or last.get(action) in maybe_sent) and _lookup(ctx, export, action, resource, owner):
+        doubt = created != ExportAttempt.Outcome.OK or last.get(action) is not None
+        if doubt and _lookup(ctx, export, action, resource, owner):
             continue
         _call(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
 
