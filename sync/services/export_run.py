@@ -80,20 +80,25 @@ NON_CUSTOMER_RECHECK = timedelta(days=1)
 CLOSED_PERIOD_RECHECK = timedelta(days=1)
 
 
+def _held_recently_for(administration: str, code: str, recheck: timedelta):
+    """(state, invoice date, reasons) of exports held for `code` within `recheck`, or retried by a person
+    (`ready` with the reason still on them); the text match is a superset, callers check the code."""
+    return InvoiceExport.objects.filter(
+        Q(state=ExportState.HELD, state_changed_at__gte=clock.now() - recheck) | Q(state=ExportState.READY),
+        administration=administration,
+        reasons__icontains=code,
+    ).values_list("state", "invoice__invoice_date", "reasons")
+
+
 def known_non_customers(*, administration: str) -> dict[str, dict]:
     """Codes Exact recently showed as relations that are not customers (from the held reasons, no call).
 
     Given to the pre-flight so those invoices stay held without a lookup every run; after a day, or
     when a person retries, the account is looked up again.
     """
-    since = clock.now() - NON_CUSTOMER_RECHECK
     known, retried = {}, set()
-    rows = InvoiceExport.objects.filter(
-        Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),
-        administration=administration,
-        reasons__icontains="preflight.debtor_not_customer",
-    ).values_list("state", "reasons")
-    for state, reasons in rows:
+    rows = _held_recently_for(administration, "preflight.debtor_not_customer", NON_CUSTOMER_RECHECK)
+    for state, _day, reasons in rows:
         for reason in reasons or []:
             code = str((reason.get("values") or {}).get("debtor_code") or "").strip()
             if reason.get("code") != "preflight.debtor_not_customer" or not code:
@@ -111,14 +116,8 @@ def known_closed_periods(*, administration: str, resolver) -> set[tuple[int, int
     Their invoices stay held without a refused POST each (which would also count toward Exact's
     error block); after a day, or when a person retries one of them, Exact is asked again.
     """
-    since = clock.now() - CLOSED_PERIOD_RECHECK
     closed, retried = set(), set()
-    rows = InvoiceExport.objects.filter(
-        Q(state=ExportState.HELD, state_changed_at__gte=since) | Q(state=ExportState.READY),
-        administration=administration,
-        reasons__icontains="exact.period_closed",
-    ).values_list("state", "invoice__invoice_date", "reasons")
-    for state, day, reasons in rows:
+    for state, day, reasons in _held_recently_for(administration, "exact.period_closed", CLOSED_PERIOD_RECHECK):
         period = resolver.period_for(day)
         if period is None or not any(r.get("code") == "exact.period_closed" for r in reasons or []):
             continue
