@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from coupling import admin_coachview  # noqa: F401  (registers the Coachview connection)
+from coupling import admin_coachview, admin_profile  # noqa: F401  (register the Coachview connection and profile)
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
 from coupling.models import ExactApiCall, ExactConnection

@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coupling.admin_profile import CHECK_PERMISSION
 from coupling.coachview.probe import connection_test
-from coupling.models import CoachviewConnection
+from coupling.models import CoachviewConnection, CoachviewProfile
 
 
 class CoachviewConnectionForm(forms.ModelForm):
@@ -53,6 +56,7 @@ class CoachviewConnectionAdmin(admin.ModelAdmin):
     form = CoachviewConnectionForm
     list_display = ["__str__", "environment", "client_id", "token_expires_at", "rate_limit_remaining"]
     readonly_fields = [
+        "golive_check",
         "secret_stored",
         "token_expires_at",
         "rate_limit_limit",
@@ -73,6 +77,7 @@ class CoachviewConnectionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Go-live check and profile"), {"fields": ["golive_check"]}),
         (_("Debtor numbers"), {"fields": ["debtor_number_source", "extern_source"]}),
         (
             _("Token and daily limit"),
@@ -80,6 +85,24 @@ class CoachviewConnectionAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["test_connection"]
+
+    @admin.display(description=_("go-live check"))
+    def golive_check(self, obj):
+        profile = CoachviewProfile.load()
+        return render_to_string(
+            "admin/coupling/coachviewprofile/check_result.html",
+            {"profile": profile, "profile_url": reverse("admin:coupling_coachviewprofile_change", args=[profile.pk])},
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        profile = CoachviewProfile.load()
+        extra = {
+            "can_check": request.user.has_perm(CHECK_PERMISSION),
+            "check_url": reverse("admin:coupling_coachviewprofile_check", args=[profile.pk]),
+            "profile_url": reverse("admin:coupling_coachviewprofile_change", args=[profile.pk]),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(description=_("secret stored"), boolean=True)
     def secret_stored(self, obj):

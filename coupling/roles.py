@@ -51,6 +51,7 @@ OPERATIONS_VIEW = [
     "sync.view_statuswriteback",
     "coupling.view_exactconnection",
     "coupling.view_coachviewconnection",
+    "coupling.view_coachviewprofile",
     "coupling.view_exactapicall",
 ]
 RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline"]
@@ -61,6 +62,7 @@ CONNECTION_EDIT = [
     "coupling.change_exactconnection",
     "coupling.manage_connection",
     "coupling.change_coachviewconnection",
+    "coupling.change_coachviewprofile",
 ]
 # --- payments: everyone reads the payment history (read-only in the admin) ---
 PAYMENTS_VIEW = ["sync.view_paymentobservation"]

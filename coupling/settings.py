@@ -205,6 +205,9 @@ COACHVIEW_MAX_WAIT_SECONDS = env.int("COACHVIEW_MAX_WAIT_SECONDS", default=900)
 COACHVIEW_SETTLED_AFTER_SECONDS = env.int("COACHVIEW_SETTLED_AFTER_SECONDS", default=600)
 # Debtor ids per `where=id=a,b,c` call (keeps the URL well under common 8 KB limits).
 COACHVIEW_DEBTOR_BATCH = env.int("COACHVIEW_DEBTOR_BATCH", default=50)
+# Where a tenant publishes its OpenAPI (Swagger) description, under the Coachview base URL.
+# ASSUMPTION: ASP.NET's Swashbuckle default; Coachview documents a Swagger page per environment, not its address.
+COACHVIEW_OPENAPI_PATH = env.str("COACHVIEW_OPENAPI_PATH", default="/swagger/v1/swagger.json")
 # The simulated Coachview: its one API client, token lifetime and daily limit.
 SANDBOX_COACHVIEW_CLIENT_ID = env.str("SANDBOX_COACHVIEW_CLIENT_ID", default="sandbox-coupling")
 SANDBOX_COACHVIEW_CLIENT_SECRET = env.str("SANDBOX_COACHVIEW_CLIENT_SECRET", default="sandbox-secret")

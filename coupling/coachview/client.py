@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 
 import requests
 from django.conf import settings
@@ -51,14 +52,17 @@ class CoachviewClient:
         orderby: str | None = None,
         skip: int = 0,
         take: int = 100,
+        params: dict | None = None,
     ) -> list:
-        """One page of a list endpoint: the top-level JSON array, amounts as Decimal."""
-        params = {api.PARAM_SKIP: skip, api.PARAM_TAKE: min(take, api.MAX_TAKE)}
+        """One page of a list endpoint: the top-level JSON array (204 or an empty body: none), amounts as Decimal."""
+        query = {api.PARAM_SKIP: skip, api.PARAM_TAKE: min(take, api.MAX_TAKE), **(params or {})}
         if where:
-            params[api.PARAM_WHERE] = where
+            query[api.PARAM_WHERE] = where
         if orderby:
-            params[api.PARAM_ORDERBY] = orderby
-        response = self._call("GET", resource, params=params)
+            query[api.PARAM_ORDERBY] = orderby
+        response = self._call("GET", resource, params=query)
+        if response.status_code == 204 or not response.content.strip():
+            return []
         body = self._json(response, resource)
         if not isinstance(body, list):
             raise CoachviewError(
@@ -72,8 +76,30 @@ class CoachviewClient:
     def get_bytes(self, path: str) -> bytes:
         return self._call("GET", path, accept="application/pdf").content
 
+    def write(self, method: str, path: str, body: dict) -> None:
+        """A status write (PUT, PATCH or POST, as the profile says)."""
+        self._call(method, path, json_body=body)
+
     def put(self, path: str, body: dict) -> None:
-        self._call("PUT", path, json_body=body)
+        self.write("PUT", path, body)
+
+    def get_document(self, url: str):
+        """A JSON document outside the API (the tenant's OpenAPI description); None when there is none."""
+        try:
+            response = self.session.get(
+                url, headers={"Accept": "application/json"}, timeout=settings.HTTP_TIMEOUT
+            )
+        except requests.RequestException as exc:
+            raise CoachviewError(
+                f"Coachview could not be reached ({type(exc).__name__}).", code="coachview.unreachable"
+            ) from exc
+        self.calls += 1
+        if response.status_code != 200:
+            return None
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            return None
 
     # --- token ---
 
@@ -85,15 +111,17 @@ class CoachviewClient:
             return conn.access_token
         return self._token_request()
 
-    def _token_request(self) -> str:
+    def _token_request(self, scope: str | None = None) -> str:
+        """A new token; `scope` overrides the connection's (empty: ask for none)."""
         conn = self.connection
         data = {
             "grant_type": "client_credentials",
             "client_id": conn.client_id,
             "client_secret": conn.client_secret,
         }
-        if conn.scopes.strip():
-            data["scope"] = conn.scopes.strip()
+        scope = (conn.scopes if scope is None else scope).strip()
+        if scope:
+            data["scope"] = scope
         url = conn.base_url + api.TOKEN_PATH
         try:
             response = self.session.post(url, data=data, timeout=settings.HTTP_TIMEOUT)
@@ -104,12 +132,7 @@ class CoachviewClient:
             ) from exc
         self.calls += 1
         if response.status_code in (400, 401, 403):
-            raise CoachviewError(
-                "Coachview refused the client id or secret (or a requested scope); check the connection.",
-                status=response.status_code,
-                permanent=True,
-                code="coachview.credentials_refused",
-            )
+            raise self._token_refused(response, scope)
         if response.status_code >= 300:
             raise CoachviewError(
                 f"Coachview's token endpoint answered {response.status_code}.",
@@ -132,6 +155,35 @@ class CoachviewClient:
         # credentials a second concurrent token request is harmless.
         conn.save(update_fields=["access_token", "token_expires_at", "updated_at"])
         return token
+
+    def token_for_scope(self, scope: str) -> str:
+        """A token asked with exactly this scope (the probe checks the profile's scopes this way)."""
+        return self._token_request(scope=scope)
+
+    def _token_refused(self, response, scope: str) -> CoachviewError:
+        """The OAuth error as the person connecting needs it: which of client or scope, and Coachview's words."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        error = str(body.get("error") or "")
+        description = str(body.get("error_description") or "")
+        said = f" ({error}{': ' + description if description else ''})" if error else ""
+        if error == "invalid_scope":
+            return CoachviewError(
+                f"Coachview refused the requested scope '{scope}'{said}; tick it for the client in Coachview, "
+                "or leave the connection's scopes empty.",
+                status=response.status_code,
+                permanent=True,
+                code="coachview.scope_refused",
+            )
+        return CoachviewError(
+            f"Coachview refused the client id or secret{said}; check them and that the client is enabled.",
+            status=response.status_code,
+            permanent=True,
+            code="coachview.credentials_refused",
+        )
 
     # --- the one request path ---
 
@@ -169,7 +221,7 @@ class CoachviewClient:
                 continue
             if status == 429 and not waited:
                 waited = True
-                self._wait_until_reset(self._reset_at(response))
+                self._wait_until_reset(self._retry_at(response))
                 continue
             if status < 300:
                 return response
@@ -186,8 +238,8 @@ class CoachviewClient:
                 code="coachview.unauthorized",
             )
         if status == 403:
-            scopes = api.READ_SCOPES if method == "GET" else api.WRITE_SCOPES
-            scope = scopes.get(resource, f"{resource}.{'Lezen' if method == 'GET' else 'Schrijven'}")
+            # Scopes are named <Resource>.Lezen / <Resource>.Schrijven (verified for other resources).
+            scope = f"{resource}.{'Lezen' if method == 'GET' else 'Schrijven'}"
             return CoachviewError(
                 f"Coachview refused {method} {resource}: the client lacks the scope '{scope}'. "
                 f"Add it to the client in Coachview and to the connection's scopes.",
@@ -201,7 +253,7 @@ class CoachviewClient:
                 status=status,
                 permanent=False,
                 code="coachview.rate_limited",
-                retry_at=self.connection.rate_limit_reset,
+                retry_at=self._retry_at(response),
             )
         text = response.text[:300]
         if status >= 500:
@@ -234,15 +286,16 @@ class CoachviewClient:
     # --- rate limit ---
 
     def _track_limit(self, response) -> None:
+        """Each rate-limit header on its own: a number, a period (`1d`), ISO or Unix time; never a crash."""
         headers = response.headers
-        if api.HEADER_REMAINING not in headers:
+        remaining = _integer(headers.get(api.HEADER_REMAINING))
+        if remaining is None:
             return
         conn = self.connection
-        try:
-            conn.rate_limit_remaining = int(headers[api.HEADER_REMAINING])
-            conn.rate_limit_limit = int(headers.get(api.HEADER_LIMIT) or 0) or conn.rate_limit_limit
-        except ValueError:
-            return
+        conn.rate_limit_remaining = remaining
+        # ASSUMPTION (inferred): the ASP.NET rate-limit library sends the limit as a period ("1d");
+        # then the number is not in the headers and the last known one stays.
+        conn.rate_limit_limit = _integer(headers.get(api.HEADER_LIMIT)) or conn.rate_limit_limit
         conn.rate_limit_reset = self._reset_at(response) or conn.rate_limit_reset
         CoachviewConnection.objects.filter(pk=conn.pk).update(
             rate_limit_remaining=conn.rate_limit_remaining,
@@ -251,21 +304,21 @@ class CoachviewClient:
         )
 
     def _reset_at(self, response) -> datetime | None:
-        """X-Rate-Limit-Reset as a moment (ASSUMPTION: Unix seconds; small numbers are seconds from now)."""
-        value = (response.headers.get(api.HEADER_RESET) or "").strip()
-        if not value:
-            return self.connection.rate_limit_reset
-        try:
-            number = float(value)
-        except ValueError:
+        """X-Rate-Limit-Reset as a moment: ISO-8601 (any fraction, Z or offset), Unix seconds, or seconds from now."""
+        return moment_from_header(response.headers.get(api.HEADER_RESET))
+
+    def _retry_at(self, response) -> datetime | None:
+        """When a 429 may be retried: Retry-After (seconds or an HTTP date) first, then the reset header."""
+        value = (response.headers.get(api.HEADER_RETRY_AFTER) or "").strip()
+        seconds = _integer(value)
+        if seconds is not None:
+            return clock.now() + timedelta(seconds=seconds)
+        if value:
             try:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                return None
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        if number > 1_000_000_000:
-            return datetime.fromtimestamp(number, tz=UTC)
-        return clock.now() + timedelta(seconds=number)
+                return parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                pass
+        return self._reset_at(response) or self.connection.rate_limit_reset
 
     def _wait_for_budget(self) -> None:
         conn = self.connection
@@ -292,4 +345,36 @@ class CoachviewClient:
         self.sleeper(seconds)
 
 
-__all__ = ["CoachviewClient", "CoachviewError"]
+def _integer(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def moment_from_header(value) -> datetime | None:
+    """A reset time as Coachview may send it; None for anything unreadable."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return _iso_moment(text)
+    if number > 1_000_000_000:
+        return datetime.fromtimestamp(number, tz=UTC)
+    return clock.now() + timedelta(seconds=number)
+
+
+def _iso_moment(text: str) -> datetime | None:
+    main, _dot, rest = text.replace("Z", "+00:00").partition(".")
+    fraction = "".join(ch for ch in rest if ch.isdigit())
+    zone = rest[len(fraction):]
+    try:
+        moment = datetime.fromisoformat(main + (f".{fraction[:6].ljust(6, '0')}" if fraction else "") + zone)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+__all__ = ["CoachviewClient", "CoachviewError", "moment_from_header"]

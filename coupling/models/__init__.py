@@ -1,6 +1,6 @@
 """The two links: the Exact Online connection (OAuth, token, budget) and the Coachview connection."""
 
-from coupling.models.coachview import CoachviewConnection
+from coupling.models.coachview import CoachviewConnection, CoachviewProfile
 from coupling.models.exact import ExactApiCall, ExactBudget, ExactConnection, ExactEndpointBlock
 
-__all__ = ["CoachviewConnection", "ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock"]
+__all__ = ["CoachviewConnection", "CoachviewProfile", "ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock"]

@@ -1,9 +1,14 @@
-"""The one Coachview connection: where, with which client, and the token and rate limit as last seen."""
+"""The one Coachview connection (where, with which client, the token and rate limit as last seen) and its profile."""
+
+import hashlib
+import json
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coupling import clock
 from coupling.coachview import api
+from coupling.coachview.profile import ProfileView, profile_complete
 from coupling.fields import EncryptedTextField
 
 
@@ -37,11 +42,14 @@ class CoachviewConnection(models.Model):
     )
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
     client_secret = EncryptedTextField(_("client secret"), blank=True)
+    # Empty: no scope is asked, and the token carries the scopes ticked for the client in Coachview
+    # (public client code works that way). Some tenants need them named.
     scopes = models.CharField(
         _("scopes"),
         max_length=500,
-        default=api.DEFAULT_SCOPES,
-        help_text=_("Space-separated, as granted to the client."),
+        default="",
+        blank=True,
+        help_text=_("Leave empty to get the scopes ticked for the client in Coachview; else space-separated."),
     )
     debtor_number_source = models.CharField(
         _("debtor number source"),
@@ -89,3 +97,69 @@ class CoachviewConnection(models.Model):
     def is_configured(self) -> bool:
         return bool(self.base_url and self.client_id and self.client_secret)
 
+
+
+class CoachviewProfile(models.Model):
+    """The names this tenant's Coachview uses (`coupling.coachview.profile`), and its go-live check.
+
+    Passed means a `coachview_probe` run that found the profile usable for the connection's current
+    environment: the pass is kept as a digest of the base URL and the profile, so changing either clears it.
+    """
+
+    connection = models.OneToOneField(
+        CoachviewConnection, primary_key=True, related_name="profile", on_delete=models.CASCADE
+    )
+    entries = models.JSONField(_("profile"), default=dict, blank=True)
+    probe_report = models.JSONField(_("last go-live check"), null=True, blank=True, editable=False)
+    probe_ran_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+    probe_passed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    probe_passed_at = models.DateTimeField(_("check passed"), null=True, blank=True, editable=False)
+    # A write-back switched off by the product itself (405, or 404s for several existing invoices):
+    # {"writeback_booked": {"reason": text, "since": iso}}; the profile's entry is left as it was.
+    writeback_off = models.JSONField(_("write-back switched off"), default=dict, blank=True, editable=False)
+    # Invoice ids a write-back answered 404 for since its last success, per entry.
+    writeback_not_found = models.JSONField(default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Coachview profile")
+        verbose_name_plural = _("Coachview profile")
+
+    def __str__(self):
+        return str(_("Coachview profile"))
+
+    @classmethod
+    def load(cls) -> "CoachviewProfile":
+        """The profile of the one connection, created with the defaults when missing."""
+        profile, _created = cls.objects.get_or_create(connection=CoachviewConnection.load())
+        return profile
+
+    @property
+    def view(self) -> ProfileView:
+        return ProfileView(profile_complete(self.entries))
+
+    def digest(self) -> str:
+        """What a pass is valid for: the connection's base URL and the complete profile."""
+        text = json.dumps([self.connection.base_url, profile_complete(self.entries)], sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def probe_passed(self) -> bool:
+        return bool(self.probe_passed_digest) and self.probe_passed_digest == self.digest()
+
+    def probe_record(self, *, report: dict, usable: bool) -> None:
+        """Keep the probe's report; a usable profile passes for the current environment."""
+        self.probe_report = report
+        self.probe_ran_at = clock.now()
+        if usable:
+            self.probe_passed_digest, self.probe_passed_at = self.digest(), self.probe_ran_at
+        else:
+            self.probe_passed_digest, self.probe_passed_at = "", None
+        self.save(update_fields=[
+            "probe_report", "probe_ran_at", "probe_passed_digest", "probe_passed_at", "updated_at"
+        ])
+
+    def writeback_endpoint(self, key: str) -> dict | None:
+        """The write-back endpoint to use (None: off in the profile, or switched off by the product)."""
+        if key in (self.writeback_off or {}):
+            return None
+        return self.view[key]

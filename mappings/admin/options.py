@@ -1,7 +1,10 @@
 """The coupling's options: one row per administration, all in one place."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from mappings.models import CouplingOptions, ExactJournal, ExactPaymentCondition
@@ -96,3 +99,24 @@ class CouplingOptionsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("book-without-pdf/", wrap(self.book_without_pdf_view), name="mappings_couplingoptions_no_pdf"),
+            *super().get_urls(),
+        ]
+
+    def book_without_pdf_view(self, request):
+        """One click from the front page when Coachview offers no PDF: 'attach PDF' off (POST only)."""
+        administration = current_administration()
+        if request.method == "POST" and administration and self.has_change_permission(request):
+            options, _created = CouplingOptions.objects.get_or_create(administration=administration)
+            options.attach_pdf = False
+            options.save(update_fields=["attach_pdf", "updated_at"])
+            self.message_user(
+                request,
+                gettext_now("Invoices are now booked without the PDF. Switch 'attach PDF' on again in the options."),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:index"))

@@ -22,6 +22,9 @@ class HealthProblem(models.Model):
         BUDGET_DAILY_SPENT = "budget_daily_spent", _("Exact's daily call budget is spent")
         ENDPOINT_BLOCKED = "endpoint_blocked", _("an Exact endpoint is blocked")
         UNKNOWN_STALE = "unknown_stale", _("invoices with an unknown outcome")
+        GOLIVE_PENDING = "golive_pending", _("export waits for the go-live check")
+        WRITEBACK_OFF = "writeback_off", _("a write-back to Coachview is switched off")
+        PDF_UNAVAILABLE = "pdf_unavailable", _("Coachview offers no invoice PDF")
 
     class Severity(models.TextChoices):
         BROKEN = "broken", _("broken")

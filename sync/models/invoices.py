@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from coupling.models import CoachviewProfile
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -47,9 +50,20 @@ class Debtor(models.Model):
         return f"{self.number} {self.name}"
 
 
+class InvoiceQuerySet(models.QuerySet):
+    def exportable(self, statuses: list[str] | None = None) -> "InvoiceQuerySet":
+        """Invoices whose Coachview status is one the profile exports (`exportable_statuses`, ignoring case)."""
+        statuses = statuses if statuses is not None else CoachviewProfile.load().view["exportable_statuses"]
+        condition = Q(pk__in=[])
+        for status in statuses:
+            condition |= Q(status__iexact=status)
+        return self.filter(condition)
+
+
 class Invoice(models.Model):
     """A Coachview invoice (`Facturen`) with its lines; exported per Exact administration."""
 
+    # The default dialect's status values (coachview-api.md); which are exported is the profile's.
     class CoachviewStatus(models.TextChoices):
         CONCEPT = "Concept", _("Draft")
         DEFINITIEF = "Definitief", _("Final")
@@ -81,16 +95,14 @@ class Invoice(models.Model):
     # The PDF itself is an InvoicePdf; its checksum stays here as proof of what was attached in Exact.
     pdf_sha256 = models.CharField(_("PDF checksum"), max_length=64, blank=True)
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
 
     def __str__(self):
         return self.number
-
-    def is_sent(self) -> bool:
-        """Only sent invoices are exported."""
-        return self.status == self.CoachviewStatus.VERZONDEN
 
     def pdf_content(self) -> bytes | None:
         """The stored PDF (one query), or None when it was not fetched yet or was pruned."""

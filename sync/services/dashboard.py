@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from sync.models import ErrorCatalogueEntry, ExportState, InvoiceExport
+from sync.services.golive import golive_state
 
 # The states whose reasons name catalogue entries a person must act on.
 FAILING_STATES = [ExportState.HELD, ExportState.FAILED]
@@ -57,6 +58,7 @@ class Dashboard:
     jobs: list[JobSummary]
     top_failures: list[FailureCount]
     problems: list = field(default_factory=list)
+    golive: object = None  # sync.services.golive.GoLiveState
 
 
 def _model(label: str):
@@ -208,4 +210,5 @@ def dashboard_build() -> Dashboard:
         jobs=recent_jobs(),
         top_failures=failing_codes(limit=5),
         problems=open_problems(),
+        golive=golive_state(),
     )

@@ -68,11 +68,11 @@ def debtor_code(*, debtor, options) -> str:
     """The Exact relation code for a debtor (source order and prefix), unpadded; raises PayloadError."""
     from sync.services.debtor_codes import DebtorCodeInvalid, debtor_exact_code
     from sync.services.exact_payloads import PayloadError
-    from sync.services.preflight import debtor_settings_load
+    from sync.services.preflight import coachview_settings_load
 
     if debtor is None:
         raise PayloadError("preflight.debtor_missing")
-    settings = debtor_settings_load()
+    settings = coachview_settings_load()
     try:
         code = debtor_exact_code(
             debtor=debtor, options=options, source_order=settings.source_order, extern_source=settings.extern_source

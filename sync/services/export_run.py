@@ -377,7 +377,12 @@ def exports_scheduled_run(*, deadline: datetime | None = None) -> ExportRunResul
     """The scheduled job: fetch what is new in Coachview, then pre-flight and export within the budget."""
     from coupling.exact.client import ExactClient
     from sync.services.fetch import invoices_fetch
+    from sync.services.golive import golive_state
 
     client = ExactClient(deadline=deadline)  # not connected: raise before spending Coachview calls
     invoices_fetch(deadline=deadline)
+    golive = golive_state()
+    if not golive.export_allowed:
+        # Not saved: a run every five minutes that only says "waiting" is the front page's to show.
+        return ExportRunResult(run=ExportRun(stopped_reason=golive.waiting_for()[:255], stopped_code="golive.pending"))
     return exports_run(deadline=deadline, client=client)

@@ -72,6 +72,23 @@ def link_health_check(*, now: datetime | None = None) -> list[Problem]:
     unknown = _unknown_problem(now=now, administration=administration)
     if unknown:
         problems.append(unknown)
+    return problems + golive_problems()
+
+
+def golive_problems() -> list[Problem]:
+    """Export waiting for a go-live check, a write-back switched off, no PDF to attach."""
+    from sync.services.golive import golive_state
+
+    state = golive_state()
+    problems = []
+    if not state.export_allowed:
+        problems.append(Problem(Kind.GOLIVE_PENDING, Severity.WARNING, params={"checked": moment_text(state.coachview_checked_at)}))
+    for key, off in state.writebacks_off.items():
+        problems.append(
+            Problem(Kind.WRITEBACK_OFF, Severity.WARNING, subject=key, params={"which": key, "reason": off.get("reason", "")})
+        )
+    if state.pdf_unavailable:
+        problems.append(Problem(Kind.PDF_UNAVAILABLE, Severity.WARNING))
     return problems
 
 
@@ -157,7 +174,7 @@ def export_progress(*, administration: str) -> Progress:
         at=Min("state_changed_at")
     )["at"]
     unseen = (
-        Invoice.objects.filter(status=Invoice.CoachviewStatus.VERZONDEN)
+        Invoice.objects.exportable()
         .exclude(exports__administration=administration)
         .aggregate(at=Min("fetched_at"))["at"]
     )
@@ -193,10 +210,12 @@ def _stalled(progress: Progress, *, now: datetime, minutes: int) -> bool:
 
 
 def _stall_problems(*, now: datetime, administration: str, connected: bool, budget_spent: bool) -> list[Problem]:
+    from sync.services.golive import golive_state
+
     checks = [(Kind.STALLED_FETCH, fetch_progress(), settings.HEALTH_STALL_FETCH_MINUTES)]
-    # A broken link or a spent budget stops export and poll by design: that problem is reported
-    # already, and one cause should make one e-mail.
-    if connected and not budget_spent:
+    # A broken link, a spent budget or a go-live check not passed stops export and poll by design: that
+    # problem is reported already, and one cause should make one e-mail.
+    if connected and not budget_spent and golive_state().export_allowed:
         checks.append((Kind.STALLED_EXPORT, export_progress(administration=administration), settings.HEALTH_STALL_EXPORT_MINUTES))
         checks.append((Kind.STALLED_POLL, poll_progress(administration=administration), settings.HEALTH_STALL_POLL_MINUTES))
     problems = []

@@ -20,6 +20,9 @@ def problem_title(kind: str, params: dict) -> str:
         Kind.BUDGET_DAILY_SPENT: _("Exact's daily call budget is spent"),
         Kind.ENDPOINT_BLOCKED: _("Calls to Exact's %(endpoint)s are paused"),
         Kind.UNKNOWN_STALE: _("%(count)s invoices with an unknown outcome"),
+        Kind.GOLIVE_PENDING: _("Export waits for the go-live check of Coachview"),
+        Kind.WRITEBACK_OFF: _("A status write-back to Coachview is switched off"),
+        Kind.PDF_UNAVAILABLE: _("Coachview offers no invoice PDF to attach"),
     }
     never = {
         Kind.STALLED_FETCH: _("No fetch from Coachview has completed yet"),
@@ -81,9 +84,29 @@ def problem_text(kind: str, params: dict) -> str:
             "they stay unknown, check in Exact whether the entry exists, then retry or exclude the invoice in "
             "the admin (filter the invoice exports on state 'outcome unknown')."
         ),
+        Kind.GOLIVE_PENDING: _(
+            "Nothing is exported until the go-live check of the Coachview profile has passed for the current "
+            "Coachview environment (last check: %(checked)s). What to do: a coupling administrator opens the "
+            "Coachview connection, presses 'Check against Coachview', decides what is marked as needing a "
+            "decision, and checks again."
+        ),
+        Kind.WRITEBACK_OFF: _(
+            "The coupling stopped telling Coachview the %(which)s because Coachview does not offer it: "
+            "%(reason)s. Exports and payments go on; the console still shows every status. What to do: run the "
+            "go-live check; when Coachview offers the endpoint, correct the profile and switch it on again."
+        ),
+        Kind.PDF_UNAVAILABLE: _(
+            "The Coachview profile names no endpoint for the invoice PDF while 'attach PDF' is on, so invoices "
+            "are held. What to do: run the go-live check to find the endpoint, or switch 'attach PDF' off in the "
+            "coupling options to book without the PDF."
+        ),
     }
-    values = {"error": "", "administration": "", **params}
+    values = {"error": "", "administration": "", "checked": "", "which": "", "reason": "", **params}
     values["last_success"] = params.get("last_success") or _("never")
+    values["checked"] = params.get("checked") or _("never")
+    values["which"] = {"writeback_booked": _("booking status"), "writeback_paid": _("payment status")}.get(
+        params.get("which", ""), params.get("which", "")
+    )
     return texts.get(kind, kind) % values
 
 

@@ -37,26 +37,27 @@ def _plain(value):
 
 
 @dataclass(frozen=True)
-class DebtorSettings:
-    """Which Coachview field becomes the Exact relation code (kept on the Coachview connection)."""
+class CoachviewSettings:
+    """What the pre-flight needs of the Coachview connection: the debtor-number order, and whether PDFs exist."""
 
     source_order: tuple[str, ...] = DEFAULT_SOURCE_ORDER
     extern_source: str | None = "Exact"
+    pdf_available: bool = True  # the Coachview profile names a PDF endpoint
 
 
-def debtor_settings_load() -> DebtorSettings:
-    """The debtor-number source order from the Coachview connection, or the defaults of contracts.md."""
-    try:
-        from coupling.models import CoachviewConnection
-    except ImportError:  # the Coachview link is not installed in this build
-        return DebtorSettings()
+def coachview_settings_load() -> CoachviewSettings:
+    """The debtor-number source order and the PDF endpoint from the Coachview connection, or the defaults."""
+    from coupling.models import CoachviewConnection, CoachviewProfile
+
     # `.first()`, not `load()`: a check must not create the connection row.
     connection = CoachviewConnection.objects.first()
     if connection is None:
-        return DebtorSettings()
+        return CoachviewSettings()
+    profile = CoachviewProfile.objects.filter(connection=connection).first()
+    pdf_available = bool(profile.view["pdf_path"]) if profile is not None else True
     # The connection keeps the order as Coachview's names joined by commas, e.g. "externId,debiteurnummer".
     order = tuple(name.strip() for name in connection.debtor_number_source.split(",") if name.strip())
-    return DebtorSettings(order or DEFAULT_SOURCE_ORDER, connection.extern_source)
+    return CoachviewSettings(order or DEFAULT_SOURCE_ORDER, connection.extern_source, pdf_available)
 
 
 def invoice_preflight(
@@ -65,7 +66,7 @@ def invoice_preflight(
     resolver: MappingResolver | None = None,
     exact_accounts: dict | None = None,
     pdf_fetched: bool = False,
-    debtor_settings: DebtorSettings | None = None,
+    coachview_settings: CoachviewSettings | None = None,
     closed_periods: set[tuple[int, int]] | None = None,
 ) -> list[dict]:
     """Every reason this invoice would be refused in the export's administration ([] when none).
@@ -76,7 +77,7 @@ def invoice_preflight(
     recently refused as closed; Exact's list does not say so, its answer does.
     """
     resolver = resolver or MappingResolver(administration=export.administration)
-    debtor_settings = debtor_settings or debtor_settings_load()
+    coachview_settings = coachview_settings or coachview_settings_load()
     invoice = export.invoice
     options = resolver.options
     lines = list(invoice.lines.all())
@@ -92,7 +93,7 @@ def invoice_preflight(
         )
     if not lines:
         reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
-    reasons += _debtor_reasons(invoice, options, exact_accounts, debtor_settings)
+    reasons += _debtor_reasons(invoice, options, exact_accounts, coachview_settings)
     journal, journal_reasons = _journal_reasons(invoice, resolver)
     reasons += journal_reasons
     condition = options.default_payment_condition.strip()
@@ -128,13 +129,20 @@ def invoice_preflight(
     line_reasons, exact_vat = _line_reasons(invoice, lines, resolver)
     reasons += line_reasons
     reasons += _total_reasons(invoice, lines, exact_vat)
-    if pdf_fetched and options.attach_pdf and not invoice.pdf_sha256:
+    if options.attach_pdf and not coachview_settings.pdf_available:
+        reasons.append(
+            reason(
+                "preflight.pdf_endpoint_missing",
+                _("The Coachview profile names no endpoint for the invoice PDF, and 'attach PDF' is on."),
+            )
+        )
+    elif pdf_fetched and options.attach_pdf and not invoice.pdf_sha256:
         reasons.append(reason("preflight.pdf_missing", _("Coachview returned no PDF for this invoice.")))
     return reasons
 
 
 def _debtor_reasons(
-    invoice: Invoice, options, exact_accounts: dict | None, settings: DebtorSettings
+    invoice: Invoice, options, exact_accounts: dict | None, settings: CoachviewSettings
 ) -> list[dict]:
     if invoice.debtor is None:
         return [
@@ -364,7 +372,7 @@ def exports_preflight(
         .prefetch_related("invoice__lines")
     )
     resolver = MappingResolver(administration=administration)
-    debtor_settings = debtor_settings_load()
+    coachview_settings = coachview_settings_load()
     now = clock.now()
     summary = PreflightSummary()
     for chunk in queryset_chunks(exports, size=CHUNK, limit=limit):
@@ -375,7 +383,7 @@ def exports_preflight(
                 resolver=resolver,
                 exact_accounts=exact_accounts,
                 pdf_fetched=pdf_fetched,
-                debtor_settings=debtor_settings,
+                coachview_settings=coachview_settings,
                 closed_periods=closed_periods,
             )
             state = ExportState.HELD if reasons else ExportState.READY

@@ -163,8 +163,8 @@ def reconciliation_run(*, year: int, month: int, client=None) -> Reconciliation:
     journals = journals_for(administration)
     first, after = month_range(year, month)
     invoices = list(
-        Invoice.objects.filter(
-            status=Invoice.CoachviewStatus.VERZONDEN, invoice_date__gte=first, invoice_date__lt=after
+        Invoice.objects.exportable().filter(
+            invoice_date__gte=first, invoice_date__lt=after
         ).order_by("number")
     )
     exact = exact_entries_read(client=client, year=year, month=month, journals=journals)

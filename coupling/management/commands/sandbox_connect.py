@@ -116,8 +116,8 @@ class Command(BaseCommand):
         return options
 
     def _coachview_connect(self) -> str:
-        """Point the Coachview connection at the sandbox and check it with a real call."""
-        from coupling.coachview.probe import connection_test
+        """Point the Coachview connection at the sandbox and run its go-live check with --apply (contracts.md)."""
+        from coupling.coachview.probe import coachview_probe, connection_test
         from coupling.models import CoachviewConnection
 
         coachview = CoachviewConnection.load()
@@ -129,4 +129,7 @@ class Command(BaseCommand):
         ok, message = connection_test()
         if not ok:
             raise CommandError(message, returncode=2)
-        return message
+        report = coachview_probe(apply=True)
+        if not report.reachable:
+            raise CommandError(report.summary(), returncode=2)
+        return f"{message} {report.summary()}"

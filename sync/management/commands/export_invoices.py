@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from coupling.exact.errors import ExactError
 from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
+from sync.services.golive import golive_state
 
 # Stops that mean "could not run" (exit 2); a spent minute is waited for, never a stop here.
 EXIT_2_STOPS = {"connection.budget_daily_spent", "connection.endpoint_blocked", "connection.reconnect_needed"}
@@ -22,6 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, limit=None, **options):
         from coupling.exact.client import ExactClient
+
+        golive = golive_state()
+        if not dry_run and not golive.export_allowed:
+            # Exports nothing until the go-live checks passed; a dry run works before any check.
+            self.stdout.write(golive.waiting_for())
+            sys.exit(3)
 
         def sleeper(seconds: float) -> None:
             # Run by a person: wait for Exact's minute window and say so, then finish the work.

@@ -1,0 +1,132 @@
+"""The fetch against Coachview's millisecond stamps, whatever precision `where` compares at.
+
+Bulk invoicing gives hundreds of invoices one second, or one millisecond. Every invoice is fetched
+exactly once, within 2 × ⌈250/100⌉ + 2 calls, and no page can make the fetch loop, also when the
+profile thinks the server compares finer than it does.
+"""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from coupling.models import CoachviewProfile
+from sync.models import FetchWatermark, Invoice
+from sync.services.fetch import invoices_fetch
+from tests.coachview_data import api_calls, debtor_record, invoice_record, put_debtor, put_invoice, reset_log
+
+pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
+CALL_BOUND = 2 * 3 + 2  # 2 × ⌈250/100⌉ + 2
+
+
+@pytest.fixture
+def debtor(coachview, settings):
+    settings.COACHVIEW_SETTLED_AFTER_SECONDS = 10**9  # nothing is settled: the strict tie rule throughout
+    record = put_debtor(debtor_record(10001), "2026-02-01T08:00:00.000")
+    return record
+
+
+def _profile(**entries):
+    row = CoachviewProfile.load()
+    row.entries = {**row.view.data, **entries}
+    row.save()
+
+
+def _invoice_calls():
+    return [call for call in api_calls("/api/v1/Facturen")]
+
+
+def _stamp(base: datetime, ms: int) -> str:
+    return (base + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds")
+
+
+BASE = datetime(2026, 3, 1, 10, 0, 0)
+
+
+def test_250_invoices_sharing_one_millisecond_are_each_fetched_once(debtor):
+    for i in range(250):
+        put_invoice(invoice_record(30000 + i, debtor), "2026-03-01T10:00:00.437")
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == 250 and not result.stopped
+    assert Invoice.objects.count() == 250
+    assert len(_invoice_calls()) <= CALL_BOUND
+    assert max(int(c.query.split("skip=")[1].split("&")[0]) for c in _invoice_calls()) <= 200
+
+
+def test_250_invoices_in_one_second_are_fetched_once_by_a_server_comparing_whole_seconds(debtor, settings):
+    settings.SANDBOX_COACHVIEW_WHERE_PRECISION = "s"
+    _profile(where_precision="s")
+    for i in range(250):
+        put_invoice(invoice_record(30000 + i, debtor), _stamp(BASE, 3 * i))
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == 250 and not result.stopped
+    assert len(_invoice_calls()) <= CALL_BOUND
+
+
+def test_a_profile_that_says_milliseconds_against_a_server_comparing_seconds_adapts_without_loss(debtor, settings):
+    settings.SANDBOX_COACHVIEW_WHERE_PRECISION = "s"
+    for i in range(250):
+        put_invoice(invoice_record(30000 + i, debtor), _stamp(BASE, 3 * i))
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == 250 and not result.stopped
+    assert result.coarsened == "s"
+    assert len(_invoice_calls()) <= CALL_BOUND
+    assert FetchWatermark.objects.get(resource="Facturen").precision == "s"
+
+
+def test_a_server_comparing_days_only_never_loops_and_loses_nothing(debtor, settings):
+    settings.SANDBOX_COACHVIEW_WHERE_PRECISION = "date"
+    for i in range(150):
+        put_invoice(invoice_record(30000 + i, debtor), _stamp(BASE + timedelta(days=i % 3), 7 * i))
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == 150 and not result.stopped
+    assert result.coarsened == "date"
+    reset_log()
+    assert invoices_fetch().invoices_new == 0  # the next run reads nothing twice
+
+
+def test_a_run_with_nothing_new_costs_one_call_per_resource(debtor):
+    for i in range(5):
+        put_invoice(invoice_record(30000 + i, debtor), _stamp(BASE, i))
+    invoices_fetch()
+    reset_log()
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == result.invoices_updated == 0
+    assert [call.path for call in api_calls()] == [
+        "/sandbox/coachview/api/v1/Debiteuren",
+        "/sandbox/coachview/api/v1/Facturen",
+    ]
+
+
+def test_a_record_landing_later_in_the_last_millisecond_read_is_still_picked_up(debtor):
+    for i in range(3):
+        put_invoice(invoice_record(30000 + i, debtor), "2026-03-01T10:00:00.500")
+    invoices_fetch()
+
+    put_invoice(invoice_record(40000, debtor), "2026-03-01T10:00:00.500")
+
+    assert invoices_fetch().invoices_new == 1
+    assert Invoice.objects.count() == 4
+
+
+def test_a_full_page_ending_partway_through_a_second_loses_nothing(debtor, settings):
+    settings.SANDBOX_COACHVIEW_WHERE_PRECISION = "s"
+    _profile(where_precision="s")
+    # 60 in second :00, then 42 in second :01 — the first page of 100 ends inside second :01.
+    for i in range(60):
+        put_invoice(invoice_record(30000 + i, debtor), _stamp(BASE, 10 * i))
+    for i in range(42):
+        put_invoice(invoice_record(31000 + i, debtor), _stamp(BASE + timedelta(seconds=1), 10 * i))
+
+    result = invoices_fetch()
+
+    assert result.invoices_new == 102
