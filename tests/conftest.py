@@ -33,7 +33,51 @@ def coachview(sandbox_http, settings):
 
     if ExactConnection.load() is None:
         ExactConnection.objects.create(division=1234567)
+    coachview_profile_as_probed(settings)
     return connection
+
+
+@pytest.fixture(autouse=True)
+def _golive_checked(request, settings):
+    """Every database test starts from a Coachview whose go-live check passed, as a live tenant's has.
+
+    The check and the export gate have their own tests: they ask for `golive_pending` (no pass recorded).
+    """
+    if not request.node.get_closest_marker("django_db") or "golive_pending" in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    coachview_profile_as_probed(settings)
+
+
+@pytest.fixture
+def golive_pending():
+    """Opt out of `_golive_checked`: the go-live check has not run."""
+
+
+def coachview_profile_as_probed(settings, dialect=None):
+    """The profile `coachview_probe --apply` finds for the sandbox's dialect, with its check passed.
+
+    Tests that are about the probe or the export gate undo this themselves; every other test talks to a
+    Coachview whose profile was checked, as a tenant's would be before its first export.
+    """
+    from coupling.coachview.profile import profile_complete
+    from coupling.models import CoachviewProfile
+    try:
+        from sandbox.coachview.dialects import dialect_profile_overrides
+    except ImportError:  # TEMP until the dialects land
+        def dialect_profile_overrides(name):
+            return {
+                "writeback_booked": {"method": "PUT", "path": "Facturen/{id}/Boekingsstatus",
+                                     "fields": {"confirmed": "bevestigd", "text": "bevestigdOmschrijving"}},
+                "writeback_paid": {"method": "PUT", "path": "Facturen/{id}/Betaalstatus",
+                                   "fields": {"paid": "betaald", "text": "betaaldOmschrijving", "date": "betaaldDatum"}},
+            }
+
+    profile = CoachviewProfile.load()
+    profile.entries = profile_complete(dialect_profile_overrides(dialect or getattr(settings, 'COACHVIEW_SANDBOX_DIALECT', 'default')))
+    profile.save()
+    profile.probe_record(report={"usable": True, "entries": [], "measured": {}}, usable=True)
+    return profile
 
 
 

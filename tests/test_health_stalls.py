@@ -25,7 +25,7 @@ def kinds(now):
 
 
 def configured_coachview(since):
-    CoachviewConnection.objects.create(pk=1, client_id="client", client_secret="secret")
+    CoachviewConnection.objects.update_or_create(pk=1, defaults={"client_id": "client", "client_secret": "secret"})
     CoachviewConnection.objects.filter(pk=1).update(updated_at=since)
 
 

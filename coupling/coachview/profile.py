@@ -140,7 +140,7 @@ ENTRIES: tuple[Entry, ...] = (
         INFERRED,
         "dates are dd-mm-yyyy (verified); a time part is not documented, measured by the probe",
     ),
-    Entry("orderby_changed", True, VERIFIED, "orderby=<field> asc|desc (public client code); measured by the probe"),
+    Entry("orderby_changed", True, VERIFIED, "orderby=<field> asc or desc (public client code); measured by the probe"),
     Entry(
         "timezone",
         "Europe/Amsterdam",
