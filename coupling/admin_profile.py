@@ -216,7 +216,7 @@ def check_message(report) -> str:
     counts = {s: sum(1 for e in report.entries if e.status == s) for s in ("confirmed", "differs", "unknown")}
     if not report.reachable:
         return _("Coachview could not be reached: %s") % "; ".join(report.problems)
-    text = _("%(confirmed)s entries confirmed, %(differs)s differ, %(unknown)s need a decision.") % counts
+    text = _("Confirmed: %(confirmed)s; differs: %(differs)s; needs a decision: %(unknown)s.") % counts
     if report.applied:
         text += " " + _("The proposals were applied to the profile.")
     if report.usable:
