@@ -38,6 +38,8 @@ def catalogue_seeded() -> None:
         _catalogue_seed_v1_exact,
         _catalogue_seed_v1_links,
         _catalogue_seed_v1_preflight,
+        _catalogue_seed_v2_coachview,
+        _catalogue_seed_v3_data,
     )
     from sync.migrations._catalogue_seeding import seed_apply
     from sync.models import ErrorCatalogueEntry
@@ -47,6 +49,8 @@ def catalogue_seeded() -> None:
             _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
         )
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), rows, version=1)
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v2_coachview.ROWS, version=2)
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v3_data.ROWS, version=3)
 
 
 def all_booked(*, administration: str) -> None:

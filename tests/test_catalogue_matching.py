@@ -3,7 +3,13 @@
 import pytest
 
 from sync.catalogue import catalogue_entry, catalogue_match, catalogue_reason
-from sync.migrations import _catalogue_seed_v1_exact, _catalogue_seed_v1_links, _catalogue_seed_v1_preflight
+from sync.migrations import (
+    _catalogue_seed_v1_exact,
+    _catalogue_seed_v1_links,
+    _catalogue_seed_v1_preflight,
+    _catalogue_seed_v2_coachview,
+    _catalogue_seed_v3_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +195,13 @@ def test_different_kinds_never_share_an_entry():
 
 
 def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered_steps():
-    rows = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+    rows = (
+        _catalogue_seed_v1_exact.ROWS
+        + _catalogue_seed_v1_links.ROWS
+        + _catalogue_seed_v1_preflight.ROWS
+        + _catalogue_seed_v2_coachview.ROWS
+        + _catalogue_seed_v3_data.ROWS
+    )
     for row in rows:
         system, _, name = row["code"].partition(".")
         assert system in {"exact", "coachview", "preflight", "connection"} and name == name.lower()

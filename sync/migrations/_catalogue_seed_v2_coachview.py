@@ -8,7 +8,7 @@ from sync.migrations._catalogue_seeding import entry
 
 C, P, N = "coupling_admin", "coachview_admin", "nobody"
 _AGAIN = ("De volgende exportrun controleert de factuur opnieuw.", "The next export run checks the invoice again.")
-_PROBE_NL = "Druk op de pagina van de Coachview-verbinding op 'Controleren bij Coachview' (of draai 'python manage.py coachview_probe')."
+_PROBE_NL = "Druk op de pagina van de Coachview-koppeling op 'Controleren tegen Coachview' (of draai 'python manage.py coachview_probe')."
 _PROBE_EN = "On the Coachview connection page press 'Check against Coachview' (or run 'python manage.py coachview_probe')."
 
 ROWS = [

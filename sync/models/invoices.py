@@ -37,6 +37,10 @@ class Debtor(models.Model):
     contact = models.JSONField(_("contact person"), null=True, blank=True)
     # What was wrong with Coachview's data when we read it (missing name or number, bad type).
     data_problem = models.TextField(_("problem in Coachview's data"), blank=True)
+    # Values that could not be stored as Coachview sent them (sync.services.fetch_fit): hold the invoices.
+    data_unfit = models.JSONField(_("values that do not fit"), default=list, blank=True)
+    # What was cut or cleaned on the way in (a long name, control characters); holds nothing.
+    data_notes = models.TextField(_("adjusted on the way in"), blank=True)
     snapshot = models.JSONField(_("as Coachview sent it"), default=dict)
     changed_at = models.DateTimeField(_("changed in Coachview"), null=True, blank=True)
     fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
@@ -87,6 +91,10 @@ class Invoice(models.Model):
     total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY, default=Decimal("0.00"))
     # What was wrong with Coachview's data when we read it (bad JSON, missing field); holds the invoice.
     data_problem = models.TextField(_("problem in Coachview's data"), blank=True)
+    # Values that could not be stored as Coachview sent them (sync.services.fetch_fit): hold the invoice.
+    data_unfit = models.JSONField(_("values that do not fit"), default=list, blank=True)
+    # What was cut or cleaned on the way in (a long description, control characters); holds nothing.
+    data_notes = models.TextField(_("adjusted on the way in"), blank=True)
     snapshot = models.JSONField(_("as Coachview sent it"), default=dict)
     # Checksum of the snapshot without the audit trail and our own status fields: a real change.
     content_sha256 = models.CharField(_("content checksum"), max_length=64, blank=True)

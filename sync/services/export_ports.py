@@ -103,7 +103,7 @@ def preflight_all(
 
 def period_closed_reason(year: int, period: int) -> dict:
     """The held reason for an invoice in a period Exact refused as closed."""
-    from sync.services.preflight import period_closed_reason as closed_reason
+    from sync.services.preflight_reasons import period_closed_reason as closed_reason
 
     return closed_reason(year=year, period=period)
 

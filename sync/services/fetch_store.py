@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from coupling import clock
 from coupling.coachview import api
@@ -20,6 +20,15 @@ from coupling.coachview.profile import ProfileView
 from coupling.coachview.readers import InvoiceData, debtor_read, extern_read, invoice_read, record_id
 from coupling.coachview.records import path_get
 from sync.models import Debtor, ExportState, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
+from sync.services.fetch_fit import (
+    Fit,
+    country_fit,
+    debtor_labels,
+    invoice_labels,
+    line_labels,
+    text_clean,
+    values_fit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +52,6 @@ DEBTOR_FIELDS = (
     "postcode",
     "city",
     "country",
-    "contact",
 )
 INVOICE_FIELDS = (
     "number",
@@ -78,6 +86,41 @@ class StoreCounts:
             self.notes.append(text)
 
 
+class RecordUnstorable(Exception):
+    """A record could not be stored, not even as held: the fetch stops before it (nothing is skipped)."""
+
+
+def record_key(coachview_id: str) -> str:
+    """The id as our key: a longer id than the column holds is kept as its checksum (and held as unfit)."""
+    if len(coachview_id) <= Invoice._meta.get_field("coachview_id").max_length:
+        return coachview_id
+    return "sha256:" + hashlib.sha256(coachview_id.encode()).hexdigest()[:56]
+
+
+def saved(write, *, what: str, quarantine) -> bool:
+    """`write()` in a savepoint; on a database error `quarantine()` keeps the record as held (False).
+
+    One record the database refuses never aborts the others. When even the quarantine fails, the
+    fetch stops before this record, so the watermark never passes it.
+    """
+    try:
+        with transaction.atomic():
+            write()
+        return True
+    except DatabaseError as exc:
+        logger.error("Coachview %s could not be stored (%s); kept as held with its raw record.", what, exc)
+    try:
+        with transaction.atomic():
+            quarantine()
+    except DatabaseError as exc:
+        logger.error("Coachview %s could not be stored, not even as held: %s", what, exc)
+        raise RecordUnstorable(f"Coachview {what} could not be stored: {exc}") from exc
+    return False
+
+
+UNSTORABLE = "preflight.record_unstorable"
+
+
 def batches(ids: list[str]):
     size = settings.COACHVIEW_DEBTOR_BATCH
     for start in range(0, len(ids), size):
@@ -108,8 +151,8 @@ def related_read(
 
 
 def jsonable(record):
-    """The record as JSONField can keep it (Decimal → float, exact for two-decimal amounts)."""
-    return json.loads(json.dumps(record, default=float))
+    """The record as JSONField can keep it (Decimal → float, exact for two-decimal amounts; no NUL)."""
+    return text_clean(json.loads(json.dumps(record, default=float)))
 
 
 # --- debtors ---
@@ -127,18 +170,44 @@ def debtors_store(records: list, *, client: CoachviewClient, profile: ProfileVie
     externals = _externals_read(
         client=client, profile=profile, debtors=[data for data, _record in readings], counts=counts
     )
+    labels = debtor_labels(profile)
     for data, record in readings:
         link = externals.get(data.company_id) or externals.get(data.person_id)
         if link is not None:
             data.extern_id, data.extern_source = link
-        values = {name: getattr(data, name) for name in DEBTOR_FIELDS}
-        values.update(
-            data_problem="\n".join(data.problems),
-            snapshot=jsonable(record),
-            changed_at=data.changed_at.replace(tzinfo=api.timezone(profile)) if data.changed_at else None,
-        )
-        Debtor.objects.update_or_create(coachview_id=data.coachview_id, defaults=values)
+        _debtor_store(data, record, labels=labels, profile=profile)
         counts.debtors += 1
+
+
+def _debtor_store(data, record: dict, *, labels: dict, profile: ProfileView) -> None:
+    fit = Fit()
+    key = record_key(data.coachview_id)
+    if key != data.coachview_id:
+        fit.refuse("preflight.value_too_long", f"{profile['debtors_path']}.{profile.field('id')}", data.coachview_id)
+    values = values_fit(Debtor, {name: getattr(data, name) for name in DEBTOR_FIELDS}, labels=labels, fit=fit)
+    values["country"] = country_fit(values["country"], label=labels["country"], fit=fit)
+    values.update(
+        contact=text_clean(data.contact),
+        data_problem="\n".join(data.problems),
+        data_unfit=fit.unfit,
+        data_notes="\n".join(fit.notes),
+        snapshot=jsonable(record),
+        changed_at=data.changed_at.replace(tzinfo=api.timezone(profile)) if data.changed_at else None,
+    )
+    what = f"debtor {shown_id(data.number, data.coachview_id)}"
+    saved(
+        lambda: Debtor.objects.update_or_create(coachview_id=key, defaults=values),
+        what=what,
+        quarantine=lambda: Debtor.objects.update_or_create(
+            coachview_id=key,
+            defaults={"name": values["name"], "number": values["number"], "snapshot": values["snapshot"],
+                      "data_unfit": [{"code": UNSTORABLE, "field": "", "value": what}], "data_notes": ""},
+        ),
+    )
+
+
+def shown_id(number, coachview_id) -> str:
+    return repr(str(number or coachview_id)[:80])
 
 
 def _externals_read(*, client, profile: ProfileView, debtors: list, counts: StoreCounts) -> dict:
@@ -180,20 +249,24 @@ def content_digest(record: dict, profile: ProfileView) -> str:
 
 def invoices_store(records: list, *, client: CoachviewClient, profile: ProfileView, counts: StoreCounts) -> None:
     by_id = {record_id(r, profile): r for r in records}
-    existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=[i for i in by_id if i])}
+    keys = [record_key(i) for i in by_id if i]
+    existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=keys)}
     digests = {rid: content_digest(record, profile) for rid, record in by_id.items() if rid}
-    changed = [rid for rid, digest in digests.items() if rid not in existing or existing[rid].content_sha256 != digest]
+    changed = [
+        rid for rid, digest in digests.items()
+        if record_key(rid) not in existing or existing[record_key(rid)].content_sha256 != digest
+    ]
     lines_key = profile["lines_field"] or "lines"
     lines_by_invoice = None if profile.lines_embedded else _lines_read(client=client, profile=profile, ids=changed)
     debtor_ids = [path_get(r, profile.field("debtor_id")) for r in records if isinstance(r, dict)]
     debtors = dict(
-        Debtor.objects.filter(coachview_id__in=[d for d in debtor_ids if isinstance(d, str)]).values_list(
+        Debtor.objects.filter(coachview_id__in=[record_key(d) for d in debtor_ids if isinstance(d, str)]).values_list(
             "coachview_id", "pk"
         )
     )
     for record in records:
         coachview_id = record_id(record, profile)
-        invoice = existing.get(coachview_id)
+        invoice = existing.get(record_key(coachview_id)) if coachview_id else None
         if lines_by_invoice is None:
             lines, stored = None, jsonable(record)
         elif coachview_id in changed:
@@ -234,52 +307,80 @@ def _invoice_store(
         invoice.save(update_fields=["snapshot", "changed_at", "fetched_at"])
         return
     is_new = invoice is None
-    invoice = invoice or Invoice(coachview_id=data.coachview_id)
-    for name in INVOICE_FIELDS:
-        setattr(invoice, name, getattr(data, name))
-    invoice.debtor_id = debtors.get(data.debtor_coachview_id)
-    counts.debtor_ids_referenced.add(data.debtor_coachview_id)
-    invoice.data_problem = "\n".join(data.problems)
-    invoice.snapshot, invoice.content_sha256, invoice.changed_at = snapshot, digest, changed_at
-    invoice.pdf_sha256 = ""  # the PDF may have changed with the invoice (deleted below)
+    key = record_key(data.coachview_id)
+    fit = Fit()
+    if key != data.coachview_id:
+        fit.refuse("preflight.value_too_long", f"{profile['invoices_path']}.{profile.field('id')}", data.coachview_id)
+    values = values_fit(Invoice, {name: getattr(data, name) for name in INVOICE_FIELDS}, labels=invoice_labels(profile), fit=fit)
     lines = [
-        InvoiceLine(
-            sequence=line.sequence,
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            amount_excl_vat=line.amount_excl_vat,
-            vat_code=line.vat_code,
-            vat_rate=line.vat_rate,
-            vat_amount=line.vat_amount,
-            gl_account_code=line.gl_account_code,
-            cost_center_code=line.cost_center_code,
-            period_from=line.period_from,
-            period_to=line.period_to,
-        )
+        InvoiceLine(**values_fit(InvoiceLine, _line_values(line), labels=line_labels(profile, line.sequence), fit=fit))
         for line in data.lines
         if line.amount_excl_vat is not None
     ]
-    with transaction.atomic():
-        invoice.save()
-        if not is_new:
-            InvoicePdf.objects.filter(invoice=invoice).delete()
-        InvoiceLine.objects.filter(invoice=invoice).delete()
-        for line in lines:
-            line.invoice = invoice
-        InvoiceLine.objects.bulk_create(lines)
-        if not is_new:
-            # Never re-sent silently: a person decides what an exported invoice's change means.
-            changed = InvoiceExport.objects.filter(invoice=invoice, state=ExportState.EXPORTED).update(
-                state=ExportState.CHANGED, state_changed_at=clock.now()
-            )
-            counts.invoices_changed_after_export += changed
+    lines = [line for line in lines if line.amount_excl_vat is not None]  # an overflowing amount is held
+    values.update(
+        debtor_id=debtors.get(record_key(data.debtor_coachview_id)) if data.debtor_coachview_id else None,
+        data_problem="\n".join(data.problems),
+        data_unfit=fit.unfit,
+        data_notes="\n".join(fit.notes),
+        snapshot=snapshot,
+        content_sha256=digest,
+        changed_at=changed_at,
+        pdf_sha256="",  # the PDF may have changed with the invoice (deleted below)
+    )
+    counts.debtor_ids_referenced.add(data.debtor_coachview_id)
+    what = f"invoice {shown_id(data.number, data.coachview_id)}"
+    stored = saved(
+        lambda: _invoice_write(key, values, lines, is_new, counts),
+        what=what,
+        quarantine=lambda: _invoice_write(key, _quarantined(values, what), [], is_new, counts),
+    )
     if is_new:
         counts.invoices_new += 1
     else:
         counts.invoices_updated += 1
-    if data.problems:
+    if data.problems or fit.unfit or not stored:
         counts.invoices_with_problems += 1
         logger.warning(
-            "Coachview invoice %s has data problems: %s", data.number or data.coachview_id, data.problems
+            "Coachview %s has data problems: %s", what, data.problems + [u["field"] for u in fit.unfit] or ["not stored"]
         )
+
+
+def _line_values(line) -> dict:
+    return {
+        "sequence": line.sequence,
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "amount_excl_vat": line.amount_excl_vat,
+        "vat_code": line.vat_code,
+        "vat_rate": line.vat_rate,
+        "vat_amount": line.vat_amount,
+        "gl_account_code": line.gl_account_code,
+        "cost_center_code": line.cost_center_code,
+        "period_from": line.period_from,
+        "period_to": line.period_to,
+    }
+
+
+def _quarantined(values: dict, what: str) -> dict:
+    """What is kept of an invoice the database refused: who it is, its raw record, and why it is held."""
+    kept = {name: values[name] for name in ("number", "status", "debtor_id", "debtor_coachview_id", "snapshot",
+                                            "content_sha256", "changed_at", "pdf_sha256")}
+    return dict(kept, data_unfit=[{"code": UNSTORABLE, "field": "", "value": what}], data_problem="", data_notes="")
+
+
+def _invoice_write(key: str, values: dict, lines: list, is_new: bool, counts) -> None:
+    invoice, _created = Invoice.objects.update_or_create(coachview_id=key, defaults=values)
+    if not is_new:
+        InvoicePdf.objects.filter(invoice=invoice).delete()
+    InvoiceLine.objects.filter(invoice=invoice).delete()
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    if not is_new:
+        # Never re-sent silently: a person decides what an exported invoice's change means.
+        changed = InvoiceExport.objects.filter(invoice=invoice, state=ExportState.EXPORTED).update(
+            state=ExportState.CHANGED, state_changed_at=clock.now()
+        )
+        counts.invoices_changed_after_export += changed

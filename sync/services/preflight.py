@@ -16,24 +16,11 @@ from mappings.resolver import MappingResolver
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
+from sync.services.preflight_reasons import period_closed_reason, reason, unfit_reasons
 
 CENT = Decimal("0.01")
 CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
 CHUNK = 500  # exports checked (and held in memory) at a time
-
-
-def reason(code: str, message: str, **values) -> dict:
-    return {"code": code, "values": {key: _plain(value) for key, value in values.items()}, "message": message}
-
-
-def period_closed_reason(*, year: int, period: int) -> dict:
-    """Held because Exact answered that the invoice date's period is closed (catalogue exact.period_closed)."""
-    label = f"{year} - {period}"
-    return reason("exact.period_closed", _("Exact answered that period %s is closed.") % label, period=label)
-
-
-def _plain(value):
-    return str(value) if isinstance(value, Decimal) else value
 
 
 @dataclass(frozen=True)
@@ -91,7 +78,10 @@ def invoice_preflight(
                 detail=invoice.data_problem,
             )
         )
-    if not lines:
+    reasons += unfit_reasons(invoice.data_unfit)
+    if invoice.debtor is not None:
+        reasons += unfit_reasons(invoice.debtor.data_unfit)
+    if not lines and not invoice.data_unfit:
         reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
     reasons += _debtor_reasons(invoice, options, exact_accounts, coachview_settings)
     journal, journal_reasons = _journal_reasons(invoice, resolver)

@@ -1,0 +1,52 @@
+"""Seed v3 of the error catalogue: bad data never stops the line (issue 22) (frozen).
+
+A value from Coachview that cannot be stored or booked as it is holds its invoice with the field and
+the value named (`sync.services.fetch_fit`); the other invoices go on.
+"""
+
+from sync.migrations._catalogue_seeding import entry
+
+P = "coachview_admin"
+_AGAIN = (
+    "Na de correctie haalt de koppeling de factuur opnieuw op en controleert hem bij de volgende exportrun.",
+    "After the correction the coupling fetches the invoice again and checks it at the next export run.",
+)
+_WHERE = (
+    "Het veld staat als Coachview-pad genoemd (bijvoorbeeld Debiteuren.naam of Facturen.factuurregels[2].btwCode).",
+    "The field is named by its Coachview path (for example Debiteuren.naam or Facturen.factuurregels[2].btwCode).",
+)
+
+
+def _data(code, title, cause, fix_nl, fix_en):
+    return entry(f"preflight.{code}", "preflight", P, True, "", [], title, cause,
+                 ([*fix_nl, _WHERE[0], _AGAIN[0]], [*fix_en, _WHERE[1], _AGAIN[1]]))
+
+
+ROWS = [
+    _data("value_too_long", ("Waarde te lang: {field}", "Value too long: {field}"),
+          ("Het veld {field} heeft in Coachview meer dan {limit} tekens ({value}). Inkorten zou het gegeven "
+           "veranderen (een nummer, code of adres), dus de factuur wacht.",
+           "The field {field} has more than {limit} characters in Coachview ({value}). Cutting it would change it "
+           "(a number, code or address), so the invoice waits."),
+          ["Verbeter het veld in Coachview."], ["Correct the field in Coachview."]),
+    _data("value_out_of_range", ("Waarde niet te boeken: {field}", "Value cannot be booked: {field}"),
+          ("Het veld {field} heeft in Coachview een waarde die niet bewaard of geboekt kan worden ({value}): een "
+           "te groot bedrag of percentage, een negatief regelnummer of een onmogelijke datum.",
+           "The field {field} has a value in Coachview that cannot be stored or booked ({value}): an amount or "
+           "rate too large, a negative line number or an impossible date."),
+          ["Verbeter het veld in Coachview."], ["Correct the field in Coachview."]),
+    _data("country_unknown", ("Onbekende landcode: {field}", "Unknown country code: {field}"),
+          ("Het veld {field} bevat {value}; Exact kent alleen de tweeletterige ISO-landcodes (zoals NL, BE, DE).",
+           "The field {field} holds {value}; Exact knows only the two-letter ISO country codes (such as NL, BE, DE)."),
+          ["Kies in Coachview het land opnieuw, zodat er een tweeletterige code staat."],
+          ["Choose the country again in Coachview, so that it holds a two-letter code."]),
+    _data("record_unstorable", ("Record niet op te slaan", "Record could not be stored"),
+          ("De database weigerde {value} zoals Coachview het stuurde. De koppeling bewaarde het ruwe record en "
+           "houdt de factuur vast; de andere facturen gingen door. Het logboek noemt de fout.",
+           "The database refused {value} as Coachview sent it. The coupling kept the raw record and holds the "
+           "invoice; the other invoices went on. The log names the error."),
+          ["Bekijk het ruwe record bij de factuur en verbeter in Coachview wat ongewoon is.",
+           "Blijft het: geef de supportdesk het logbericht met dit record."],
+          ["Look at the raw record with the invoice and correct in Coachview what is unusual.",
+           "If it stays: give the support desk the log line with this record."]),
+]

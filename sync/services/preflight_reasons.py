@@ -1,0 +1,43 @@
+"""The pre-flight's reasons: their shape, and the reasons that come from Coachview's data as it was stored.
+
+Each reason is {"code": "preflight.…" (the catalogue entry), "values": {...}, "message": text}; the
+catalogue renders it in the reader's language from the code and the values.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+
+def reason(code: str, message: str, **values) -> dict:
+    return {"code": code, "values": {key: _plain(value) for key, value in values.items()}, "message": message}
+
+
+def period_closed_reason(*, year: int, period: int) -> dict:
+    """Held because Exact answered that the invoice date's period is closed (catalogue exact.period_closed)."""
+    label = f"{year} - {period}"
+    return reason("exact.period_closed", _("Exact answered that period %s is closed.") % label, period=label)
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+UNFIT_MESSAGES = {
+    "preflight.value_too_long": lambda u: _("Coachview's field %(field)s is longer than %(limit)s characters: %(value)s")
+    % u,
+    "preflight.value_out_of_range": lambda u: _("Coachview's field %(field)s has a value that cannot be booked: %(value)s")
+    % u,
+    "preflight.country_unknown": lambda u: _("Coachview's field %(field)s is not a country code: %(value)s") % u,
+    "preflight.record_unstorable": lambda u: _("Coachview's %(value)s could not be stored; its raw record is kept.") % u,
+}
+
+
+def unfit_reasons(unfit: list) -> list[dict]:
+    """One reason per value of the invoice or its debtor that did not fit (`sync.services.fetch_fit`)."""
+    reasons = []
+    for item in unfit or []:
+        values = {"field": item.get("field", ""), "value": item.get("value", ""), "limit": item.get("limit", "")}
+        message = UNFIT_MESSAGES.get(item.get("code"), UNFIT_MESSAGES["preflight.value_out_of_range"])(values)
+        reasons.append(reason(item.get("code") or "preflight.value_out_of_range", message, **values))
+    return reasons
