@@ -1,0 +1,158 @@
+"""Bad data never stops the line (issue 22): hostile Coachview records beside valid ones, on both databases.
+
+Each hostile record is either adjusted harmlessly (cut or cleaned, noted, booked) or held with a catalogued
+reason naming the Coachview field and the value; the valid invoices of the same run are booked; after the
+record is corrected in Coachview the invoice is booked once.
+"""
+
+import random
+
+import pytest
+from django.core.management import call_command
+
+from coupling.models import ExactConnection
+from mappings.models import CouplingOptions
+from mappings.services import reference_data_sync
+from sandbox.exact.dump import dump_exact
+from sandbox.exact.seed import seed_exact
+from sync.models import Debtor, ExportState, Invoice, InvoiceExport
+from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
+from tests.conftest import coachview_profile_as_probed
+
+pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
+
+
+def _address(**fields):
+    base = {"adres1": "Grote Markt 1", "adres2": None, "adres3": None, "postcode": "9711 LV", "plaats": "Groningen",
+            "landCode": "NL"}
+    return {"factuurAdres": dict(base, **fields)}
+
+
+def _line(**fields):
+    return {"lines": [line_record(1, "1250.00", **fields)]}
+
+
+# name → (debtor fields, invoice fields, expected): expected is ("held", code, field) or ("noted", field).
+HOSTILE = {
+    "debtor name over 255": ({"naam": "N" * 300}, {}, ("noted", "Debiteuren.naam")),
+    "control characters in the name": ({"naam": "Klant\x00 B.V.\x07"}, {}, ("noted", "Debiteuren.naam")),
+    "city over 100": (_address(plaats="P" * 150), {}, ("noted", "plaats")),
+    "NUL in the description": ({}, {"omschrijving": "Cursus\x00 maart"}, ("noted", "Facturen.omschrijving")),
+    "invoice number of 41": ({}, {"factuurnummer": "9" * 41}, ("held", "preflight.value_too_long", "factuurnummer")),
+    "three-letter country": (_address(landCode="NLD"), {}, ("held", "preflight.value_too_long", "landCode")),
+    "country that does not exist": (_address(landCode="XX"), {}, ("held", "preflight.country_unknown", "landCode")),
+    "postcode over 20": (_address(postcode="9" * 30), {}, ("held", "preflight.value_too_long", "postcode")),
+    "e-mail over 254": ({"emailadres": "a" * 250 + "@example.nl"}, {}, ("held", "preflight.value_too_long", "emailadres")),
+    "phone over 60": ({"telefoonnummer": "0" * 80}, {}, ("held", "preflight.value_too_long", "telefoonnummer")),
+    "IBAN over 40": ({"iban": "NL" + "1" * 50}, {}, ("held", "preflight.value_too_long", "iban")),
+    "debtor number over 40": ({"debiteurnummer": "1" * 50}, {}, ("held", "preflight.value_too_long", "debiteurnummer")),
+    "total that overflows": ({}, {"totaalInclBtw": 1e15}, ("held", "preflight.value_out_of_range", "totaalInclBtw")),
+    "currency of four letters": ({}, {"valutaCode": "EURO"}, ("held", "preflight.value_too_long", "valutaCode")),
+    "payment reference over 60": ({}, {"betalingskenmerk": "1" * 70}, ("held", "preflight.value_too_long", "betalingskenmerk")),
+    "VAT rate that overflows": ({}, _line(btwPercentage=123456.0), ("held", "preflight.value_out_of_range", "btwPercentage")),
+    "negative line number": ({}, {"lines": [line_record(-1, "1250.00")]}, ("held", "preflight.value_out_of_range", "volgnummer")),
+    "quantity that overflows": ({}, _line(aantal=1e12), ("held", "preflight.value_out_of_range", "aantal")),
+    "VAT code over 10": ({}, _line(btwCode="B" * 15), ("held", "preflight.value_too_long", "btwCode")),
+    "GL account over 20": ({}, _line(grootboekrekeningNummer="8" * 25), ("held", "preflight.value_too_long", "grootboekrekeningNummer")),
+    "cost centre over 20": ({}, _line(kostenplaatsCode="C" * 25), ("held", "preflight.value_too_long", "kostenplaatsCode")),
+}
+VALID = (8101, 8102, 8103)
+
+
+@pytest.fixture
+def flow(coachview, settings):
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 100_000
+    seed_exact(rng=random.Random(1))
+    call_command("sandbox_connect")
+    coachview_profile_as_probed(settings)
+    reference_data_sync()
+    administration = ExactConnection.load().administration
+    CouplingOptions.objects.update_or_create(
+        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
+    )
+    return administration
+
+
+def _put(number: int, debtor_fields: dict, invoice_fields: dict, second: int) -> dict:
+    debtor = put_debtor(debtor_record(30000 + number % 1000, **debtor_fields), "2026-02-01T08:00:00")
+    invoice_fields = dict(invoice_fields)
+    lines = invoice_fields.pop("lines", None)
+    record = invoice_record(number, debtor, lines=lines)
+    record.update(invoice_fields)
+    return put_invoice(record, f"2026-03-01T10:{second // 60:02d}:{second % 60:02d}")
+
+
+def test_hostile_records_are_held_or_noted_and_never_stop_the_valid_invoices(flow):
+    for second, number in enumerate(VALID):
+        _put(number, {}, {}, second)
+    numbers = {}
+    for index, (name, (debtor_fields, invoice_fields, _expected)) in enumerate(HOSTILE.items()):
+        numbers[name] = 8200 + index
+        fields = dict(invoice_fields)
+        fields.setdefault("factuurnummer", str(numbers[name]))
+        _put(numbers[name], debtor_fields, fields, 10 + index)
+
+    call_command("export_invoices")  # exits 0: the run completed
+
+    exports = {e.invoice.coachview_id: e for e in InvoiceExport.objects.filter(administration=flow).select_related("invoice")}
+    dump = dump_exact()
+    booked = [entry["YourRef"] for entry in dump["sales_entries"]]
+    for number in VALID:
+        assert booked.count(str(number)) == 1
+    for name, (_debtor, _invoice, expected) in HOSTILE.items():
+        invoice = Invoice.objects.get(coachview_id=invoice_record(numbers[name], {"id": ""})["id"])
+        export = exports[invoice.coachview_id]
+        if expected[0] == "noted":
+            assert export.state == ExportState.EXPORTED, (name, export.reasons)
+            notes = invoice.data_notes + (invoice.debtor.data_notes if invoice.debtor else "")
+            assert expected[1] in notes, (name, notes)
+            continue
+        _held, code, field = expected
+        assert export.state == ExportState.HELD, (name, export.state, export.reasons)
+        reasons = [r for r in export.reasons if r["code"] == code]
+        assert reasons and field in reasons[0]["values"]["field"], (name, export.reasons)
+        assert reasons[0]["values"]["value"], name
+        assert booked.count(invoice.number) == 0, name
+
+
+def test_a_held_record_corrected_in_coachview_is_booked_once(flow):
+    _put(8300, {}, {"factuurnummer": "9" * 41}, 1)
+    call_command("export_invoices")
+    assert InvoiceExport.objects.get(administration=flow).state == ExportState.HELD
+
+    _put(8300, {}, {"factuurnummer": "8300"}, 2)  # corrected: a later change time
+    call_command("export_invoices")
+    call_command("export_invoices")
+    assert [e["YourRef"] for e in dump_exact()["sales_entries"]].count("8300") == 1
+    assert InvoiceExport.objects.get(administration=flow).state == ExportState.EXPORTED
+
+
+def test_a_record_the_database_refuses_is_kept_raw_and_held_and_the_fetch_goes_on(flow, monkeypatch):
+    from django.db import DataError
+
+    from sync.services import fetch_store
+
+    real = fetch_store._invoice_write
+
+    def refuse_one(key, values, lines, is_new, counts):
+        if values.get("number") == "8401" and lines:
+            raise DataError("value too long for type character varying(40)")
+        return real(key, values, lines, is_new, counts)
+
+    monkeypatch.setattr(fetch_store, "_invoice_write", refuse_one)
+    _put(8401, {}, {}, 1)
+    _put(8402, {}, {}, 2)
+    call_command("export_invoices")
+    held = InvoiceExport.objects.get(invoice__number="8401")
+    assert held.state == ExportState.HELD and held.reasons[0]["code"] == "preflight.record_unstorable"
+    assert held.invoice.snapshot["factuurnummer"] == "8401"  # the raw record is kept
+    assert InvoiceExport.objects.get(invoice__number="8402").state == ExportState.EXPORTED
+
+
+def test_a_debtor_that_does_not_fit_holds_its_invoices_with_the_field_named(flow):
+    _put(8501, {"iban": "NL" + "1" * 50}, {}, 1)
+    call_command("export_invoices")
+    export = InvoiceExport.objects.get(invoice__number="8501")
+    assert export.state == ExportState.HELD
+    assert any("iban" in r["values"].get("field", "") for r in export.reasons)
+    assert Debtor.objects.get(number=str(30501)).data_unfit
