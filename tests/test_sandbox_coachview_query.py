@@ -44,7 +44,7 @@ def numbers(response) -> list[str]:
         (f"{CHANGED}>=01-03-2026 10:00:01", ["3", "4"]),
         (f"{CHANGED}>=02-03-2026", ["4"]),
         (f"{CHANGED}=01-03-2026,02-03-2026", ["0", "1", "2", "3"]),
-        (f"AUDITTRAIL.GEWIJZIGDDATUMTIJD>01-03-2026 10:00:00.900;status=Verzonden", ["3"]),
+        ("AUDITTRAIL.GEWIJZIGDDATUMTIJD>01-03-2026 10:00:00.900;status=Verzonden", ["3"]),
         ("factuurnummer=1,3,4", ["1", "3", "4"]),
         ("Status=concept", ["4"]),
         ("totaalExclBtw>1000;factuurnummer<2", ["0", "1"]),
