@@ -3,11 +3,12 @@
 import random
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from sandbox.coachview.dialects import UnknownDialect
+from sandbox.coachview.dialects import UnknownDialect, dialect_get
 from sandbox.exact.seed import SANDBOX_CLIENT_ID, seed_exact
 
 DB = "sandbox"
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, invoices, debtors, seed, dialect, **options):
+        dialect = dialect or settings.COACHVIEW_SANDBOX_DIALECT
+        try:
+            dialect_get(dialect)  # before anything is wiped
+        except UnknownDialect as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         try:
             # Creates the sandbox's tables when they are missing; a no-op when they are current.
             call_command("migrate", database=DB, verbosity=0, interactive=False)
@@ -44,8 +50,6 @@ class Command(BaseCommand):
                     rng=random.Random(seed + 1), invoices=invoices, debtors=debtors, dialect=dialect
                 )
                 coachview = f"Coachview seeded ({invoices} invoices, {debtors} debtors, dialect {dialect})"
-        except UnknownDialect as exc:
-            raise CommandError(str(exc), returncode=2) from exc
         except DatabaseError as exc:
             raise CommandError(f"sandbox_seed could not run: {exc}", returncode=2) from exc
         self.stdout.write(
