@@ -95,7 +95,7 @@ def resource_name(name: str) -> str | None:
     return next((n for n in names if n.lower() == name.lower()), None)
 
 
-def list_texts(resource: str, params: dict, precision: str, openapi: dict | None) -> tuple[int, list[str]]:
+def list_texts(resource: str, params: dict, precision: str) -> tuple[int, list[str]]:
     """(total, JSON texts of the page) of one list request on a recorded resource."""
     rows = list(CoachviewRawRecord.objects.filter(resource=resource).order_by("position"))
     parsed = [(json.loads(row.text), row.text) for row in rows]

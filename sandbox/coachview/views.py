@@ -181,7 +181,7 @@ def _raw(request, current, segments: list[str]) -> HttpResponse:
             return HttpResponse(text, content_type="application/json; charset=utf-8") if text else _not_found()
         params = query.params_of(request)
         try:
-            total, texts = raw.list_texts(resource, params, current.where_precision, current.openapi)
+            total, texts = raw.list_texts(resource, params, current.where_precision)
         except query.QueryError as exc:
             return _bad_query(exc)
         count = params.get("count", "").strip().lower() == "true"
