@@ -211,8 +211,10 @@ COACHVIEW_OPENAPI_PATH = env.str("COACHVIEW_OPENAPI_PATH", default="/swagger/v1/
 # The simulated Coachview: its one API client, token lifetime and daily limit.
 SANDBOX_COACHVIEW_CLIENT_ID = env.str("SANDBOX_COACHVIEW_CLIENT_ID", default="sandbox-coupling")
 SANDBOX_COACHVIEW_CLIENT_SECRET = env.str("SANDBOX_COACHVIEW_CLIENT_SECRET", default="sandbox-secret")
+# The scopes ticked for the sandbox's client: a token asked without scope gets all of them.
 SANDBOX_COACHVIEW_SCOPES = env.str(
-    "SANDBOX_COACHVIEW_SCOPES", default="api Facturen.Lezen Facturen.Schrijven Debiteuren.Lezen"
+    "SANDBOX_COACHVIEW_SCOPES",
+    default="api Facturen.Lezen Facturen.Schrijven Debiteuren.Lezen Factuurregels.Lezen Bedrijven.Lezen Personen.Lezen",
 )
 SANDBOX_COACHVIEW_TOKEN_LIFETIME = env.int("SANDBOX_COACHVIEW_TOKEN_LIFETIME", default=3600)
 SANDBOX_COACHVIEW_RATE_LIMIT = env.int("SANDBOX_COACHVIEW_RATE_LIMIT", default=5000)
@@ -221,6 +223,17 @@ SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS = env.int("SANDBOX_COACHVIEW_RATE_WINDOW_S
 SANDBOX_COACHVIEW_MAX_SKIP = env.int("SANDBOX_COACHVIEW_MAX_SKIP", default=1000)
 # Paths (substrings) the simulated Coachview answers with 503, to test retries.
 SANDBOX_COACHVIEW_FAIL_PATHS = env.list("SANDBOX_COACHVIEW_FAIL_PATHS", default=[])
+# The dialect `sandbox_seed` seeds (sandbox/coachview/dialects.py); stored with the data, so the server
+# serves what was seeded: default, lines-separate, definitief, casing, no-pdf-no-writeback.
+COACHVIEW_SANDBOX_DIALECT = env.str("COACHVIEW_SANDBOX_DIALECT", default="default")
+# The precision the simulated Coachview compares `where` stamps at (ms, s or date; s and date truncate
+# both the stored stamp and the value asked for); a raw replay uses its file's own.
+SANDBOX_COACHVIEW_WHERE_PRECISION = env.str("SANDBOX_COACHVIEW_WHERE_PRECISION", default="ms")
+# Whether an empty list page answers 204 without a body (some ASP.NET APIs do) instead of [].
+SANDBOX_COACHVIEW_EMPTY_LIST_204 = env.bool("SANDBOX_COACHVIEW_EMPTY_LIST_204", default=False)
+# Rate-limit headers: "library" as AspNetCoreRateLimit sends them (limit "1d", reset ISO-8601, a 429
+# with Retry-After and a text body) or "numeric" (numbers and a Unix reset time, also on the 429).
+SANDBOX_COACHVIEW_RATE_HEADERS = env.str("SANDBOX_COACHVIEW_RATE_HEADERS", default="library")
 # --- exact-client ---
 # Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
 EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")

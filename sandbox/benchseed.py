@@ -19,12 +19,12 @@ from sandbox import seedcodes
 from sandbox.clock import now
 from sandbox.coachview import seed as coachview_seed
 from sandbox.coachview.pdf import invoice_pdf_for
-from sandbox.coachview.views import LOCAL
+from sandbox.coachview.stamps import LOCAL, normal
 from sandbox.exact import entities
 from sandbox.exact.seed import seed_exact
 from sandbox.exact.values import account_code, store_datetime
 from sandbox.exact.writes import save
-from sandbox.models import CoachviewDebtor, CoachviewInvoice, CoachviewRateWindow, CoachviewToken
+from sandbox.models import CoachviewDebtor, CoachviewInvoice
 
 EXISTING_SHARE = 0.6
 CREDIT_EVERY = 20  # 5 %
@@ -51,8 +51,7 @@ def seed_bench(*, invoices: int, seed: int = 1) -> BenchSeed:
     """Wipe the sandbox's Coachview, seed Exact as usual plus the existing customers, and N invoices."""
     rng = random.Random(seed)  # noqa: S311 - test data, not security
     seed_exact(rng=random.Random(seed + 1))  # noqa: S311
-    for model in (CoachviewInvoice, CoachviewDebtor, CoachviewToken, CoachviewRateWindow):
-        model.objects.all().delete()
+    coachview_seed.coachview_wipe(dialect="default")
     local_now = now().astimezone(LOCAL).replace(tzinfo=None, microsecond=0)
     existing_count = max(len(seedcodes.EXISTING_CUSTOMER_NUMBERS), round(invoices * EXISTING_SHARE / 4))
     new_count = max(3, round(invoices * (1 - EXISTING_SHARE) / 2))
@@ -60,13 +59,7 @@ def seed_bench(*, invoices: int, seed: int = 1) -> BenchSeed:
     result = BenchSeed(existing_debtors=len(existing))
     for row in new:
         result.new_debtors[row["id"]] = {"bank": bool(row["iban"]), "contact": bool(row["contactpersoon"])}
-    CoachviewDebtor.objects.bulk_create(
-        [
-            CoachviewDebtor(id=d["id"], data=d, changed_at=d["audittrail"]["gewijzigdDatumTijd"])
-            for d in existing + new
-        ],
-        batch_size=500,
-    )
+    coachview_seed.rows_store(CoachviewDebtor, existing + new)
     by_id = {d["id"]: d for d in existing + new}
     batch = []
     for invoice in _invoices(rng, invoices, existing, new, local_now):
@@ -75,7 +68,7 @@ def seed_bench(*, invoices: int, seed: int = 1) -> BenchSeed:
             CoachviewInvoice(
                 id=invoice["id"],
                 data=invoice,
-                changed_at=invoice["audittrail"]["gewijzigdDatumTijd"],
+                changed_at=normal(invoice["auditTrail"]["gewijzigdDatumTijd"]),
                 pdf=pdf,
             )
         )
@@ -161,10 +154,9 @@ def _invoices(rng: random.Random, count: int, existing: list, new: list, local_n
         # Spread over the last weeks, a few per second at most, all older than the settle window.
         changed = start - timedelta(seconds=(count - index) * 7 // 3)
         created = changed - timedelta(minutes=rng.randint(1, 90))
-        invoice["audittrail"] = {
-            "aangemaaktDatumTijd": coachview_seed._stamp(created),
-            "gewijzigdDatumTijd": coachview_seed._stamp(changed),
-        }
+        invoice["auditTrail"] = coachview_seed.audit(
+            invoice["id"], coachview_seed._stamp(created), coachview_seed._stamp(changed, index * 7 % 1000)
+        )
         yield invoice
 
 

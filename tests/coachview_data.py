@@ -3,6 +3,7 @@
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from sandbox.coachview.stamps import normal
 from sandbox.models import (
     CoachviewDebtor,
     CoachviewInvoice,
@@ -46,7 +47,7 @@ def debtor_record(number: int, **fields) -> dict:
             "geslacht": "V",
             "emailadres": "anna@example.nl",
         },
-        "audittrail": {
+        "auditTrail": {
             "aangemaaktDatumTijd": "2026-01-01T09:00:00",
             "gewijzigdDatumTijd": "2026-01-01T09:00:00",
         },
@@ -104,7 +105,7 @@ def invoice_record(number: int, debtor: dict, *, lines: list[dict] | None = None
         "betaaldOmschrijving": None,
         "betaaldDatum": None,
         "factuurregels": lines,
-        "audittrail": {
+        "auditTrail": {
             "aangemaaktDatumTijd": "2026-03-01T09:00:00",
             "gewijzigdDatumTijd": "2026-03-01T09:00:00",
         },
@@ -114,18 +115,18 @@ def invoice_record(number: int, debtor: dict, *, lines: list[dict] | None = None
 
 
 def put_debtor(record: dict, changed: str) -> dict:
-    """Store a debtor in the sandbox as changed at `changed` (Coachview-local, yyyy-mm-ddTHH:MM:SS)."""
-    record["audittrail"]["gewijzigdDatumTijd"] = changed
+    """Store a debtor in the sandbox as changed at `changed` (Coachview-local, yyyy-mm-ddTHH:MM:SS[.fff])."""
+    record["auditTrail"]["gewijzigdDatumTijd"] = changed
     CoachviewDebtor.objects.update_or_create(
-        id=record["id"], defaults={"data": record, "changed_at": changed}
+        id=record["id"], defaults={"data": record, "changed_at": normal(changed)}
     )
     return record
 
 
 def put_invoice(record: dict, changed: str) -> dict:
-    record["audittrail"]["gewijzigdDatumTijd"] = changed
+    record["auditTrail"]["gewijzigdDatumTijd"] = changed
     CoachviewInvoice.objects.update_or_create(
-        id=record["id"], defaults={"data": record, "changed_at": changed}
+        id=record["id"], defaults={"data": record, "changed_at": normal(changed)}
     )
     return record
 

@@ -132,7 +132,7 @@ def test_loading_replaces_by_id_and_stamps_the_load_time(coachview, tmp_path):
 
     assert CoachviewInvoice.objects.count() == 1
     stored = CoachviewInvoice.objects.get()
-    assert stored.data["audittrail"]["gewijzigdDatumTijd"] != "2024-03-01T09:15:02"
+    assert stored.data["auditTrail"]["gewijzigdDatumTijd"] != "2024-03-01T09:15:02"
     assert Invoice.objects.get().description == "Cursus Leidinggeven (gecorrigeerd)"
 
 

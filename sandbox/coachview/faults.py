@@ -8,7 +8,7 @@ Keys (all optional; an empty dict means no faults):
 - "status_put_failure_rate": fraction of status PUTs answered 500 without storing anything;
 - "malformed_json_rate": fraction of list answers (Facturen, Debiteuren) cut off halfway: not valid JSON;
 - "pdf_missing_ids": the PDF of these invoices (Coachview ids) is answered 404, as for an invoice without one;
-- "burst_429": {"every": N, "length": L}: L requests in every N answered 429 with a reset one second away;
+- "burst_429": {"every": N, "length": L}: L requests in every N answered 429, retry after one second;
 - "latency_ms": every API answer waits this long;
 - "token_expiry_at": at this request number every access token issued so far expires;
 - "hang_seconds": over a real socket, how long a timeout or lost answer is held (default 2).
@@ -16,9 +16,11 @@ Keys (all optional; an empty dict means no faults):
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
 from sandbox import clock
+from sandbox.coachview.limits import quota_exceeded
 from sandbox.faults import FaultPlan, delay, in_burst, lost
 
 _plan = FaultPlan("SANDBOX_COACHVIEW_FAULTS")
@@ -49,11 +51,11 @@ def before(request) -> HttpResponse | None:
     if _plan.roll(plan, "timeout_rate"):
         return lost(request, _problem(504, "Gateway timeout"), plan, "timeout")
     if in_burst(plan, number):
-        response = _problem(429, "API limit reached")
-        response["X-Rate-Limit-Limit"] = "5000"
-        response["X-Rate-Limit-Remaining"] = "0"
-        response["X-Rate-Limit-Reset"] = str(int(clock.now().timestamp()) + 1)
-        return response
+        return quota_exceeded(
+            clock.now() + timedelta(seconds=1),
+            limit=settings.SANDBOX_COACHVIEW_RATE_LIMIT,
+            window_seconds=settings.SANDBOX_COACHVIEW_RATE_WINDOW_SECONDS,
+        )
     if request.method == "PUT" and _plan.roll(plan, "status_put_failure_rate"):
         return _problem(500, "Internal server error")
     return None

@@ -3,8 +3,8 @@
 import base64
 import binascii
 
-from sandbox.coachview.views import local_now
-from sandbox.models import CoachviewDebtor, CoachviewInvoice
+from sandbox.coachview import stamps, store
+from sandbox.models import CoachviewDebtor, CoachviewInvoice, CoachviewState
 
 
 class LoadError(ValueError):
@@ -15,14 +15,14 @@ def load_coachview(document: dict) -> tuple[int, int]:
     """Add or replace (by id) the file's debtors and invoices, stamped as changed now; return the counts."""
     if not isinstance(document, dict):
         raise LoadError('The file must hold one object {"debiteuren": [...], "facturen": [...]}.')
-    stamp = local_now()
+    stamp = stamps.local_now()
     debtors = _records(document, "debiteuren")
     invoices = _records(document, "facturen")
+    if CoachviewState.objects.filter(raw=True).exists():
+        store.state_set()  # loading the documented shape ends a raw replay
     for record in debtors:
-        _stamp(record, stamp)
-        CoachviewDebtor.objects.update_or_create(
-            id=record["id"], defaults={"data": record, "changed_at": stamp}
-        )
+        changed = _stamp(CoachviewDebtor, record, stamp)
+        CoachviewDebtor.objects.update_or_create(id=record["id"], defaults={"data": record, "changed_at": changed})
     for record in invoices:
         pdf = record.pop("pdf", None)
         record.pop("status_writes", None)
@@ -30,9 +30,9 @@ def load_coachview(document: dict) -> tuple[int, int]:
             content = base64.b64decode(pdf, validate=True) if pdf else None
         except (binascii.Error, TypeError) as exc:
             raise LoadError(f"Invoice {record['id']}: 'pdf' is not base64.") from exc
-        _stamp(record, stamp)
+        changed = _stamp(CoachviewInvoice, record, stamp)
         CoachviewInvoice.objects.update_or_create(
-            id=record["id"], defaults={"data": record, "changed_at": stamp, "pdf": content}
+            id=record["id"], defaults={"data": record, "changed_at": changed, "pdf": content}
         )
     return len(debtors), len(invoices)
 
@@ -47,8 +47,8 @@ def _records(document: dict, key: str) -> list[dict]:
     return records
 
 
-def _stamp(record: dict, stamp: str) -> None:
-    audit = record.get("audittrail") if isinstance(record.get("audittrail"), dict) else {}
-    audit.setdefault("aangemaaktDatumTijd", stamp)
-    audit["gewijzigdDatumTijd"] = stamp
-    record["audittrail"] = audit
+def _stamp(model, record: dict, stamp: str) -> str:
+    """Stamp as changed at `stamp`; the etag moves on from the stored record's (or the file's)."""
+    stored = model.objects.filter(id=record["id"]).values_list("data", flat=True).first()
+    previous = store.audit_of(dict(stored)).get("etag") if isinstance(stored, dict) else None
+    return store.stamp_changed(record, stamp=stamp, previous_etag=previous)

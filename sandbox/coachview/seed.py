@@ -11,10 +11,22 @@ import uuid
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+
 from sandbox import seedcodes
 from sandbox.clock import now
-from sandbox.coachview.views import LOCAL
-from sandbox.models import CoachviewDebtor, CoachviewInvoice, CoachviewRateWindow, CoachviewToken
+from sandbox.coachview import stamps, store
+from sandbox.coachview.dialects import dialect_get
+from sandbox.coachview.stamps import LOCAL
+from sandbox.models import (
+    CoachviewDebtor,
+    CoachviewInvoice,
+    CoachviewRateWindow,
+    CoachviewRawFile,
+    CoachviewRawRecord,
+    CoachviewRawWrite,
+    CoachviewToken,
+)
 
 CENT = Decimal("0.01")
 MIN_DEBTORS = 8  # the existing customers, the supplier's number and a few new ones
@@ -71,29 +83,47 @@ def _money(value: Decimal) -> float:
     return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.replace(microsecond=0).isoformat()
+def _stamp(moment: datetime, ms: int = 0) -> str:
+    """A change stamp as Coachview writes it, to the millisecond (`ms` added to a whole-second moment)."""
+    return stamps.write(moment.replace(microsecond=0) + timedelta(milliseconds=ms))
 
 
-def seed_coachview(*, rng: random.Random, invoices: int, debtors: int) -> None:
-    """Wipe the simulated Coachview and fill it with `debtors` debtors and `invoices` invoices."""
-    for model in (CoachviewInvoice, CoachviewDebtor, CoachviewToken, CoachviewRateWindow):
+def audit(record_id: str, created: str, changed: str) -> dict:
+    """An auditTrail as Coachview's JSON carries it (the first etag derived from the id)."""
+    return {"aangemaaktDatumTijd": created, "gewijzigdDatumTijd": changed, "etag": stamps.seed_etag(record_id)}
+
+
+def rows_store(model, records: list[dict], **extra) -> None:
+    """Bulk-insert default-shaped records, the change column taken from their auditTrail."""
+    model.objects.bulk_create(
+        [
+            model(id=r["id"], data=r, changed_at=stamps.normal(r["auditTrail"]["gewijzigdDatumTijd"]), **extra)
+            for r in records
+        ],
+        batch_size=500,
+    )
+
+
+def coachview_wipe(*, dialect: str) -> None:
+    """Empty the simulated Coachview and note the dialect it is to speak."""
+    dialect_get(dialect)
+    for model in (
+        CoachviewInvoice, CoachviewDebtor, CoachviewToken, CoachviewRateWindow,
+        CoachviewRawRecord, CoachviewRawFile, CoachviewRawWrite,
+    ):  # fmt: skip
         model.objects.all().delete()
+    store.state_set(dialect=dialect)
+
+
+def seed_coachview(*, rng: random.Random, invoices: int, debtors: int, dialect: str | None = None) -> str:
+    """Wipe the simulated Coachview and fill it with `debtors` debtors and `invoices` invoices; the dialect."""
+    dialect = dialect or settings.COACHVIEW_SANDBOX_DIALECT
+    coachview_wipe(dialect=dialect)
     local_now = now().astimezone(LOCAL).replace(tzinfo=None, microsecond=0)
     debtor_rows = _debtors(rng, max(debtors, MIN_DEBTORS), local_now)
-    CoachviewDebtor.objects.bulk_create(
-        [
-            CoachviewDebtor(id=d["id"], data=d, changed_at=d["audittrail"]["gewijzigdDatumTijd"])
-            for d in debtor_rows
-        ]
-    )
-    invoice_rows = _invoices(rng, invoices, debtor_rows, local_now)
-    CoachviewInvoice.objects.bulk_create(
-        [
-            CoachviewInvoice(id=i["id"], data=i, changed_at=i["audittrail"]["gewijzigdDatumTijd"])
-            for i in invoice_rows
-        ]
-    )
+    rows_store(CoachviewDebtor, debtor_rows)
+    rows_store(CoachviewInvoice, _invoices(rng, invoices, debtor_rows, local_now))
+    return dialect
 
 
 def _debtors(rng: random.Random, count: int, local_now: datetime) -> list[dict]:
@@ -158,9 +188,9 @@ def _debtors(rng: random.Random, count: int, local_now: datetime) -> list[dict]:
                     "landCode": "NL",
                 },
                 "contactpersoon": contact,
-                "audittrail": {"aangemaaktDatumTijd": _stamp(created), "gewijzigdDatumTijd": _stamp(changed)},
             }
         )
+        row["auditTrail"] = audit(row["id"], _stamp(created, index * 37 % 1000), _stamp(changed, index * 211 % 1000))
         if not has_iban:
             row["naamRekeninghouder"] = None
         rows.append(row)
@@ -234,7 +264,7 @@ def _invoices(rng: random.Random, count: int, debtors: list[dict], local_now: da
     for i, gap in enumerate(GAPS if gap_invoices else []):
         gaps_of[3 + (i % gap_invoices)].append(gap)
     # A bulk import: about a third of the invoices share one change second.
-    crowded = _stamp(local_now - timedelta(days=1, hours=3))
+    crowded = local_now - timedelta(days=1, hours=3)
     rows = []
     for index in range(count):
         day = (local_now - timedelta(days=rng.randint(2, 90))).date()
@@ -289,12 +319,13 @@ def _invoices(rng: random.Random, count: int, debtors: list[dict], local_now: da
         created = datetime.combine(day, datetime.min.time()) + timedelta(
             hours=9, seconds=rng.randint(0, 28800)
         )
+        # The crowded second: half of its invoices share one millisecond too.
         changed = (
-            crowded
+            _stamp(crowded, 433 if index // 3 % 2 == 0 else 433 + index % 7)
             if index % 3 == 1 and kind is None
-            else _stamp(created + timedelta(minutes=rng.randint(0, 90)))
+            else _stamp(created + timedelta(minutes=rng.randint(0, 90)), index * 389 % 1000)
         )
-        invoice["audittrail"] = {"aangemaaktDatumTijd": _stamp(created), "gewijzigdDatumTijd": changed}
+        invoice["auditTrail"] = audit(invoice["id"], _stamp(created, index * 97 % 1000), changed)
         rows.append(invoice)
     originals = [row for index, row in enumerate(rows) if index >= 3 and index not in gaps_of]
     if special.get(1) == "credit" and originals:

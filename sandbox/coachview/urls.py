@@ -1,4 +1,4 @@
-"""/sandbox/coachview/...: the token endpoint and the REST API under api/v1/ (coachview-api.md)."""
+"""/sandbox/coachview/...: the token endpoint, the OpenAPI document and the REST API under api/v1/."""
 
 from django.urls import path
 
@@ -6,9 +6,6 @@ from sandbox.coachview import views
 
 urlpatterns = [
     path("auth/connect/token", views.token),
-    path("api/v1/Facturen", views.invoices),
-    path("api/v1/Facturen/<str:invoice_id>/Pdf", views.invoice_pdf),
-    path("api/v1/Facturen/<str:invoice_id>/Boekingsstatus", views.invoice_status, {"kind": "Boekingsstatus"}),
-    path("api/v1/Facturen/<str:invoice_id>/Betaalstatus", views.invoice_status, {"kind": "Betaalstatus"}),
-    path("api/v1/Debiteuren", views.debtors),
+    path("swagger/v1/swagger.json", views.swagger),
+    path("api/v1/<path:path>", views.api),
 ]
