@@ -62,19 +62,10 @@ def coachview_profile_as_probed(settings, dialect=None):
     """
     from coupling.coachview.profile import profile_complete
     from coupling.models import CoachviewProfile
-    try:
-        from sandbox.coachview.dialects import dialect_profile_overrides
-    except ImportError:  # TEMP until the dialects land
-        def dialect_profile_overrides(name):
-            return {
-                "writeback_booked": {"method": "PUT", "path": "Facturen/{id}/Boekingsstatus",
-                                     "fields": {"confirmed": "bevestigd", "text": "bevestigdOmschrijving"}},
-                "writeback_paid": {"method": "PUT", "path": "Facturen/{id}/Betaalstatus",
-                                   "fields": {"paid": "betaald", "text": "betaaldOmschrijving", "date": "betaaldDatum"}},
-            }
+    from sandbox.coachview.dialects import dialect_profile_overrides
 
     profile = CoachviewProfile.load()
-    profile.entries = profile_complete(dialect_profile_overrides(dialect or getattr(settings, 'COACHVIEW_SANDBOX_DIALECT', 'default')))
+    profile.entries = profile_complete(dialect_profile_overrides(dialect or settings.COACHVIEW_SANDBOX_DIALECT))
     profile.save()
     profile.probe_record(report={"usable": True, "entries": [], "measured": {}}, usable=True)
     return profile

@@ -245,7 +245,10 @@ class _Samples:
         report.measured["lines_embedded"] = False
         report.entries.append(Finding("lines_field", CONFIRMED, p["lines_field"], evidence="lines are a resource of their own"))
         ids = {record_id(r, p) for r in self.invoices}
-        parents = [k for k in keys_of(self.lines) if any(path_get(line, k) in ids for line in self.lines)]
+        parents = [
+            k for k in keys_of(self.lines)
+            if any(isinstance(value := path_get(line, k), str) and value in ids for line in self.lines)
+        ]
         line_keys = parents or keys_of(self.lines) + self.openapi.item_fields(self._path("lines_path"))
         report.entries.append(
             name_check("lines_parent_field", p["lines_parent_field"], line_keys, ENTRY_BY_KEY["lines_parent_field"].candidates, required=True)
