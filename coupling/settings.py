@@ -196,6 +196,18 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
+# Django's cache: LocMem (one process) unless CACHE_URL names a shared one, e.g. redis://host:6379/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- login throttle (coupling/login_throttle.py) ---
+# After this many failed admin logins within the window, further attempts are refused without
+# checking the password: per user name, and per client address. A success clears the user's count.
+LOGIN_THROTTLE_USER_FAILURES = env.int("LOGIN_THROTTLE_USER_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
+LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+# Behind a reverse proxy every request comes from the proxy: take the client address from the last
+# X-Forwarded-For entry (the one the proxy added). Only when a proxy always sets it.
+LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR = env.bool("LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR", default=False)
+
 # --- coachview ---
 # Renew Coachview's access token this many seconds before it expires.
 COACHVIEW_TOKEN_MARGIN_SECONDS = env.int("COACHVIEW_TOKEN_MARGIN_SECONDS", default=60)
