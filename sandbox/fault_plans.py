@@ -1,6 +1,8 @@
-"""A fault plan's text read into a dict; no Django here, so coupling/settings.py reads it the same way.
+"""A fault plan's text (the setting or the environment variable) read into a dict.
 
 Unset, empty, blank, `{}` and `null` all mean no faults; anything else must be a JSON object.
+coupling/settings.py keeps SANDBOX_FAULTS / SANDBOX_COACHVIEW_FAULTS as text (product code never
+imports the sandbox); tests may set a dict.
 """
 
 import json
