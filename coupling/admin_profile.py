@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from coupling.coachview.profile import (
     profile_complete,
 )
 from coupling.models import CoachviewProfile
+from coupling.roles import may_call_out
 
 STATUS_LABELS = {
     "verified": gettext_lazy("verified"),
@@ -37,6 +39,11 @@ FINDING_LABELS = {
 # Entries that hold JSON (an object or a list) are edited as JSON text.
 JSON_ENTRIES = {"writeback_booked", "writeback_paid", "exportable_statuses"}
 CHECK_PERMISSION = "coupling.change_coachviewprofile"
+
+
+def may_check(user) -> bool:
+    """The go-live check calls Coachview: it needs the profile's change permission and the call-out right."""
+    return user.has_perm(CHECK_PERMISSION) and may_call_out(user)
 
 
 def _form_field(entry) -> forms.Field:
@@ -160,14 +167,16 @@ class CoachviewProfileAdmin(admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"can_check": request.user.has_perm(CHECK_PERMISSION), **(extra_context or {})}
+        extra = {"can_check": may_check(request.user), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
     def check_view(self, request, object_id):
         """Run the go-live check (POST; `apply` writes the proposals) and show its verdict."""
         profile = get_object_or_404(CoachviewProfile, pk=object_id)
-        if request.method != "POST" or not request.user.has_perm(CHECK_PERMISSION):
+        if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:coupling_coachviewprofile_change", args=[profile.pk]))
+        if not may_check(request.user):
+            raise PermissionDenied
         report = coachview_probe(apply=bool(request.POST.get("apply")))
         level = messages.SUCCESS if report.usable else messages.WARNING
         self.message_user(request, check_message(report), level)

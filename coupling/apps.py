@@ -7,10 +7,14 @@ class CouplingConfig(AppConfig):
     verbose_name = _("Connections")
 
     def ready(self):
+        from django.contrib import admin
         from django.db.models.signals import post_migrate
 
         from coupling import checks  # noqa: F401  (registers the system checks)
+        from coupling.login_throttle import ThrottledAdminAuthenticationForm
         from coupling.roles import apply_role_permissions
 
         # Permissions exist only after migrate; the role groups get theirs then (idempotent).
         post_migrate.connect(apply_role_permissions, sender=self, dispatch_uid="coupling_role_permissions")
+        # Failed admin logins are counted per user and address (coupling/login_throttle.py).
+        admin.site.login_form = ThrottledAdminAuthenticationForm

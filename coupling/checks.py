@@ -90,3 +90,21 @@ def check_field_encryption_key(app_configs, **kwargs):
         except ValueError:
             return [Error("FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key.", hint=hint, id="coupling.E006")]
     return []
+
+
+@register(Tags.security, Tags.database)
+def check_stored_secrets_readable(app_configs, databases=None, **kwargs):
+    """Reads the database, so only when asked (`check --database default`, `migrate`), as Django's own."""
+    if not databases:
+        return []
+    from coupling.stored_secrets import unreadable_fields
+
+    return [
+        Error(
+            f"{count.unreadable} stored value(s) of {count.label} cannot be decrypted with FIELD_ENCRYPTION_KEY.",
+            hint="Put the key they were encrypted with back into FIELD_ENCRYPTION_KEY (after the current one), "
+            "or enter the secret again / reconnect. Then `manage.py rotate_keys` moves everything to the first key.",
+            id="coupling.E007",
+        )
+        for count in unreadable_fields(databases=databases)
+    ]

@@ -26,15 +26,35 @@ def encrypt(value: str) -> str:
     return _fernet(_keys()).encrypt(value.encode()).decode()
 
 
+UNREADABLE = (
+    "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEY (was the key changed without "
+    "keeping the old one in the list?)."
+)
+
+
 def decrypt(token: str) -> str:
     try:
         return _fernet(_keys()).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         # Never include the token in the message: it would end up in logs.
-        raise ImproperlyConfigured(
-            "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEY (was the key changed without "
-            "keeping the old one in the list?)."
-        ) from exc
+        raise ImproperlyConfigured(UNREADABLE) from exc
+
+
+def is_readable(token: str) -> bool:
+    """True when one of the configured keys decrypts the stored token."""
+    try:
+        _fernet(_keys()).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate(token: str) -> str:
+    """The same secret encrypted with the first key (MultiFernet.rotate); the secret never leaves here."""
+    try:
+        return _fernet(_keys()).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(UNREADABLE) from exc
 
 
 class EncryptedTextField(models.TextField):

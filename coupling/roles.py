@@ -144,3 +144,13 @@ def apply_role_permissions(**kwargs) -> None:
             app_label, codename = name.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+# Actions that call Exact or Coachview on a person's click (test the connection, check against
+# Coachview, connect or reconnect Exact): administrators only; support and finance only look.
+CALL_OUT = ["coupling.manage_connection", "coupling.change_coachviewconnection"]
+
+
+def may_call_out(user) -> bool:
+    """Whether `user` may run an action that calls outside (superusers and administrators)."""
+    return user.has_perms(CALL_OUT)

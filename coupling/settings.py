@@ -196,6 +196,18 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
+# Django's cache: LocMem (one process) unless CACHE_URL names a shared one, e.g. redis://host:6379/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- login throttle (coupling/login_throttle.py) ---
+# After this many failed admin logins within the window, further attempts are refused without
+# checking the password: per user name, and per client address. A success clears the user's count.
+LOGIN_THROTTLE_USER_FAILURES = env.int("LOGIN_THROTTLE_USER_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
+LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
+# Behind a reverse proxy every request comes from the proxy: take the client address from the last
+# X-Forwarded-For entry (the one the proxy added). Only when a proxy always sets it.
+LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR = env.bool("LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR", default=False)
+
 # --- coachview ---
 # Renew Coachview's access token this many seconds before it expires.
 COACHVIEW_TOKEN_MARGIN_SECONDS = env.int("COACHVIEW_TOKEN_MARGIN_SECONDS", default=60)
@@ -291,8 +303,9 @@ SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS",
 SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
 SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Fault injection, read per request (sandbox/exact/faults.py): e.g.
-# {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}
-SANDBOX_FAULTS = env.json("SANDBOX_FAULTS", default={})
+# {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}. Kept as text: the sandbox reads
+# it (sandbox/fault_plans.py; empty, {} or null mean no faults), product code never imports the sandbox.
+SANDBOX_FAULTS = env.str("SANDBOX_FAULTS", default="")
 
 # --- export ---
 # How long a worker's claim on an invoice lasts; renewed before each invoice, so only a dead
@@ -321,4 +334,4 @@ RETENTION_API_LOG_DAYS = env.int("RETENTION_API_LOG_DAYS", default=90)
 # --- faults ---
 # Fault injection in the simulated Coachview (sandbox/coachview/faults.py); the Exact side is
 # SANDBOX_FAULTS. Both are also read per request from the environment variable of the same name.
-SANDBOX_COACHVIEW_FAULTS = env.json("SANDBOX_COACHVIEW_FAULTS", default={})
+SANDBOX_COACHVIEW_FAULTS = env.str("SANDBOX_COACHVIEW_FAULTS", default="")

@@ -3,6 +3,7 @@
 A plan is a dict (see sandbox/exact/faults.py and sandbox/coachview/faults.py for the keys). It is
 read on every request from the environment variable of the same name when set (so a benchmark can
 change it while the server runs), else from the Django setting (so a test can set it per test).
+Empty, `{}` or `null` mean no faults (sandbox/fault_plans.py).
 A changed plan restarts the deterministic sequence and the request count.
 
 How a fault reaches the client depends on the transport. In-process (tests/sandbox_transport.py,
@@ -13,6 +14,7 @@ test lowers) before answering, so the client really times out. The product's cod
 """
 
 import json
+import logging
 import os
 import random
 import threading
@@ -20,6 +22,10 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+
+from sandbox.fault_plans import parse_plan
+
+logger = logging.getLogger(__name__)
 
 IN_PROCESS = "sandbox.in_process"  # WSGI environ key set by the in-process test transport
 DEFAULT_HANG_SECONDS = 2.0
@@ -38,7 +44,11 @@ class FaultPlan:
 
     def config(self) -> dict:
         raw = os.environ.get(self.setting, "").strip()
-        plan = json.loads(raw) if raw else (getattr(settings, self.setting, None) or {})
+        try:
+            plan = parse_plan(raw or getattr(settings, self.setting, None), name=self.setting)
+        except ValueError as exc:  # a broken plan is no plan: every request would fail otherwise
+            logger.error("%s; no faults are injected.", exc)
+            plan = {}
         key = json.dumps(plan, sort_keys=True)
         with self._lock:
             if key != self._key:  # a new plan restarts the deterministic sequence

@@ -127,3 +127,26 @@ def test_coachview_lists_can_come_back_cut_off_and_pdfs_missing(coachview, setti
     settings.SANDBOX_COACHVIEW_FAULTS = {"pdf_missing_ids": [invoice["id"]]}
     assert get(f"Facturen/{invoice['id']}/Pdf").status_code == 404
     coachview_faults.reset()
+
+
+@pytest.mark.parametrize("empty", ["", "  ", "{}", "null", None, {}])
+def test_an_empty_plan_means_no_faults_in_either_sandbox(exact, coachview, settings, monkeypatch, empty):
+    _put, get, _invoice = coachview
+    monkeypatch.delenv("SANDBOX_FAULTS", raising=False)
+    monkeypatch.delenv("SANDBOX_COACHVIEW_FAULTS", raising=False)
+    settings.SANDBOX_FAULTS = settings.SANDBOX_COACHVIEW_FAULTS = empty
+    assert exact.get("financial/Journals", SELECT).status_code == 200
+    assert get().status_code == 200
+    if isinstance(empty, str):  # the same text in the environment, read per request
+        settings.SANDBOX_FAULTS = {"unavailable_rate": 1.0}
+        monkeypatch.setenv("SANDBOX_FAULTS", empty)
+        monkeypatch.setenv("SANDBOX_COACHVIEW_FAULTS", empty)
+        expected = 503 if not empty.strip() else 200  # blank: the setting's plan; `{}` / `null`: no faults
+        assert exact.get("financial/Journals", SELECT).status_code == expected
+        assert get().status_code == 200
+
+
+def test_a_broken_plan_in_the_environment_is_logged_and_injects_nothing(exact, settings, monkeypatch, caplog):
+    monkeypatch.setenv("SANDBOX_FAULTS", "not json")
+    assert exact.get("financial/Journals", SELECT).status_code == 200
+    assert "SANDBOX_FAULTS is not valid JSON" in caplog.text

@@ -10,14 +10,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sync.models import InvoiceExport
+from sync.services.csv_cells import text_cell
 
 # ASSUMPTION: Excel with Dutch regional settings splits on ';', reads '1234,50' as a number and
 # needs the BOM to take UTF-8 (docs/assumptions.md).
 SEPARATOR = ";"
 BOM = "\ufeff"
 CENT = Decimal("0.01")
-# A text cell starting with one of these is a formula to Excel (CSV injection): prefix a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def dutch_amount(value: Decimal | None) -> str:
@@ -29,11 +28,6 @@ def dutch_amount(value: Decimal | None) -> str:
 
 def dutch_date(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
-
-
-def _text(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def history_csv_header() -> list[str]:
@@ -65,10 +59,10 @@ def export_history_csv(*, exports: Iterable[InvoiceExport]) -> str:
         debtor = invoice.debtor
         writer.writerow(
             [
-                _text(invoice.number),
+                text_cell(invoice.number),
                 dutch_date(invoice.invoice_date),
-                _text(debtor.number if debtor else ""),
-                _text(debtor.name if debtor else ""),
+                text_cell(debtor.number if debtor else ""),
+                text_cell(debtor.name if debtor else ""),
                 dutch_amount(invoice.total_excl_vat),
                 dutch_amount(invoice.total_vat),
                 dutch_amount(invoice.total_incl_vat),

@@ -1,4 +1,7 @@
-"""A reconciliation as CSV that Excel opens correctly in Dutch: semicolons, decimal comma, UTF-8 BOM."""
+"""A reconciliation as CSV that Excel opens correctly in Dutch: semicolons, decimal comma, UTF-8 BOM.
+
+Text cells from Coachview or Exact go through `text_cell` (no formulas); amounts and counts stay numbers.
+"""
 
 import csv
 import io
@@ -7,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from sync.models import Reconciliation
+from sync.services.csv_cells import text_cell
 
 
 def decimal_comma(value: Decimal | None) -> str:
@@ -21,7 +25,9 @@ def reconciliation_csv(*, reconciliation: Reconciliation) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     r = reconciliation
-    writer.writerow([_("Reconciliation"), f"{r.year}-{r.month:02d}", r.administration, r.journals])
+    writer.writerow(
+        [_("Reconciliation"), f"{r.year}-{r.month:02d}", text_cell(r.administration), text_cell(r.journals)]
+    )
     writer.writerow(["", _("count"), _("excl. VAT"), _("VAT"), _("incl. VAT")])
     writer.writerow(
         ["Coachview", r.coachview_count, *map(decimal_comma, [r.coachview_excl_vat, r.coachview_vat, r.coachview_incl_vat])]
@@ -37,7 +43,7 @@ def reconciliation_csv(*, reconciliation: Reconciliation) -> bytes:
         ]
     )
     if not r.complete:
-        writer.writerow([_("Exact could not be read completely"), r.note])
+        writer.writerow([_("Exact could not be read completely"), text_cell(r.note)])
     writer.writerow([])
     writer.writerow(
         [
@@ -58,10 +64,10 @@ def reconciliation_csv(*, reconciliation: Reconciliation) -> bytes:
     for line in r.lines.all():
         writer.writerow(
             [
-                line.get_kind_display(),
-                line.invoice_number,
+                text_cell(line.get_kind_display()),
+                text_cell(line.invoice_number),
                 line.entry_number or "",
-                line.journal,
+                text_cell(line.journal),
                 _("yes") if line.made_by_coupling else _("no"),
                 *map(
                     decimal_comma,
@@ -74,7 +80,7 @@ def reconciliation_csv(*, reconciliation: Reconciliation) -> bytes:
                         line.exact_incl_vat,
                     ],
                 ),
-                line.note,
+                text_cell(line.note),
             ]
         )
     # The BOM makes Excel read UTF-8 (ë, €) instead of the system code page.
