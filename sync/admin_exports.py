@@ -10,12 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState
+from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
 from sync.services.export_actions import (
     ActionRefused,
     export_change_explained,
     export_exclude,
     export_include,
+    export_number_decided,
     export_recheck,
     export_retry,
 )
@@ -48,6 +49,18 @@ def recheck_exports(modeladmin, request, queryset):
 @admin.action(description=_("Include again"), permissions=["change"])
 def include_exports(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, export_include, _("Included again"))
+
+
+@admin.action(description=_("Checked: the entry in Exact with this number is this invoice (link it)"), permissions=["change"])
+def same_invoice_exports(modeladmin, request, queryset):
+    decision = InvoiceExport.Decision.SAME_INVOICE
+    _apply(modeladmin, request, queryset, export_number_decided, _("Will be linked"), decision=decision)
+
+
+@admin.action(description=_("Checked: book under a new number in Exact"), permissions=["change"])
+def new_number_exports(modeladmin, request, queryset):
+    decision = InvoiceExport.Decision.NEW_NUMBER
+    _apply(modeladmin, request, queryset, export_number_decided, _("Will be booked under a new number"), decision=decision)
 
 
 @admin.action(description=_("Exclude from the export (with a reason)…"), permissions=["change"])
@@ -90,7 +103,7 @@ class ExportActionInline(admin.TabularInline):
 class ExportActionsMixin:
     """Add to InvoiceExportAdmin: the person actions, the history, and the way out of `changed`."""
 
-    actions = [retry_exports, recheck_exports, exclude_exports, include_exports]
+    actions = [retry_exports, recheck_exports, exclude_exports, include_exports, same_invoice_exports, new_number_exports]
     inlines = [ExportActionInline, ExportAttemptInline]
 
     @admin.display(description=_("what changed, and the way out"))

@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
+from sync.services.administration import current_source
 
 # --- invoices, lines, debtors, exports (mappings) ---
 
@@ -18,6 +19,7 @@ class DebtorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Debtor
 
+    coachview_source = factory.LazyFunction(current_source)
     coachview_id = factory.Sequence(lambda n: f"deb-{n}")
     number = factory.Sequence(lambda n: str(20001 + n))
     name = factory.Sequence(lambda n: f"Klant {n} B.V.")
@@ -30,6 +32,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
         model = Invoice
         skip_postgeneration_save = True
 
+    coachview_source = factory.LazyFunction(current_source)
     coachview_id = factory.Sequence(lambda n: f"inv-{n}")
     number = factory.Sequence(lambda n: str(2026000 + n))
     invoice_date = date(2026, 3, 15)

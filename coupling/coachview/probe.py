@@ -260,10 +260,14 @@ class _Samples:
         self.externals = externals
 
     def _fields_check(self) -> None:
-        invoice_keys = keys_of(self.invoices) + self.openapi.item_fields(self._path("invoices_path"))
-        line_keys = keys_of(self.lines) + (
-            [] if self.report.measured.get("lines_embedded") else self.openapi.item_fields(self._path("lines_path"))
-        )
+        invoice_schema = self.openapi.item_fields(self._path("invoices_path"))
+        invoice_keys = keys_of(self.invoices) + invoice_schema
+        if self.report.measured.get("lines_embedded"):
+            # Embedded lines: their fields are the invoice schema's under the lines' key.
+            prefix = f"{self._value('lines_field')}.".lower()
+            line_keys = keys_of(self.lines) + [k[len(prefix):] for k in invoice_schema if k.lower().startswith(prefix)]
+        else:
+            line_keys = keys_of(self.lines) + self.openapi.item_fields(self._path("lines_path"))
         debtor_keys = keys_of(self.debtors) + self.openapi.item_fields(self._path("debtors_path"))
         linked = any(self._value(k) for k in ("debtor_company_field", "debtor_person_field"))
         keys_by_resource = {

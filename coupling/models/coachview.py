@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,12 @@ class CoachviewConnection(models.Model):
 
     def is_configured(self) -> bool:
         return bool(self.base_url and self.client_id and self.client_secret)
+
+    @property
+    def source(self) -> str:
+        """Where invoices come from: '<environment>:<host and path>', e.g. 'training:training.coachview.net'."""
+        parts = urlsplit(self.base_url)
+        return f"{self.environment}:{parts.netloc}{parts.path}".rstrip("/")[:200]
 
 
 

@@ -6,7 +6,7 @@ the value named (`sync.services.fetch_fit`); the other invoices go on.
 
 from sync.migrations._catalogue_seeding import entry
 
-P = "coachview_admin"
+P, C = "coachview_admin", "coupling_admin"
 _AGAIN = (
     "Na de correctie haalt de koppeling de factuur opnieuw op en controleert hem bij de volgende exportrun.",
     "After the correction the coupling fetches the invoice again and checks it at the next export run.",
@@ -49,4 +49,26 @@ ROWS = [
            "Blijft het: geef de supportdesk het logbericht met dit record."],
           ["Look at the raw record with the invoice and correct in Coachview what is unusual.",
            "If it stays: give the support desk the log line with this record."]),
+    entry("exact.entry_number_taken", "exact", C, True, "", [],
+          ("Nummer {invoice_number} staat in Exact al op een andere boeking",
+           "Number {invoice_number} is already on another entry in Exact"),
+          ("Exact heeft boeking {entry_number} met factuurnummer {invoice_number}, maar voor een andere relatie of "
+           "een ander bedrag (Exact {exact_amount}, Coachview {coachview_amount}), of die boeking hoort al bij een "
+           "andere factuur. Hetzelfde nummer is niet dezelfde factuur: de koppeling koppelt ze niet en boekt niets.",
+           "Exact has entry {entry_number} with invoice number {invoice_number}, but for another relation or another "
+           "amount (Exact {exact_amount}, Coachview {coachview_amount}), or that entry already belongs to another "
+           "invoice. The same number is not the same invoice: the coupling does not link them and books nothing."),
+          (["Bekijk boeking {entry_number} in Exact en deze factuur in Coachview (invoice_status {invoice_number} "
+            "toont alle facturen met dit nummer).",
+            "Is het dezelfde factuur (bijvoorbeeld met de hand geboekt)? Kies de actie 'Gecontroleerd: de boeking in "
+            "Exact is deze factuur'.",
+            "Is het een andere factuur? Kies 'Gecontroleerd: boeken onder een nieuw nummer in Exact'; Exact nummert "
+            "de boeking dan zelf.",
+            "Of laat Coachview de dubbele factuur crediteren en opnieuw nummeren."],
+           ["Look at entry {entry_number} in Exact and at this invoice in Coachview (invoice_status "
+            "{invoice_number} shows every invoice with this number).",
+            "The same invoice (booked by hand, say)? Choose the action 'Checked: the entry in Exact with this number "
+            "is this invoice'.",
+            "Another invoice? Choose 'Checked: book under a new number in Exact'; Exact then numbers the entry itself.",
+            "Or have Coachview credit the duplicate invoice and number it again."])),
 ]

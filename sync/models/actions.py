@@ -14,6 +14,8 @@ class ExportAction(models.Model):
         INCLUDE = "include", _("include again")
         RECHECK = "recheck", _("re-check")
         ACCEPT_CHANGE = "accept_change", _("accept the change")
+        SAME_INVOICE = "same_invoice", _("the entry in Exact is this invoice")
+        NEW_NUMBER = "new_number", _("book under a new number in Exact")
 
     export = models.ForeignKey(InvoiceExport, related_name="actions", on_delete=models.CASCADE)
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)

@@ -62,12 +62,25 @@ class InvoiceExport(models.Model):
     lookup_before_post = models.BooleanField(_("look up in Exact before posting"), default=False)
     # The entry was found in Exact, not posted by us (booked by hand, or a lost response): review it.
     linked_existing = models.BooleanField(_("linked to an existing entry"), default=False)
+    # Exact has an entry with this invoice's number for another relation or amount: what a person decided
+    # after checking (sync.services.export_number): "" = not decided (held), or one of Decision.
+    number_decision = models.CharField(_("decision on the number taken in Exact"), max_length=12, blank=True)
+
+    class Decision(models.TextChoices):
+        SAME_INVOICE = "same_invoice", _("the entry in Exact is this invoice")
+        NEW_NUMBER = "new_number", _("book under a new number in Exact")
 
     class Meta:
         verbose_name = _("invoice export")
         verbose_name_plural = _("invoice exports")
         constraints = [
-            models.UniqueConstraint(fields=["invoice", "administration"], name="one_export_per_administration")
+            models.UniqueConstraint(fields=["invoice", "administration"], name="one_export_per_administration"),
+            # One Exact entry never belongs to two exports (two Coachview invoices with one number).
+            models.UniqueConstraint(
+                fields=["administration", "entry_id"],
+                condition=models.Q(entry_id__isnull=False),
+                name="one_export_per_exact_entry",
+            ),
         ]
         indexes = [models.Index(fields=["administration", "state"])]
 

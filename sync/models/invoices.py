@@ -14,7 +14,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class Debtor(models.Model):
     """A Coachview debtor (`Debiteuren`); becomes an Exact account with status C."""
 
-    coachview_id = models.CharField(_("Coachview id"), max_length=64, unique=True)
+    # Where it came from (CoachviewConnection.source: environment and host) and its id there.
+    coachview_source = models.CharField(_("Coachview environment"), max_length=200, default="")
+    coachview_id = models.CharField(_("Coachview id"), max_length=64)
     number = models.CharField(_("debtor number"), max_length=40, blank=True)
     number_external = models.CharField(_("external debtor number"), max_length=40, blank=True)
     extern_id = models.CharField(_("external id"), max_length=64, blank=True)
@@ -49,6 +51,9 @@ class Debtor(models.Model):
         verbose_name = _("debtor")
         verbose_name_plural = _("debtors")
         indexes = [models.Index(fields=["number"])]
+        constraints = [
+            models.UniqueConstraint(fields=["coachview_source", "coachview_id"], name="one_debtor_per_source_id")
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"
@@ -74,7 +79,10 @@ class Invoice(models.Model):
         VERZONDEN = "Verzonden", _("Sent")
         VERVALLEN = "Vervallen", _("Cancelled")
 
-    coachview_id = models.CharField(_("Coachview id"), max_length=64, unique=True)
+    # Where it came from (CoachviewConnection.source: environment and host) and its id there: an invoice
+    # fetched from training is never exported for live.
+    coachview_source = models.CharField(_("Coachview environment"), max_length=200, default="")
+    coachview_id = models.CharField(_("Coachview id"), max_length=64)
     number = models.CharField(_("invoice number"), max_length=40, db_index=True)
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -108,6 +116,9 @@ class Invoice(models.Model):
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["coachview_source", "coachview_id"], name="one_invoice_per_source_id")
+        ]
 
     def __str__(self):
         return self.number

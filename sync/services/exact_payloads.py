@@ -176,7 +176,8 @@ def sales_entry_payload(
         payload["EntryID"] = str(export.client_entry_id)
     if invoice.due_date:
         payload["DueDate"] = exact_date(invoice.due_date)
-    if options.invoice_number_as_entry_number:
+    # After a person decided 'book under a new number' (Exact has this number for another invoice), Exact numbers it.
+    if options.invoice_number_as_entry_number and getattr(export, "number_decision", "") != "new_number":
         number = entry_number(invoice)
         if number is not None:
             payload["EntryNumber"] = number

@@ -110,7 +110,7 @@ def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
 # --- state changes ------------------------------------------------------------------------------
 
 
-def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
+def export_finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
     """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
     now = clock.now()
     values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
@@ -129,7 +129,7 @@ def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, *
         ports.booking_status_written(export=export)
 
 
-def _store(export: InvoiceExport, **fields) -> None:
+def export_store(export: InvoiceExport, **fields) -> None:
     """Persist ids the moment Exact returns them (a retry then never creates a second one)."""
     for name, value in fields.items():
         setattr(export, name, value)
@@ -139,7 +139,7 @@ def _store(export: InvoiceExport, **fields) -> None:
 # --- calls with their history ------------------------------------------------------------------
 
 
-def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
+def export_call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
     """Record the attempt, make the call, complete the attempt; Exact's errors are re-raised."""
     from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked
 
@@ -194,7 +194,7 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
     try:
         return _export_steps(ctx, export, invoice)
     except PayloadError as exc:
-        _finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
+        export_finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
     except ExactError as exc:
         return _exact_error(ctx, export, exc)
     except CoachviewError:
@@ -212,7 +212,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
     period = _period(ctx, invoice)
     if period in ctx.closed_periods:
         # Exact refused another invoice of this period as closed during this run: do not ask again.
-        _finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
+        export_finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
         return export.state
     from sync.services.export_accounts import (  # they build on this module
         account_details_ensure,
@@ -234,7 +234,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
             return export.state
 
     if export.client_entry_id is None:
-        _store(export, client_entry_id=uuid.uuid4())
+        export_store(export, client_entry_id=uuid.uuid4())
     payload = sales_entry_payload(
         invoice=invoice,
         export=export,
@@ -244,9 +244,9 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
         resolver=ctx.resolver,
     )
     # From here until Exact answers, the entry may exist: any later claim looks it up first.
-    _store(export, lookup_before_post=True)
-    entry = _call(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
-    _entry_found(export, entry, linked=False)
+    export_store(export, lookup_before_post=True)
+    entry = export_call(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
+    entry_found(export, entry, linked=False)
     return export.state
 
 
@@ -260,7 +260,7 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
             raise  # transient: back off and try again
         pdf = None
     if not pdf:
-        _finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
+        export_finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
@@ -270,17 +270,17 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
             f"Subject eq {odata.string(payload['Subject'])} and Account eq {odata.guid(account_id)}",
         )  # fmt: skip
         if found is None:
-            found = _call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
-        _store(export, document_id=found["ID"])
+            found = export_call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
+        export_store(export, document_id=found["ID"])
     found = _created_before(
         ctx, export, "attachment", "documents/DocumentAttachments", f"Document eq {odata.guid(export.document_id)}"
     )
     if found is None:
         payload = attachment_payload(invoice=invoice, document_id=export.document_id, pdf=pdf)
-        found = _call(
+        found = export_call(
             ctx, export, "attachment", payload, lambda: ctx.client.post("documents/DocumentAttachments", payload)
         )
-    _store(export, attachment_id=found["ID"])
+    export_store(export, attachment_id=found["ID"])
     return export.document_id
 
 
@@ -290,19 +290,19 @@ def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resourc
     last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
     if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
         return None
-    return _lookup(ctx, export, action, resource, filter_)
+    return export_lookup(ctx, export, action, resource, filter_)
 
 
-def _lookup(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
+def export_lookup(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
     """The first row matching `filter_` (one read, recorded as `{action}_lookup`), or None."""
-    rows = _call(
+    rows = export_call(
         ctx, export, f"{action}_lookup", {"filter": filter_},
         lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
     )  # fmt: skip
     return rows[0] if rows else None
 
 
-def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
+def entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
     """The entry exists in Exact: store it, compare its total with Coachview's, mark exported."""
     invoice = export.invoice
     total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
@@ -323,7 +323,7 @@ def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
                 "values": {"exact": str(total), "coachview": str(invoice.total_incl_vat)},
             }
         )
-    _finish(
+    export_finish(
         export,
         ExportState.EXPORTED,
         reasons=reasons,
@@ -346,7 +346,7 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
     texts = list(getattr(exc, "messages", None) or [str(exc)])
     if getattr(exc, "outcome_unknown", False):
         # The write may have happened: nothing is re-posted before a lookup proves absence.
-        _finish(export, ExportState.UNKNOWN, lookup_before_post=True)
+        export_finish(export, ExportState.UNKNOWN, lookup_before_post=True)
     elif getattr(exc, "permanent", False):
         reasons = ports.failure_reasons(texts=texts, export=export)
         if any(r.get("code") == "exact.period_closed" for r in reasons):
@@ -354,9 +354,9 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
             period = _period(ctx, export.invoice)
             if period:
                 ctx.closed_periods.add(period)
-            _finish(export, ExportState.HELD, reasons=reasons)
+            export_finish(export, ExportState.HELD, reasons=reasons)
         else:
-            _finish(export, ExportState.FAILED, reasons=reasons)
+            export_finish(export, ExportState.FAILED, reasons=reasons)
     else:
         _retry_later(export)
     return export.state
@@ -365,7 +365,7 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
 def _retry_later(export: InvoiceExport) -> str:
     """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
     step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
-    _finish(
+    export_finish(
         export,
         ExportState.READY,
         transient_failures=export.transient_failures + 1,

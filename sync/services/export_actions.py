@@ -87,6 +87,23 @@ def export_accept_change(*, export: InvoiceExport, reason: str = "", user=None) 
         return _record(export=export, kind=Kind.ACCEPT_CHANGE, before=before, user=user, reason=reason)
 
 
+def export_number_decided(*, export: InvoiceExport, decision: str, user=None) -> ExportAction:
+    """After checking an entry Exact has with this invoice's number (`exact.entry_number_taken`): link it
+    ('same_invoice'), or book this invoice under a new number in Exact ('new_number'). The next run acts."""
+    before = export.state
+    if decision not in InvoiceExport.Decision.values:
+        raise ActionRefused(f"unknown decision {decision!r}")
+    if not any(r.get("code") == "exact.entry_number_taken" for r in export.reasons or []):
+        raise ActionRefused(f"{export.invoice}: Exact has no other entry with its number to decide on")
+    with transaction.atomic():
+        if not _move(
+            export, [ExportState.HELD], state=ExportState.READY, number_decision=decision, lookup_before_post=True
+        ):
+            raise ActionRefused(f"{export.invoice} is {before}, not held")
+        kind = Kind.SAME_INVOICE if decision == InvoiceExport.Decision.SAME_INVOICE else Kind.NEW_NUMBER
+        return _record(export=export, kind=kind, before=before, user=user)
+
+
 def export_change_explained(*, export: InvoiceExport) -> dict:
     """For a `changed` invoice: what differs from what Exact holds, and the ways out."""
     invoice = export.invoice

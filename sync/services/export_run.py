@@ -11,15 +11,13 @@ from django.db.models import Q
 
 from coupling import clock
 from coupling.exact.errors import ExactError
-from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
+from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
-from sync.services.exact_payloads import PayloadError, redacted, sales_entry_payload
+from sync.services.exact_payloads import PayloadError, sales_entry_payload
 from sync.services.export import (
     BACKOFF_MINUTES,
     RunContext,
     StopRun,
-    _entry_found,
-    _store,
     claim_release,
     claim_renew,
     claimable,
@@ -27,7 +25,8 @@ from sync.services.export import (
     invoice_export,
     run_context,
 )
-from sync.services.lookup import BATCH, accounts_by_code, entries_by_reference
+from sync.services.export_resolve import exports_resolve
+from sync.services.lookup import BATCH, accounts_by_code
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +65,6 @@ def exports_prepare(*, administration: str, options) -> int:
             reasons=[{"code": "export.before_cutoff", "message": f"before {export_from}", "values": {}}],
         )
     return created
-
-
-def needs_hand_booking_lookup(options) -> bool:
-    """Without a cut-off anything may have been booked by hand: look before the first post."""
-    # ASSUMPTION: an option "look up before the first post" may be added to CouplingOptions later.
-    return not options.export_from_date or bool(getattr(options, "lookup_before_first_post", False))
 
 
 # How long Exact's "this code is not a customer" is trusted before the account is looked up again.
@@ -123,67 +116,6 @@ def known_closed_periods(*, administration: str, resolver) -> set[tuple[int, int
             continue
         (retried if state == ExportState.READY else closed).add((period.year, period.period))
     return closed - retried
-
-
-def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[list[InvoiceExport], list]:
-    """Look up, in batches, entries that may already exist; link those found. Returns (to export, linked)."""
-    posted = set(ExportAttempt.objects.filter(export__in=exports, action="entry").values_list("export_id", flat=True))
-    lookup_all = needs_hand_booking_lookup(ctx.options)
-    started = ports.coupling_started()
-    first_posts = {
-        export.pk
-        for export in exports
-        if export.pk not in posted
-        # Booked by hand? Possible without a cut-off, and for anything dated before the coupling began.
-        and (lookup_all or (started and export.invoice.invoice_date and export.invoice.invoice_date < started))
-    }
-    pending = [export for export in exports if export.lookup_before_post or export.pk in first_posts]
-    if not pending:
-        return exports, []
-    attempts = {
-        export.pk: ExportAttempt.objects.create(
-            export=export,
-            action="lookup",
-            sent={"YourRef": export.invoice.number, "EntryID": str(export.client_entry_id or "")},
-            triggered_by=ctx.user,
-        )
-        for export in pending
-    }
-    try:
-        by_ref, by_id = entries_by_reference(
-            client=ctx.client,
-            refs=[export.invoice.number for export in pending],
-            entry_ids=[export.client_entry_id for export in pending if export.client_entry_id],
-            on_call=ctx.count_call,
-        )
-    except Exception as exc:
-        ExportAttempt.objects.filter(pk__in=[a.pk for a in attempts.values()]).update(
-            outcome=ExportAttempt.Outcome.TRANSIENT, finished_at=clock.now(), error_text=str(exc)[:2000]
-        )
-        raise
-    journals = {ctx.options.sales_journal.strip(), ctx.options.credit_note_journal.strip()}
-    rest, linked = [], []
-    for export in exports:
-        if export not in pending:
-            rest.append(export)
-            continue
-        entry = by_id.get(str(export.client_entry_id).lower()) if export.client_entry_id else None
-        candidates = by_ref.get(export.invoice.number, [])
-        if entry is None and candidates:
-            # ASSUMPTION: an entry in our journals with this YourRef is this invoice's entry.
-            entry = next((row for row in candidates if (row.get("Journal") or "") in journals), candidates[0])
-        attempt = attempts[export.pk]
-        attempt.outcome, attempt.finished_at = ExportAttempt.Outcome.OK, clock.now()
-        attempt.received = redacted(entry) if entry else {"found": False}
-        attempt.save()
-        if entry is None:
-            _store(export, lookup_before_post=False)
-            rest.append(export)
-            continue
-        # Found: linked, never re-posted. Ours (a lost answer) or booked by hand before the coupling.
-        _entry_found(export, entry, linked=export.pk not in posted)
-        linked.append(export)
-    return rest, linked
 
 
 def exports_run(

@@ -12,12 +12,13 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
 from coupling.coachview.profile import ProfileView
 from coupling.models import CoachviewProfile
-from sync.models import Debtor, FetchWatermark, Invoice, InvoiceExport, InvoicePdf, JobRun
-from sync.services.administration import current_administration
+from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoicePdf, JobRun
+from sync.services.administration import current_administration, current_source
 from sync.services.fetch_store import StoreCounts, debtors_store, invoices_store, related_read
 from sync.services.fetch_walk import ChangedWalk, WalkStopped
 from sync.services.jobruns import job_run_recorded
@@ -96,9 +97,31 @@ def _fetch(*, deadline: datetime | None, client: CoachviewClient | None) -> Fetc
     return result
 
 
+OTHER_SOURCE = "export.other_coachview_environment"
+
+
 def exports_ensure(*, administration: str) -> int:
-    """Give every exportable invoice an export row (state `new`) in this administration; return how many were added."""
-    missing = Invoice.objects.exportable().exclude(exports__administration=administration)
+    """Give every exportable invoice of the connected Coachview an export row (state `new`) in this
+    administration; return how many were added.
+
+    Invoices fetched from another Coachview environment (training, before the switch to live) are
+    never exported here: their exports that were not sent yet step aside (`excluded`, with the reason),
+    and come back by themselves when that environment is connected again.
+    """
+    source = current_source()
+    waiting = [ExportState.NEW, ExportState.HELD, ExportState.READY]
+    mine = InvoiceExport.objects.filter(administration=administration)
+    mine.filter(state__in=waiting, attempts__isnull=True).exclude(invoice__coachview_source=source).update(
+        state=ExportState.EXCLUDED,
+        state_changed_at=clock.now(),
+        reasons=[{"code": OTHER_SOURCE, "message": "fetched from another Coachview environment", "values": {}}],
+    )
+    mine.filter(
+        state=ExportState.EXCLUDED, invoice__coachview_source=source, reasons__icontains=OTHER_SOURCE
+    ).update(state=ExportState.NEW, state_changed_at=clock.now(), reasons=[])
+    missing = (
+        Invoice.objects.exportable().filter(coachview_source=source).exclude(exports__administration=administration)
+    )
     rows = [
         InvoiceExport(invoice_id=pk, administration=administration)
         for pk in missing.values_list("pk", flat=True)
@@ -145,9 +168,11 @@ def _missing_debtors_fetch(*, client, profile: ProfileView, result: FetchResult)
     mark, _created = FetchWatermark.objects.get_or_create(
         resource=profile["debtors_path"], base_url=client.connection.base_url
     )
-    unlinked = Invoice.objects.filter(debtor__isnull=True).exclude(debtor_coachview_id="")
+    source = client.connection.source
+    debtors = Debtor.objects.filter(coachview_source=source)
+    unlinked = Invoice.objects.filter(coachview_source=source, debtor__isnull=True).exclude(debtor_coachview_id="")
     wanted = set(unlinked.values_list("debtor_coachview_id", flat=True))
-    wanted -= set(Debtor.objects.filter(coachview_id__in=wanted).values_list("coachview_id", flat=True))
+    wanted -= set(debtors.filter(coachview_id__in=wanted).values_list("coachview_id", flat=True))
     # An id Coachview did not return before is asked again only for an invoice stored in this run.
     wanted -= set(mark.not_found) - result.debtor_ids_referenced
     if wanted:
@@ -161,7 +186,7 @@ def _missing_debtors_fetch(*, client, profile: ProfileView, result: FetchResult)
         )
         debtors_store(records, client=client, profile=profile, counts=result)
     unlinked.update(
-        debtor=Subquery(Debtor.objects.filter(coachview_id=OuterRef("debtor_coachview_id")).values("pk")[:1])
+        debtor=Subquery(debtors.filter(coachview_id=OuterRef("debtor_coachview_id")).values("pk")[:1])
     )
     missing = set(unlinked.values_list("debtor_coachview_id", flat=True))
     if sorted(missing) != sorted(mark.not_found):

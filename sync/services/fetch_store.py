@@ -175,11 +175,11 @@ def debtors_store(records: list, *, client: CoachviewClient, profile: ProfileVie
         link = externals.get(data.company_id) or externals.get(data.person_id)
         if link is not None:
             data.extern_id, data.extern_source = link
-        _debtor_store(data, record, labels=labels, profile=profile)
+        _debtor_store(data, record, labels=labels, profile=profile, source=client.connection.source)
         counts.debtors += 1
 
 
-def _debtor_store(data, record: dict, *, labels: dict, profile: ProfileView) -> None:
+def _debtor_store(data, record: dict, *, labels: dict, profile: ProfileView, source: str) -> None:
     fit = Fit()
     key = record_key(data.coachview_id)
     if key != data.coachview_id:
@@ -196,9 +196,10 @@ def _debtor_store(data, record: dict, *, labels: dict, profile: ProfileView) -> 
     )
     what = f"debtor {shown_id(data.number, data.coachview_id)}"
     saved(
-        lambda: Debtor.objects.update_or_create(coachview_id=key, defaults=values),
+        lambda: Debtor.objects.update_or_create(coachview_source=source, coachview_id=key, defaults=values),
         what=what,
         quarantine=lambda: Debtor.objects.update_or_create(
+            coachview_source=source,
             coachview_id=key,
             defaults={"name": values["name"], "number": values["number"], "snapshot": values["snapshot"],
                       "data_unfit": [{"code": UNSTORABLE, "field": "", "value": what}], "data_notes": ""},
@@ -250,7 +251,10 @@ def content_digest(record: dict, profile: ProfileView) -> str:
 def invoices_store(records: list, *, client: CoachviewClient, profile: ProfileView, counts: StoreCounts) -> None:
     by_id = {record_id(r, profile): r for r in records}
     keys = [record_key(i) for i in by_id if i]
-    existing = {inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_id__in=keys)}
+    source = client.connection.source
+    existing = {
+        inv.coachview_id: inv for inv in Invoice.objects.filter(coachview_source=source, coachview_id__in=keys)
+    }
     digests = {rid: content_digest(record, profile) for rid, record in by_id.items() if rid}
     changed = [
         rid for rid, digest in digests.items()
@@ -260,7 +264,9 @@ def invoices_store(records: list, *, client: CoachviewClient, profile: ProfileVi
     lines_by_invoice = None if profile.lines_embedded else _lines_read(client=client, profile=profile, ids=changed)
     debtor_ids = [path_get(r, profile.field("debtor_id")) for r in records if isinstance(r, dict)]
     debtors = dict(
-        Debtor.objects.filter(coachview_id__in=[record_key(d) for d in debtor_ids if isinstance(d, str)]).values_list(
+        Debtor.objects.filter(
+            coachview_source=source, coachview_id__in=[record_key(d) for d in debtor_ids if isinstance(d, str)]
+        ).values_list(
             "coachview_id", "pk"
         )
     )
@@ -280,7 +286,7 @@ def invoices_store(records: list, *, client: CoachviewClient, profile: ProfileVi
             counts.unreadable += 1
             logger.warning("Coachview invoice without id skipped.")
             continue
-        _invoice_store(data, stored, digests[coachview_id], invoice, debtors, counts, profile)
+        _invoice_store(data, stored, digests[coachview_id], invoice, debtors, counts, profile, source)
 
 
 def _lines_read(*, client, profile: ProfileView, ids: list) -> dict[str, list]:
@@ -298,7 +304,7 @@ def _lines_read(*, client, profile: ProfileView, ids: list) -> dict[str, list]:
 
 
 def _invoice_store(
-    data: InvoiceData, snapshot: dict, digest: str, invoice: Invoice | None, debtors: dict, counts, profile
+    data: InvoiceData, snapshot: dict, digest: str, invoice: Invoice | None, debtors: dict, counts, profile, source: str
 ) -> None:
     changed_at = data.changed_at.replace(tzinfo=api.timezone(profile)) if data.changed_at else None
     if invoice is not None and invoice.content_sha256 == digest:
@@ -307,9 +313,9 @@ def _invoice_store(
         invoice.save(update_fields=["snapshot", "changed_at", "fetched_at"])
         return
     is_new = invoice is None
-    key = record_key(data.coachview_id)
+    key = (source, record_key(data.coachview_id))
     fit = Fit()
-    if key != data.coachview_id:
+    if key[1] != data.coachview_id:
         fit.refuse("preflight.value_too_long", f"{profile['invoices_path']}.{profile.field('id')}", data.coachview_id)
     values = values_fit(Invoice, {name: getattr(data, name) for name in INVOICE_FIELDS}, labels=invoice_labels(profile), fit=fit)
     lines = [
@@ -370,8 +376,11 @@ def _quarantined(values: dict, what: str) -> dict:
     return dict(kept, data_unfit=[{"code": UNSTORABLE, "field": "", "value": what}], data_problem="", data_notes="")
 
 
-def _invoice_write(key: str, values: dict, lines: list, is_new: bool, counts) -> None:
-    invoice, _created = Invoice.objects.update_or_create(coachview_id=key, defaults=values)
+def _invoice_write(key: tuple[str, str], values: dict, lines: list, is_new: bool, counts) -> None:
+    source, coachview_id = key
+    invoice, _created = Invoice.objects.update_or_create(
+        coachview_source=source, coachview_id=coachview_id, defaults=values
+    )
     if not is_new:
         InvoicePdf.objects.filter(invoice=invoice).delete()
     InvoiceLine.objects.filter(invoice=invoice).delete()

@@ -16,7 +16,7 @@ from mappings.resolver import MappingResolver
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
-from sync.services.preflight_reasons import period_closed_reason, reason, unfit_reasons
+from sync.services.preflight_reasons import kept_exact_reasons, period_closed_reason, reason, unfit_reasons
 
 CENT = Decimal("0.01")
 CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
@@ -376,6 +376,7 @@ def exports_preflight(
                 coachview_settings=coachview_settings,
                 closed_periods=closed_periods,
             )
+            reasons += kept_exact_reasons(export)
             state = ExportState.HELD if reasons else ExportState.READY
             summary.checked += 1
             summary.held += bool(reasons)

@@ -41,3 +41,15 @@ def unfit_reasons(unfit: list) -> list[dict]:
         message = UNFIT_MESSAGES.get(item.get("code"), UNFIT_MESSAGES["preflight.value_out_of_range"])(values)
         reasons.append(reason(item.get("code") or "preflight.value_out_of_range", message, **values))
     return reasons
+
+
+# Exact's answers the pre-flight cannot see itself, kept on a held invoice until a person acts on it.
+KEPT_WHILE_HELD = ("exact.entry_number_taken",)
+
+
+def kept_exact_reasons(export) -> list[dict]:
+    """An entry with this number for another relation or amount holds the invoice until a person decides
+    (retry: looked up again; 'same invoice' or 'new number': acted on); nothing is looked up every run."""
+    if export.state != "held" or export.number_decision:
+        return []
+    return [r for r in export.reasons or [] if r.get("code") in KEPT_WHILE_HELD]

@@ -10,6 +10,7 @@ from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
 from coupling.models import CoachviewProfile
 from sync.models import ExportState, InvoiceExport, PaymentStatus, StatusWriteback
+from sync.services.administration import current_source
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ def booking_status_write(
     profile = _profile()
     if profile.writeback_endpoint(PROFILE_KEYS[StatusWriteback.Kind.BOOKING]) is None:
         return True  # off: the console still shows the status
+    if export.invoice.coachview_source != current_source():
+        return True  # never written to another Coachview environment than the invoice came from
     body = booking_status_body(export=export, title=title, profile=profile)
     record = _record(export, StatusWriteback.Kind.BOOKING, create=body is not None)
     return True if record is None else _want(record, body, client)
@@ -108,6 +111,8 @@ def payment_status_write(
     profile = _profile()
     if profile.writeback_endpoint(PROFILE_KEYS[StatusWriteback.Kind.PAYMENT]) is None:
         return True  # off: the console still shows the status
+    if export.invoice.coachview_source != current_source():
+        return True  # never written to another Coachview environment than the invoice came from
     record = _record(export, StatusWriteback.Kind.PAYMENT, create=False)
     body = payment_status_body(
         export=export, delivered_before=bool(record and record.delivered is not None), text=text, profile=profile
@@ -124,8 +129,11 @@ def writebacks_flush(
     now = clock.now()
     profile = _profile()
     kinds_on = [kind for kind, key in PROFILE_KEYS.items() if profile.writeback_endpoint(key) is not None]
+    pending = StatusWriteback.objects.filter(
+        pending__isnull=False, kind__in=kinds_on, invoice__coachview_source=current_source()
+    )
     due = (
-        StatusWriteback.objects.filter(pending__isnull=False, kind__in=kinds_on)
+        pending
         .exclude(retry_after__gt=now)
         .select_related("invoice")
     )
@@ -145,7 +153,7 @@ def writebacks_flush(
             if outcome is not False and not _about_this_record(outcome):
                 result.stopped = outcome.message  # the connection or the budget, not this invoice
                 break
-    result.pending = StatusWriteback.objects.filter(pending__isnull=False, kind__in=kinds_on).count()
+    result.pending = pending.count()
     return result
 
 
