@@ -6,7 +6,7 @@ whatever its size. The Coachview invoice admin stays as the raw record behind it
 """
 
 from django.contrib import admin
-from django.db.models import TextField
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from sync.admin_catalogue import reasons_html
 from sync.admin_console_detail import attempts_timeline, day, lines_with_mapping, money, payment_history
 from sync.admin_exports import ExportActionInline, ExportActionsMixin
-from sync.models import ExportState, PaymentStatus
+from sync.models import ExportState, Invoice, PaymentStatus
+from sync.services.administration import current_source
 from sync.services.dashboard import failing_codes
 
 STATE_COLOURS = {
@@ -78,6 +79,7 @@ class InvoiceConsoleMixin:
     list_filter = [
         "state",
         "payment_status",
+        "invoice__coachview_source",
         CatalogueEntryFilter,
         ("invoice__invoice_date", admin.DateFieldListFilter),
         ("state_changed_at", admin.DateFieldListFilter),
@@ -97,9 +99,27 @@ class InvoiceConsoleMixin:
     list_per_page = 100
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        # One subquery, not one per row: another Coachview invoice carries this number (a conflict to see).
+        twins = Invoice.objects.filter(number=OuterRef("invoice__number")).exclude(pk=OuterRef("invoice_id"))
+        here = Case(When(invoice__coachview_source=current_source(), then=Value(True)), default=Value(False))
+        return super().get_queryset(request).annotate(
+            number_twins=Exists(twins), from_connected_coachview=ExpressionWrapper(here, output_field=BooleanField())
+        )
+
     @admin.display(description=_("invoice"), ordering="invoice__number")
     def invoice_number(self, obj):
-        return obj.invoice.number
+        marks = []
+        source = obj.invoice.coachview_source
+        if source.startswith("training:"):
+            marks.append(badge(_("training"), "#6a1b9a"))
+        elif not getattr(obj, "from_connected_coachview", True):
+            marks.append(badge(_("other Coachview"), "#6a1b9a"))
+        if getattr(obj, "number_twins", False):
+            marks.append(badge(_("number also on another invoice"), "#c62828"))
+        if not marks:
+            return obj.invoice.number
+        return format_html("{} {}", obj.invoice.number, format_html(" ".join(["{}"] * len(marks)), *marks))
 
     @admin.display(description=_("invoice date"), ordering="invoice__invoice_date")
     def invoice_date(self, obj):

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
-from coupling.models import ExactConnection
+from coupling.models import CoachviewConnection, ExactConnection
 from mappings.models import CostCenterMapping, CouplingOptions
 from mappings.services import reference_data_sync
 from sandbox.exact.dump import dump_exact
@@ -23,6 +23,7 @@ from tests.coachview_data import (
     put_invoice,
     status_writes,
 )
+from tests.conftest import coachview_profile_as_probed
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -234,28 +235,31 @@ def test_a_lost_response_is_resolved_by_looking_the_entry_up_before_anything_is_
     assert not export.linked_existing  # ours: a lost answer, not booked by hand
 
 
-def test_after_the_switch_to_live_invoices_are_exported_afresh_and_nothing_of_the_test_run_leaks(flow):
+def test_after_the_switch_to_live_no_invoice_of_the_training_coachview_is_exported_to_live(flow, settings):
+    # The guide's switch: Coachview to live, Exact to the live administration, an export-from date.
     coachview_invoice(5013, coachview_debtor(NEW_DEBTOR + 7))
-    run()
-    test_export = export_of(5013, flow)
-    assert test_export.state == ExportState.EXPORTED
-    # The live administration: a fresh Exact (the sandbox has one division, so it is seeded again).
-    seed_exact(rng=random.Random(2))
+    coachview_invoice(5014, coachview_debtor(NEW_DEBTOR + 8))
+    invoices_fetch()
+    exports_run(limit=1)
+    test_exports = {e.invoice.number: e for e in InvoiceExport.objects.filter(administration=flow)}
+    assert sorted(e.state for e in test_exports.values()) == [ExportState.EXPORTED, ExportState.READY]
+    before = len(dump_exact()["sales_entries"])
+
+    seed_exact(rng=random.Random(2))  # the live administration (the sandbox has one division)
     ExactConnection.objects.update(environment=ExactConnection.Environment.LIVE)
+    CoachviewConnection.objects.update(environment=CoachviewConnection.Environment.LIVE)
+    coachview_profile_as_probed(settings)  # the check against live Coachview passed
     reference_data_sync()
     live = ExactConnection.load().administration
-    assert live == "live:1234567"
     CouplingOptions.objects.update_or_create(
         administration=live, defaults={"sales_journal": "70", "default_payment_condition": "30"}
     )
     result = exports_run()
-    live_export = export_of(5013, live)
-    test_export.refresh_from_db()
-    assert live_export.state == test_export.state == ExportState.EXPORTED and result.run.exported == 1
-    [entry] = entries_for(dump_exact(), 5013)
-    assert str(live_export.entry_id) == entry["EntryID"] != str(test_export.entry_id)
-    assert live_export.document_id != test_export.document_id and live_export.account_id != test_export.account_id
-    assert not live_export.linked_existing
+    assert result.run.exported == 0
+    assert not InvoiceExport.objects.filter(administration=live).exists()
+    assert len(dump_exact()["sales_entries"]) == 0 and before >= 1  # the live Exact holds nothing of training
+    call_command("export_invoices", "--dry-run")  # plans nothing either
+    assert not InvoiceExport.objects.filter(administration=live).exists()
 
 
 def test_a_lost_answer_to_the_document_post_does_not_create_a_second_document(flow, sandbox_http, monkeypatch):
