@@ -248,6 +248,9 @@ SANDBOX_COACHVIEW_EMPTY_LIST_204 = env.bool("SANDBOX_COACHVIEW_EMPTY_LIST_204", 
 SANDBOX_COACHVIEW_RATE_HEADERS = env.str("SANDBOX_COACHVIEW_RATE_HEADERS", default="library")
 # --- exact-client ---
 # Language of Exact's error texts (Accept-Language); the catalogue knows Dutch and English.
+# The largest invoice PDF sent to Exact as an attachment; a larger one is held before any document is made.
+# ASSUMPTION: Exact documents no limit; integrators report 7 MB (25 MB for NL/BE) (reference/competitors.md, X12).
+EXACT_ATTACHMENT_MAX_BYTES = env.int("EXACT_ATTACHMENT_MAX_BYTES", default=7 * 1024 * 1024)
 EXACT_ACCEPT_LANGUAGE = env.str("EXACT_ACCEPT_LANGUAGE", default="nl")
 # Exact refuses a refresh earlier than ~570 s into a 600 s token: refresh only in the last seconds.
 EXACT_REFRESH_MARGIN_SECONDS = env.float("EXACT_REFRESH_MARGIN_SECONDS", default=30.0)

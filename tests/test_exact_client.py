@@ -208,3 +208,16 @@ def test_no_database_transaction_is_open_during_an_outbound_call(monkeypatch):
         w.client().get_list("crm/Accounts", select=["ID"], filter="Status eq 'C'")
     assert len(seen) == 3  # token refresh, POST, GET
     assert all(in_atomic is False for _, in_atomic in seen)
+
+
+@pytest.mark.parametrize("elsewhere", [".evil.example", ":8443", "@evil.example"])
+def test_a_next_page_link_to_any_other_host_is_refused(world, monkeypatch, elsewhere):
+    """Exact's next-page link must be on exactly the same host: a prefix match would follow it elsewhere."""
+    import tests.exact_fake as fake
+
+    world.fake.rows["crm/Accounts"] = [{"ID": str(n)} for n in range(130)]
+    monkeypatch.setattr(fake, "HOST", HOST + elsewhere)  # the fake builds its __next from HOST
+    with pytest.raises(ExactError) as info:
+        world.client().get_list("crm/Accounts", select=["ID"], filter="Status eq 'C'")
+    assert "next-page link leaves" in str(info.value)
+    assert len(world.fake.api_calls()) == 1

@@ -8,7 +8,7 @@ import pytest
 from coupling import clock
 from mappings.models import CouplingOptions
 from sync.models import ExportAttempt, ExportRun, ExportState, InvoiceExport
-from sync.services.export import export_claim
+from sync.services.export_claims import export_claim
 from sync.services.export_run import exports_run
 from tests.export_fake_exact import FakeExact
 from tests.factories import ADMINISTRATION, DebtorFactory, InvoiceFactory, exact_mirror_seed

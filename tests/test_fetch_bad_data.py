@@ -156,3 +156,21 @@ def test_a_debtor_that_does_not_fit_holds_its_invoices_with_the_field_named(flow
     assert export.state == ExportState.HELD
     assert any("iban" in r["values"].get("field", "") for r in export.reasons)
     assert Debtor.objects.get(number=str(30501)).data_unfit
+
+
+def test_a_credit_invoice_with_a_positive_total_is_held_not_booked_the_wrong_way(flow):
+    _put(8601, {}, {"isCreditfactuur": True}, 1)  # positive lines, marked credit
+    call_command("export_invoices")
+    export = InvoiceExport.objects.get(invoice__number="8601")
+    assert export.state == ExportState.HELD and export.reasons[0]["code"] == "preflight.credit_sign"
+    assert not [e for e in dump_exact()["sales_entries"] if e["YourRef"] == "8601"]
+
+
+def test_a_pdf_over_exacts_limit_is_held_before_any_document_is_made(flow, settings):
+    settings.EXACT_ATTACHMENT_MAX_BYTES = 100
+    _put(8701, {}, {}, 1)
+    call_command("export_invoices")
+    export = InvoiceExport.objects.get(invoice__number="8701")
+    assert export.state == ExportState.HELD and export.reasons[0]["code"] == "preflight.pdf_too_large"
+    assert "MB" in export.reasons[0]["message"] and export.document_id is None
+    assert dump_exact()["documents"] == []

@@ -44,6 +44,12 @@ def _json_default(value):
     raise TypeError(f"{type(value).__name__} cannot be sent to Exact")
 
 
+def same_origin(url: str, base: str) -> bool:
+    """The same scheme, host and port as `base`."""
+    a, b = urlsplit(url), urlsplit(base)
+    return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())
+
+
 def _unwrap(body):
     """The entity or list inside Exact's {"d": ...} wrapper, and the next page's URL if any."""
     data = body.get("d", body) if isinstance(body, dict) else body
@@ -166,7 +172,8 @@ class ExactClient:
             params = None  # __next already holds the whole query
             if top is not None and len(rows) >= top:
                 return rows[:top]
-            if url and not url.startswith(self.host):
+            if url and not same_origin(url, self.host):
+                # Exactly the same scheme and host (a prefix test would pass "…exactonline.nl.evil.com").
                 raise ExactError(f"Exact's next-page link leaves {self.host}.", endpoint=resource)
         return rows
 

@@ -71,4 +71,21 @@ ROWS = [
             "is this invoice'.",
             "Another invoice? Choose 'Checked: book under a new number in Exact'; Exact then numbers the entry itself.",
             "Or have Coachview credit the duplicate invoice and number it again."])),
+    _data("credit_sign", ("Teken van het totaal klopt niet", "The total has the wrong sign"),
+          ("De factuur staat in Coachview als creditfactuur (of juist niet), maar het totaal is {total}. Zo geboekt "
+           "zou de vordering de verkeerde kant op gaan.",
+           "Coachview marks the invoice as a credit invoice (or not), but its total is {total}. Booked like this, "
+           "the receivable would go the wrong way."),
+          ["Controleer in Coachview of de factuur een creditfactuur is en of de bedragen het juiste teken hebben."],
+          ["Check in Coachview whether the invoice is a credit invoice and whether its amounts have the right sign."]),
+    entry("preflight.pdf_too_large", "preflight", C, True, "", [],
+          ("Factuur-pdf te groot voor Exact ({size})", "Invoice PDF too large for Exact ({size})"),
+          ("De pdf van de factuur is {size}; Exact neemt bijlagen tot {limit} aan. De koppeling houdt de factuur "
+           "vast voordat er een document in Exact wordt gemaakt, dus er blijft geen leeg document achter.",
+           "The invoice's PDF is {size}; Exact accepts attachments up to {limit}. The coupling holds the invoice "
+           "before any document is made in Exact, so no empty document is left behind."),
+          (["Laat Coachview een kleinere pdf maken (minder of kleinere afbeeldingen), of zet voor deze factuur "
+            "'factuur-pdf bijvoegen' uit en voeg de pdf in Exact met de hand toe.", _AGAIN[0]],
+           ["Have Coachview make a smaller PDF (fewer or smaller images), or switch 'attach the invoice PDF' off for "
+            "this invoice and add the PDF in Exact by hand.", _AGAIN[1]])),
 ]

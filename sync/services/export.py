@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 
 from coupling import clock
 from coupling.coachview.client import CoachviewError
@@ -29,10 +28,10 @@ from sync.services.exact_payloads import (
     redacted,
     sales_entry_payload,
 )
+from sync.services.export_claims import export_finish, export_store
 
 logger = logging.getLogger(__name__)
 
-RESUMABLE = [ExportState.READY, ExportState.UNKNOWN]
 # Transient failures wait longer each time (minutes), then stay at the last step.
 BACKOFF_MINUTES = [1, 5, 15, 60, 240]
 
@@ -62,78 +61,6 @@ class RunContext:
 
     def count_call(self) -> None:
         self.calls += 1
-
-
-# --- claiming ----------------------------------------------------------------------------------
-
-
-def claimable() -> Q:
-    """Exports a worker may take: ready, unknown, or `exporting` whose worker's claim has expired."""
-    now = clock.now()
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    stale = Q(state=ExportState.EXPORTING, claimed_until__lt=now)
-    return (Q(state__in=RESUMABLE) & due) | stale
-
-
-def export_claim(*, export_id: int, worker: str) -> bool:
-    """Take one export for this worker with a conditional UPDATE; True only if it changed exactly one row."""
-    now = clock.now()
-    claimed = (
-        InvoiceExport.objects.filter(claimable(), pk=export_id)
-        .exclude(claimed_by=worker, state=ExportState.EXPORTING, claimed_until__gte=now)
-        .update(
-            state=ExportState.EXPORTING,
-            claimed_by=worker,
-            claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
-            state_changed_at=now,
-        )
-    )
-    return claimed == 1
-
-
-def claim_renew(*, export: InvoiceExport, worker: str) -> bool:
-    """Extend our claim before working on it; False when another worker has taken it over."""
-    now = clock.now()
-    renewed = InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
-        claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS)
-    )
-    return renewed == 1
-
-
-def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
-    """Give an export back untouched (run stopped): `unknown` stays unknown, the rest ready."""
-    InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
-        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now()
-    )
-
-
-# --- state changes ------------------------------------------------------------------------------
-
-
-def export_finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
-    """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
-    now = clock.now()
-    values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
-    if reasons is not None:
-        values["reasons"] = reasons
-    values.update(fields)
-    held = InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING, claimed_by=export.claimed_by)
-    changed = held.update(**values)
-    for name, value in values.items():
-        setattr(export, name, value)
-    if not changed:
-        # Our claim expired and another worker took the invoice over: it looks up before posting.
-        logger.warning("export %s was taken over by another worker; its outcome is left to it", export.pk)
-        return
-    if state in (ExportState.EXPORTED, ExportState.HELD, ExportState.FAILED):
-        ports.booking_status_written(export=export)
-
-
-def export_store(export: InvoiceExport, **fields) -> None:
-    """Persist ids the moment Exact returns them (a retry then never creates a second one)."""
-    for name, value in fields.items():
-        setattr(export, name, value)
-    export.save(update_fields=[*fields, "updated_at"])
 
 
 # --- calls with their history ------------------------------------------------------------------
@@ -261,6 +188,11 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
         pdf = None
     if not pdf:
         export_finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
+        return None
+    if len(pdf) > settings.EXACT_ATTACHMENT_MAX_BYTES and not export.document_id:
+        # Held before any document exists in Exact: never an empty document left behind.
+        size, limit = f"{len(pdf) / 1048576:.1f} MB", f"{settings.EXACT_ATTACHMENT_MAX_BYTES / 1048576:.1f} MB"
+        export_finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_too_large", size=size, limit=limit)])
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)

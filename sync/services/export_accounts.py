@@ -12,7 +12,8 @@ from sync.services.exact_payloads import (
     bank_account_payload,
     contact_payload,
 )
-from sync.services.export import RunContext, export_call, export_finish, export_lookup, export_store
+from sync.services.export import RunContext, export_call, export_lookup
+from sync.services.export_claims import export_finish, export_store
 
 
 def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):

@@ -14,17 +14,8 @@ from coupling.exact.errors import ExactError
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, sales_entry_payload
-from sync.services.export import (
-    BACKOFF_MINUTES,
-    RunContext,
-    StopRun,
-    claim_release,
-    claim_renew,
-    claimable,
-    export_claim,
-    invoice_export,
-    run_context,
-)
+from sync.services.export import BACKOFF_MINUTES, RunContext, StopRun, invoice_export, run_context
+from sync.services.export_claims import claim_release, claim_renew, claimable, export_claim
 from sync.services.export_resolve import exports_resolve
 from sync.services.lookup import BATCH, accounts_by_code
 

@@ -16,7 +16,7 @@ from mappings.resolver import MappingResolver
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
-from sync.services.preflight_reasons import kept_exact_reasons, period_closed_reason, reason, unfit_reasons
+from sync.services.preflight_reasons import data_reasons, kept_exact_reasons, period_closed_reason, reason
 
 CENT = Decimal("0.01")
 CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
@@ -70,19 +70,7 @@ def invoice_preflight(
     lines = list(invoice.lines.all())
     reasons = []
 
-    if invoice.data_problem:
-        reasons.append(
-            reason(
-                "preflight.data_problem",
-                _("Coachview's data is incomplete: %s") % invoice.data_problem,
-                detail=invoice.data_problem,
-            )
-        )
-    reasons += unfit_reasons(invoice.data_unfit)
-    if invoice.debtor is not None:
-        reasons += unfit_reasons(invoice.debtor.data_unfit)
-    if not lines and not invoice.data_unfit:
-        reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
+    reasons += data_reasons(invoice, lines)
     reasons += _debtor_reasons(invoice, options, exact_accounts, coachview_settings)
     journal, journal_reasons = _journal_reasons(invoice, resolver)
     reasons += journal_reasons

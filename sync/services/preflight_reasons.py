@@ -53,3 +53,33 @@ def kept_exact_reasons(export) -> list[dict]:
     if export.state != "held" or export.number_decision:
         return []
     return [r for r in export.reasons or [] if r.get("code") in KEPT_WHILE_HELD]
+
+
+def data_reasons(invoice, lines: list) -> list[dict]:
+    """What is wrong with Coachview's data as it was stored: incomplete, unfit, the wrong sign, no lines."""
+    reasons = []
+    if invoice.data_problem:
+        reasons.append(
+            reason(
+                "preflight.data_problem",
+                _("Coachview's data is incomplete: %s") % invoice.data_problem,
+                detail=invoice.data_problem,
+            )
+        )
+    reasons += unfit_reasons(invoice.data_unfit)
+    if invoice.debtor is not None:
+        reasons += unfit_reasons(invoice.debtor.data_unfit)
+    if invoice.total_incl_vat and (invoice.total_incl_vat > 0) == invoice.is_credit:
+        # A credit invoice with a positive total (or an invoice with a negative one) would book the wrong way.
+        reasons.append(
+            reason(
+                "preflight.credit_sign",
+                _("The invoice is marked %(kind)s but its total is %(total)s.")
+                % {"kind": _("credit") if invoice.is_credit else _("not credit"), "total": invoice.total_incl_vat},
+                total=invoice.total_incl_vat,
+                credit=invoice.is_credit,
+            )
+        )
+    if not lines and not invoice.data_unfit:
+        reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
+    return reasons

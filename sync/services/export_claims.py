@@ -1,0 +1,91 @@
+"""Claiming an export for one worker, and ending the claim in a state (export.py's building blocks).
+
+A claim is a conditional update (`exporting`, the worker, an expiry): two workers never export one
+invoice; a worker whose claim expired leaves the outcome to the one that took over.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from coupling import clock
+from sync.models import ExportState, InvoiceExport
+from sync.services import export_ports as ports
+
+logger = logging.getLogger(__name__)
+
+RESUMABLE = [ExportState.READY, ExportState.UNKNOWN]
+
+
+# --- claiming ----------------------------------------------------------------------------------
+
+
+def claimable() -> Q:
+    """Exports a worker may take: ready, unknown, or `exporting` whose worker's claim has expired."""
+    now = clock.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(state=ExportState.EXPORTING, claimed_until__lt=now)
+    return (Q(state__in=RESUMABLE) & due) | stale
+
+
+def export_claim(*, export_id: int, worker: str) -> bool:
+    """Take one export for this worker with a conditional UPDATE; True only if it changed exactly one row."""
+    now = clock.now()
+    claimed = (
+        InvoiceExport.objects.filter(claimable(), pk=export_id)
+        .exclude(claimed_by=worker, state=ExportState.EXPORTING, claimed_until__gte=now)
+        .update(
+            state=ExportState.EXPORTING,
+            claimed_by=worker,
+            claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
+            state_changed_at=now,
+        )
+    )
+    return claimed == 1
+
+
+def claim_renew(*, export: InvoiceExport, worker: str) -> bool:
+    """Extend our claim before working on it; False when another worker has taken it over."""
+    now = clock.now()
+    renewed = InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
+        claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS)
+    )
+    return renewed == 1
+
+
+def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
+    """Give an export back untouched (run stopped): `unknown` stays unknown, the rest ready."""
+    InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
+        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now()
+    )
+
+
+# --- state changes ------------------------------------------------------------------------------
+
+
+def export_finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
+    """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
+    now = clock.now()
+    values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
+    if reasons is not None:
+        values["reasons"] = reasons
+    values.update(fields)
+    held = InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING, claimed_by=export.claimed_by)
+    changed = held.update(**values)
+    for name, value in values.items():
+        setattr(export, name, value)
+    if not changed:
+        # Our claim expired and another worker took the invoice over: it looks up before posting.
+        logger.warning("export %s was taken over by another worker; its outcome is left to it", export.pk)
+        return
+    if state in (ExportState.EXPORTED, ExportState.HELD, ExportState.FAILED):
+        ports.booking_status_written(export=export)
+
+
+def export_store(export: InvoiceExport, **fields) -> None:
+    """Persist ids the moment Exact returns them (a retry then never creates a second one)."""
+    for name, value in fields.items():
+        setattr(export, name, value)
+    export.save(update_fields=[*fields, "updated_at"])
