@@ -11,6 +11,7 @@ from coupling.exact.client import ExactClient
 from sandbox.exact.seed import seed_client, seed_exact
 from sandbox.models import CoachviewStatusWrite, SandboxRequest
 from sync.models import Debtor, ExportState, Invoice, InvoiceExport
+from sync.services.administration import current_source
 from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
 
 # What sandbox_connect authenticates with (coupling/management/commands/sandbox_connect.py).
@@ -36,7 +37,9 @@ class Books:
         self.gl = self.client.get_list("financial/GLAccounts", select=["ID"], filter="Code eq '8000'")[0]["ID"]
         debtor = put_debtor(debtor_record(int(CUSTOMER_CODE)), "2026-02-01T08:00:00")
         self.debtor_record = debtor
-        self.debtor = Debtor.objects.create(coachview_id=debtor["id"], number=CUSTOMER_CODE, name=debtor["naam"])
+        self.debtor = Debtor.objects.create(
+            coachview_source=current_source(), coachview_id=debtor["id"], number=CUSTOMER_CODE, name=debtor["naam"]
+        )
 
     def invoice(self, number: int, total: str, *, credit: bool = False) -> InvoiceExport:
         """An invoice of `total` (0 % VAT) in Coachview, booked in Exact, exported in our models."""
@@ -52,7 +55,7 @@ class Books:
             "SalesEntryLines": [{"GLAccount": self.gl, "AmountFC": amount, "VATCode": "0  "}],
         })
         invoice = Invoice.objects.create(
-            coachview_id=record["id"], number=str(number), is_credit=credit, debtor=self.debtor,
+            coachview_source=current_source(), coachview_id=record["id"], number=str(number), is_credit=credit, debtor=self.debtor,
             status=Invoice.CoachviewStatus.VERZONDEN, total_excl_vat=amount, total_incl_vat=amount,
         )
         return InvoiceExport.objects.create(
