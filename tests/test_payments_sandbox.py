@@ -25,7 +25,7 @@ def books(coachview):
 
 def receivables(books, export):
     return books.client.get_list(
-        "bulk/Cashflow/Receivables", select=TERM, filter=f"TransactionEntryID eq {odata.guid(export.entry_id)}"
+        "cashflow/Receivables", select=TERM, filter=f"TransactionEntryID eq {odata.guid(export.entry_id)}"
     )
 
 

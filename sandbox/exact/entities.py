@@ -63,6 +63,9 @@ class Entity:
     methods: tuple[str, ...]
     page_size: int
     properties: dict  # name -> {"type", "key", "required", "methods", "doc"}
+    # Exact's "mandatory filtering" (endpoints with a sync twin): a list GET must filter on one of these;
+    # on a bulk endpoint they are also the only fields it may filter on.
+    mandatory_filter: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -80,6 +83,10 @@ class Entity:
     @property
     def is_sync(self) -> bool:
         return self.name.startswith("sync/")
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.name.startswith("bulk/")
 
     @property
     def is_bulk_or_sync(self) -> bool:
@@ -101,5 +108,6 @@ def entity(name: str) -> Entity | None:
     if raw is None:
         return None
     return Entity(
-        name=name, methods=tuple(raw["methods"]), page_size=raw["page_size"], properties=raw["properties"]
+        name=name, methods=tuple(raw["methods"]), page_size=raw["page_size"], properties=raw["properties"],
+        mandatory_filter=tuple(raw.get("mandatory_filter", ())),
     )

@@ -64,6 +64,7 @@ def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
     try:
         if not oauth.token_is_valid(token):
             raise _unauthorized()
+        oauth.token_used(token)
         if division is not None and division != token.chain.division:
             raise ExactHttpError(403, ["Forbidden"])  # ASSUMPTION: a division the user has no access to
         until = limits.blocked_until(scope=scope, endpoint=name)
