@@ -15,7 +15,7 @@ from mappings.models import CouplingOptions, ExactGLAccount
 from sync.services.preflight import invoice_preflight
 from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
 from tests.payments_support import exact_connect
-from tests.sandbox_exact_support import Api, connect, seeded, token_call
+from tests.sandbox_exact_support import API, Api, connect, seeded, token_call
 
 SANDBOX = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -226,3 +226,43 @@ def test_every_answer_that_breaks_the_chain_has_one_person_to_act():
     codes = ["exact.oauth_refresh_token_reused", "exact.oauth_refresh_token_expired", "exact.oauth_chain_invalid",
              "exact.oauth_user_not_active", "connection.reconnect_needed"]
     assert {entry.who_acts for entry in ErrorCatalogueEntry.objects.filter(code__in=codes)} == {"coupling_admin"}
+
+
+# -- 5. smaller differences ---------------------------------------------------------------------
+
+
+@SANDBOX
+def test_hrm_divisions_is_served_like_system_divisions(api):
+    answer = api.get("hrm/Divisions", {"$select": "Code"})
+    assert answer.status_code == 200 and answer.json()["d"]["results"]
+
+
+@SANDBOX
+def test_top_1_without_select_is_accepted_and_a_list_without_either_is_refused(api):
+    assert api.get("vat/VATCodes", {"$top": "1"}).status_code == 200
+    refused = api.get("vat/VATCodes")
+    assert refused.status_code == 400
+    assert "Please add a $select or a $top=1 statement" in refused.json()["error"]["message"]["value"]
+
+
+@SANDBOX
+def test_another_division_is_forbidden_with_exacts_wrong_division_text(api):
+    answer = api.client.get(API.replace("/1234567", "/7654321") + "/vat/VATCodes", {"$select": "Code"}, headers=api.headers)
+    assert answer.status_code == 403 and "WrongDivision" in answer.json()["error"]["message"]["value"]
+
+
+@SANDBOX
+def test_read_only_properties_are_ignored_unless_strict_mode_is_on(api, settings):
+    account = {"Name": "Nieuw B.V.", "Status": "C", "IsSales": True}  # IsSales is GET-only
+    settings.SANDBOX_EXACT_STRICT_READONLY = True
+    assert api.post("crm/Accounts", account).status_code == 400
+    settings.SANDBOX_EXACT_STRICT_READONLY = False
+    assert api.post("crm/Accounts", account).status_code == 201
+
+
+@SANDBOX
+def test_a_contact_needs_a_first_or_a_last_name_not_both(api):
+    customer = api.get("crm/Accounts", {"$select": "ID", "$filter": "Status eq 'C'", "$top": "1"}).json()["d"]["results"][0]
+    assert api.post("crm/Contacts", {"Account": customer["ID"], "LastName": "Vries"}).status_code == 201
+    assert api.post("crm/Contacts", {"Account": customer["ID"], "FirstName": "Anna"}).status_code == 201
+    assert api.post("crm/Contacts", {"Account": customer["ID"], "Email": "x@y.nl"}).status_code == 500

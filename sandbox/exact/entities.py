@@ -27,6 +27,7 @@ _TYPE_NAMES = {
     "documents/DocumentAttachments": "DocumentAttachment",
     "documents/DocumentTypes": "DocumentType",
     "system/Divisions": "Division",
+    "hrm/Divisions": "Division",
     ME: "Me",
     "cashflow/Receivables": "Receivable",
     "financialtransaction/TransactionLines": "TransactionLine",
@@ -54,6 +55,7 @@ STORAGE = {
     "sync/CRM/Accounts": "crm/Accounts",
     "bulk/Financial/GLAccounts": "financial/GLAccounts",
     "sync/Financial/GLAccounts": "financial/GLAccounts",
+    "hrm/Divisions": "system/Divisions",
 }
 
 
