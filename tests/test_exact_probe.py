@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from coupling.models import ExactConnection
 from mappings.models import CouplingOptions
@@ -106,7 +107,10 @@ def test_export_waits_for_both_checks_and_says_which_one(seeded):
     ExactConnection.objects.update(probe_passed_for="")
     state = golive_state()
     assert not state.export_allowed
-    assert "go-live check of Exact" in state.waiting_for() and "Coachview" not in state.waiting_for()
+    with translation.override("en"):
+        assert "go-live check of Exact" in state.waiting_for() and "Coachview" not in state.waiting_for()
+    with translation.override("nl"):
+        assert state.waiting_for().startswith("De export wacht op de go-live-controle van Exact")
 
 
 def test_the_connection_page_checks_against_exact_and_shows_the_result(seeded, admin_client):
