@@ -1,11 +1,10 @@
 """Export: debtors to Exact customers, invoices to sales entries with their PDF — once, to the cent.
 
-The order per invoice: account (looked up in batches; created or updated) → bank account and
-contact → PDF document and attachment → sales entry → write-back. Every call gets an attempt row
-written before it and completed after it; every Exact id is stored as soon as Exact returns it.
-A POST of the entry whose answer is lost leaves `lookup_before_post` set: the next claim looks the
-entry up by YourRef (and the EntryID we sent) before anything is posted again. The account step is
-in export_accounts.py.
+Per invoice: account (looked up in batches; created or updated; export_accounts.py) → bank account and
+contact → PDF document and attachment → sales entry → write-back. Every call gets an attempt row written
+before it and completed after it; every Exact id is stored as soon as Exact returns it. A POST of the entry
+whose answer is lost leaves `lookup_before_post` set: the next claim looks the entry up by YourRef (and the
+EntryID we sent) before anything is posted again.
 """
 
 import logging
@@ -64,9 +63,6 @@ class RunContext:
         self.calls += 1
 
 
-# --- claiming ----------------------------------------------------------------------------------
-
-
 def claimable() -> Q:
     """Exports a worker may take: ready, unknown, or `exporting` whose worker's claim has expired."""
     now = clock.now()
@@ -110,7 +106,7 @@ def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
 # --- state changes ------------------------------------------------------------------------------
 
 
-def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
+def finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
     """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
     now = clock.now()
     values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
@@ -129,7 +125,7 @@ def _finish(export: InvoiceExport, state: str, *, reasons: list | None = None, *
         ports.booking_status_written(export=export)
 
 
-def _store(export: InvoiceExport, **fields) -> None:
+def store_fields(export: InvoiceExport, **fields) -> None:
     """Persist ids the moment Exact returns them (a retry then never creates a second one)."""
     for name, value in fields.items():
         setattr(export, name, value)
@@ -139,7 +135,7 @@ def _store(export: InvoiceExport, **fields) -> None:
 # --- calls with their history ------------------------------------------------------------------
 
 
-def _call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
+def call_recorded(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
     """Record the attempt, make the call, complete the attempt; Exact's errors are re-raised."""
     from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked
 
@@ -194,7 +190,7 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
     try:
         return _export_steps(ctx, export, invoice)
     except PayloadError as exc:
-        _finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
+        finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
     except ExactError as exc:
         return _exact_error(ctx, export, exc)
     except CoachviewError:
@@ -212,7 +208,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
     period = _period(ctx, invoice)
     if period in ctx.closed_periods:
         # Exact refused another invoice of this period as closed during this run: do not ask again.
-        _finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
+        finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
         return export.state
     from sync.services.export_accounts import (  # they build on this module
         account_details_ensure,
@@ -234,7 +230,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
             return export.state
 
     if export.client_entry_id is None:
-        _store(export, client_entry_id=uuid.uuid4())
+        store_fields(export, client_entry_id=uuid.uuid4())
     payload = sales_entry_payload(
         invoice=invoice,
         export=export,
@@ -244,9 +240,9 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
         resolver=ctx.resolver,
     )
     # From here until Exact answers, the entry may exist: any later claim looks it up first.
-    _store(export, lookup_before_post=True)
-    entry = _call(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
-    _entry_found(export, entry, linked=False)
+    store_fields(export, lookup_before_post=True)
+    entry = call_recorded(ctx, export, "entry", payload, lambda: ctx.client.post("salesentry/SalesEntries", payload))
+    entry_found(export, entry, linked=False)
     return export.state
 
 
@@ -260,7 +256,7 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
             raise  # transient: back off and try again
         pdf = None
     if not pdf:
-        _finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
+        finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
@@ -270,17 +266,17 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
             f"Subject eq {odata.string(payload['Subject'])} and Account eq {odata.guid(account_id)}",
         )  # fmt: skip
         if found is None:
-            found = _call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
-        _store(export, document_id=found["ID"])
+            found = call_recorded(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
+        store_fields(export, document_id=found["ID"])
     found = _created_before(
         ctx, export, "attachment", "documents/DocumentAttachments", f"Document eq {odata.guid(export.document_id)}"
     )
     if found is None:
         payload = attachment_payload(invoice=invoice, document_id=export.document_id, pdf=pdf)
-        found = _call(
+        found = call_recorded(
             ctx, export, "attachment", payload, lambda: ctx.client.post("documents/DocumentAttachments", payload)
         )
-    _store(export, attachment_id=found["ID"])
+    store_fields(export, attachment_id=found["ID"])
     return export.document_id
 
 
@@ -290,19 +286,19 @@ def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resourc
     last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
     if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
         return None
-    return _lookup(ctx, export, action, resource, filter_)
+    return lookup_first(ctx, export, action, resource, filter_)
 
 
-def _lookup(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
-    """The first row matching `filter_` (one read, recorded as `{action}_lookup`), or None."""
-    rows = _call(
-        ctx, export, f"{action}_lookup", {"filter": filter_},
+def lookup_first(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
+    """The first row matching `filter_` (one read, recorded as `{action}lookup_first`), or None."""
+    rows = call_recorded(
+        ctx, export, f"{action}lookup_first", {"filter": filter_},
         lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
     )  # fmt: skip
     return rows[0] if rows else None
 
 
-def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
+def entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
     """The entry exists in Exact: store it, compare its total with Coachview's, mark exported."""
     invoice = export.invoice
     total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
@@ -323,7 +319,7 @@ def _entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
                 "values": {"exact": str(total), "coachview": str(invoice.total_incl_vat)},
             }
         )
-    _finish(
+    finish(
         export,
         ExportState.EXPORTED,
         reasons=reasons,
@@ -346,7 +342,7 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
     texts = list(getattr(exc, "messages", None) or [str(exc)])
     if getattr(exc, "outcome_unknown", False):
         # The write may have happened: nothing is re-posted before a lookup proves absence.
-        _finish(export, ExportState.UNKNOWN, lookup_before_post=True)
+        finish(export, ExportState.UNKNOWN, lookup_before_post=True)
     elif getattr(exc, "permanent", False):
         reasons = ports.failure_reasons(texts=texts, export=export)
         if any(r.get("code") == "exact.period_closed" for r in reasons):
@@ -354,9 +350,9 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
             period = _period(ctx, export.invoice)
             if period:
                 ctx.closed_periods.add(period)
-            _finish(export, ExportState.HELD, reasons=reasons)
+            finish(export, ExportState.HELD, reasons=reasons)
         else:
-            _finish(export, ExportState.FAILED, reasons=reasons)
+            finish(export, ExportState.FAILED, reasons=reasons)
     else:
         _retry_later(export)
     return export.state
@@ -365,7 +361,7 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
 def _retry_later(export: InvoiceExport) -> str:
     """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
     step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
-    _finish(
+    finish(
         export,
         ExportState.READY,
         transient_failures=export.transient_failures + 1,

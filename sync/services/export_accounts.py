@@ -12,7 +12,7 @@ from sync.services.exact_payloads import (
     bank_account_payload,
     contact_payload,
 )
-from sync.services.export import RunContext, _call, _finish, _lookup, _store
+from sync.services.export import RunContext, call_recorded, finish, lookup_first, store_fields
 
 
 def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
@@ -30,12 +30,12 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
         held = ports.reason(
             "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
         )
-        _finish(export, ExportState.HELD, reasons=[held])
+        finish(export, ExportState.HELD, reasons=[held])
         return None
     if existing is None:
         payload = account_payload(debtor=debtor, code=code, options=ctx.options)
         try:
-            created = _call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
+            created = call_recorded(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
         except ExactError as exc:
             # A lost answer may have created the account, and another worker may have created it
             # meanwhile ("Gegeven bestaat reeds"): never post it twice, look it up instead.
@@ -51,17 +51,17 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
         account_id = created["ID"]
         ctx.accounts[code] = {**payload, "ID": account_id}
         ctx.updated_codes.add(code)
-        _store(export, account_id=account_id)
+        store_fields(export, account_id=account_id)
         account_details_ensure(ctx, export, invoice, account_id)
         return account_id
     account_id = existing["ID"]
     if ctx.options.update_existing_customers and code not in ctx.updated_codes:
         changes = account_update_payload(debtor=debtor, exact_account=existing)
         if changes:
-            _call(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))
+            call_recorded(ctx, export, "account_update", changes, lambda: ctx.client.put("crm/Accounts", account_id, changes))
             existing.update(changes)
         ctx.updated_codes.add(code)
-    _store(export, account_id=account_id)
+    store_fields(export, account_id=account_id)
     account_details_ensure(ctx, export, invoice, account_id)  # when found after our own create lost its answer
     return account_id
 
@@ -98,9 +98,9 @@ def account_details_ensure(ctx: RunContext, export: InvoiceExport, invoice, acco
         if not payload or last.get(action) == ExportAttempt.Outcome.OK:
             continue
         doubt = created != ExportAttempt.Outcome.OK or last.get(action) is not None
-        if doubt and _lookup(ctx, export, action, resource, owner):
+        if doubt and lookup_first(ctx, export, action, resource, owner):
             continue
-        _call(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
+        call_recorded(ctx, export, action, payload, lambda resource=resource, payload=payload: ctx.client.post(resource, payload))
 
 
 def _already_exists(exc) -> bool:

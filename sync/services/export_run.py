@@ -18,14 +18,14 @@ from sync.services.export import (
     BACKOFF_MINUTES,
     RunContext,
     StopRun,
-    _entry_found,
-    _store,
     claim_release,
     claim_renew,
     claimable,
+    entry_found,
     export_claim,
     invoice_export,
     run_context,
+    store_fields,
 )
 from sync.services.lookup import BATCH, accounts_by_code, entries_by_reference
 
@@ -177,11 +177,11 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
         attempt.received = redacted(entry) if entry else {"found": False}
         attempt.save()
         if entry is None:
-            _store(export, lookup_before_post=False)
+            store_fields(export, lookup_before_post=False)
             rest.append(export)
             continue
         # Found: linked, never re-posted. Ours (a lost answer) or booked by hand before the coupling.
-        _entry_found(export, entry, linked=export.pk not in posted)
+        entry_found(export, entry, linked=export.pk not in posted)
         linked.append(export)
     return rest, linked
 
