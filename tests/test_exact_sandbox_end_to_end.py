@@ -12,7 +12,7 @@ from django.urls import reverse
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactError, ExactReconnectNeeded
 from coupling.http import new_session
-from coupling.management.commands.sandbox_connect import _FormParser
+from coupling.management.commands.sandbox_connect import ConsentFormParser
 from coupling.models import ExactConnection
 from sandbox.exact.seed import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, seed_exact
 from sandbox.seedcodes import DIVISION
@@ -51,7 +51,7 @@ def test_the_whole_oauth_flow_against_the_sandbox(client, sandbox, settings, adm
     browser = new_session()
     page = browser.get(to_exact["Location"], timeout=5)
     assert page.status_code == 200 and "Approve" in page.text
-    form = _FormParser()
+    form = ConsentFormParser()
     form.feed(page.text)
     back = browser.post(page.url, data=form.fields, allow_redirects=False, timeout=5)
     callback = urlsplit(back.headers["Location"])

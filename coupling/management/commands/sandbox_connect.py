@@ -22,7 +22,7 @@ SANDBOX_SALES_JOURNAL = "70"
 SANDBOX_PAYMENT_CONDITION = "30"
 
 
-class _FormParser(HTMLParser):
+class ConsentFormParser(HTMLParser):
     """The first form on Exact's consent page: its action, method and named inputs."""
 
     def __init__(self):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             )
             if page.status_code != 200:
                 raise CommandError(f"The sandbox's consent page answered HTTP {page.status_code}.", returncode=2)
-            form = _FormParser()
+            form = ConsentFormParser()
             form.feed(page.text)
             if form.action is None:
                 raise CommandError("The sandbox's consent page has no approve form.", returncode=2)
