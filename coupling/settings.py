@@ -289,6 +289,11 @@ PAYMENT_POLL_LEASE_SECONDS = env.int("PAYMENT_POLL_LEASE_SECONDS", default=900)
 SANDBOX_EXACT_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_EXACT_ACCESS_TOKEN_SECONDS", default=600)
 # A refresh is refused (TooEarlyToRefreshTokens) until the access token has at most this many seconds left.
 SANDBOX_EXACT_REFRESH_MARGIN_SECONDS = env.int("SANDBOX_EXACT_REFRESH_MARGIN_SECONDS", default=30)
+# What the sandbox answers a wrong client id or secret with: Exact's observed bare `invalid_request`
+# (picqer #553) or the standard OAuth `invalid_client`; the product treats both as a configuration problem.
+SANDBOX_EXACT_INVALID_CLIENT_ERROR = env.str("SANDBOX_EXACT_INVALID_CLIENT_ERROR", default="invalid_request")
+# Refuse read-only properties in a POST/PUT body (Exact ignores them): an opt-in for our own tests.
+SANDBOX_EXACT_STRICT_READONLY = env.bool("SANDBOX_EXACT_STRICT_READONLY", default=False)
 SANDBOX_EXACT_REFRESH_TOKEN_DAYS = env.int("SANDBOX_EXACT_REFRESH_TOKEN_DAYS", default=30)
 SANDBOX_EXACT_AUTH_CODE_SECONDS = env.int("SANDBOX_EXACT_AUTH_CODE_SECONDS", default=180)
 # False lifts the minutely and daily limits (the benchmark); headers are still sent.

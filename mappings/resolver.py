@@ -84,6 +84,10 @@ class MappingResolver:
     def mirror_entry(self, kind: str, exact_code: str):
         return self._mirror[kind].get((exact_code or "").strip())
 
+    def mapped_codes(self, kind: str) -> list[str]:
+        """The Coachview codes an explicit mapping row exists for."""
+        return sorted(self._mappings[kind])
+
     def mirror_entries(self, kind: str) -> list:
         return list(self._mirror[kind].values())
 

@@ -55,6 +55,7 @@ admin.site.register(InvoiceExport, InvoiceExportConsoleAdmin)
 from sync import (  # noqa: E402,F401  (register their admins)
     admin_catalogue,
     admin_console_history,
+    admin_exact_probe,
     admin_payments,
     admin_reconciliation,  # noqa: E402,F401  (registers the reconciliation and health admins)
 )

@@ -91,6 +91,12 @@ def admin_client(client, admin_user):
 
 
 @pytest.fixture(autouse=True)
+def _sandbox_strict(settings):
+    """Our own tests run the sandbox strict: a read-only property we send is refused (Exact ignores it)."""
+    settings.SANDBOX_EXACT_STRICT_READONLY = True
+
+
+@pytest.fixture(autouse=True)
 def _language_not_carried_over():
     """A request activates its language in the thread; the next test starts from the default again."""
     from django.utils import translation

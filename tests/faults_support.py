@@ -21,6 +21,7 @@ from sandbox.models import CoachviewStatusWrite
 from sync.catalogue import catalogue_entry
 from sync.models import ExportState, InvoiceExport, StatusWriteback
 from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
+from tests.golive_support import golive_pass
 
 CENT = Decimal("0.01")
 # The invoices of the concurrency runs: 200 in CI, more with FAULTS_INVOICES=2000.
@@ -40,6 +41,7 @@ def catalogue_seeded() -> None:
         _catalogue_seed_v1_preflight,
         _catalogue_seed_v2_coachview,
         _catalogue_seed_v3_data,
+        _catalogue_seed_v4_exact,
     )
     from sync.migrations._catalogue_seeding import seed_apply
     from sync.models import ErrorCatalogueEntry
@@ -51,6 +53,7 @@ def catalogue_seeded() -> None:
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), rows, version=1)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v2_coachview.ROWS, version=2)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v3_data.ROWS, version=3)
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v4_exact.ROWS, version=4)
 
 
 def all_booked(*, administration: str) -> None:
@@ -75,6 +78,7 @@ def exact_flow() -> str:
         administration=administration,
         defaults={"sales_journal": "70", "credit_note_journal": "71", "default_payment_condition": "30"},
     )
+    golive_pass()  # export waits for both go-live checks, as an administrator's checks would pass them
     return administration
 
 

@@ -12,6 +12,7 @@ import requests
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.utils import translation
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -65,6 +66,9 @@ class WSGITransport(BaseAdapter):
         # connections (on PostgreSQL that would close the connection the test runs in).
         signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
+        # The sandbox's LocaleMiddleware activates its request's language in this thread; a real server
+        # is another process, so the caller's language is restored afterwards.
+        language = translation.get_language()
         try:
             chunks = self.handler(environ, start_response)
             try:
@@ -75,6 +79,10 @@ class WSGITransport(BaseAdapter):
         finally:
             signals.request_started.connect(close_old_connections)
             signals.request_finished.connect(close_old_connections)
+            if language:
+                translation.activate(language)
+            else:
+                translation.deactivate()
         self.calls.append((request.method, url.path, captured["status"]))
 
         headers = CaseInsensitiveDict(captured["headers"])

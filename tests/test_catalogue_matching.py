@@ -9,6 +9,7 @@ from sync.migrations import (
     _catalogue_seed_v1_preflight,
     _catalogue_seed_v2_coachview,
     _catalogue_seed_v3_data,
+    _catalogue_seed_v4_exact,
 )
 
 pytestmark = pytest.mark.django_db
@@ -201,13 +202,17 @@ def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered
         + _catalogue_seed_v1_preflight.ROWS
         + _catalogue_seed_v2_coachview.ROWS
         + _catalogue_seed_v3_data.ROWS
+        + _catalogue_seed_v4_exact.ROWS
     )
     for row in rows:
         system, _, name = row["code"].partition(".")
-        assert system in {"exact", "coachview", "preflight", "connection"} and name == name.lower()
+        assert system in {"exact", "coachview", "preflight", "connection", "golive"} and name == name.lower()
         assert row["fix_nl"].startswith("1. ") and row["fix_en"].startswith("1. ")
         assert row["title_nl"] and row["title_en"] and row["cause_nl"] and row["cause_en"]
-    assert len({row["code"] for row in rows}) == len(rows)
+    # One row per code within a seed version (v1 is three files); a later version may update an earlier code.
+    v1 = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
+    for version in (v1, _catalogue_seed_v2_coachview.ROWS, _catalogue_seed_v3_data.ROWS, _catalogue_seed_v4_exact.ROWS):
+        assert len({row["code"] for row in version}) == len(version)
 
 
 @pytest.mark.parametrize(

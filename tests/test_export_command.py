@@ -10,6 +10,7 @@ from mappings.services import reference_data_sync
 from sandbox.exact.seed import seed_exact
 from sync.models import ExportRun, ExportState, InvoiceExport
 from tests.coachview_data import debtor_record, invoice_record, put_debtor, put_invoice
+from tests.golive_support import golive_pass
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -26,6 +27,7 @@ def connected(coachview):
     debtor = put_debtor(debtor_record(20001), "2026-02-01T08:00:00")
     put_invoice(invoice_record(6001, debtor), "2026-03-01T10:00:00")
     put_invoice(invoice_record(6002, put_debtor(debtor_record(10006), "2026-02-01T08:00:00")), "2026-03-01T10:00:01")
+    golive_pass()
     return administration
 
 

@@ -153,8 +153,21 @@ def test_the_sales_entry_maps_header_and_lines(debtor):
     assert [line["AmountFC"] for line in lines] == [1250.0, 100.0, 40.0]
     assert [line["VATCode"] for line in lines] == ["2  ", "1  ", "0  "]
     assert "CostCenter" not in lines[1] and lines[0]["CostCenter"] == "KP1"
-    assert all("VATAmountFC" not in line for line in lines)
-    assert lines[0]["From"] == "2024-03-04T00:00:00" and lines[0]["Quantity"] == 2.0
+    # VATAmountFC on every line with VAT (Exact's rounding rule is not documented), never on 0 % lines.
+    assert [line.get("VATAmountFC") for line in lines] == [262.5, 9.0, None]
+    assert lines[0]["Quantity"] == 2.0
+    # "spread revenue over the course period" is off by default: no From/To (Exact would defer the revenue).
+    assert all("From" not in line and "To" not in line for line in lines)
+
+
+def test_from_and_to_are_sent_only_with_the_spread_revenue_option_on(debtor):
+    invoice = make_invoice(debtor)
+    options = CouplingOptions(administration="t", sales_journal="70", spread_revenue=True)
+    assert not CouplingOptions(administration="t").spread_revenue
+    entry = p.sales_entry_payload(invoice=invoice, export=None, options=options, customer_id="c", document_id=None,
+                                  resolver=Resolver())
+    assert entry["SalesEntryLines"][0]["From"] == "2024-03-04T00:00:00"
+    assert entry["SalesEntryLines"][0]["To"] == "2024-03-08T00:00:00"
 
 
 def test_a_credit_invoice_uses_the_credit_journal_and_negative_amounts(debtor):
@@ -185,7 +198,7 @@ def test_a_rounding_difference_is_sent_as_line_vat(debtor):
     invoice = make_invoice(debtor, number="77", lines=lines, total_vat=D("0.10"))
     entry = all_payloads(debtor, invoice)["salesentry/SalesEntries"][0]
     sent = [line.get("VATAmountFC") for line in entry["SalesEntryLines"]]
-    assert sent == [0.04, None, None]
+    assert sent == [0.04, 0.03, 0.03]
 
 
 def test_a_larger_vat_difference_raises_to_hold(debtor):

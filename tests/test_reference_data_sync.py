@@ -43,7 +43,7 @@ ROWS = {
             "IsBlocked": False,
         },
     ],
-    "bulk/Financial/GLAccounts": [
+    "sync/Financial/GLAccounts": [
         {
             "ID": str(uuid4()),
             "Code": "8000",

@@ -189,7 +189,7 @@ def test_an_unknown_property_is_a_stream_error(api):
     customer, _, gl = _ids(api)
     answer = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"], Bogus=1))
     assert answer.status_code == 400
-    assert _message(answer).startswith("Error processing request stream. The property 'Bogus' does not exist")
+    assert _message(answer).startswith("Error processing request stream. The property name 'Bogus' specified for type")
 
 
 def test_a_read_only_property_is_refused(api):

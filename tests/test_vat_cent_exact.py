@@ -12,7 +12,7 @@ def test_exact_rounds_each_line_half_up_to_cents():
 def test_it_sends_nothing_extra_when_exact_computes_coachviews_vat():
     plan = vat_plan(lines=[(D("1250.00"), D("0.21"), D("262.50"))], total_vat=D("262.50"))
     assert not plan.held
-    assert [line.send for line in plan.lines] == [False]
+    assert [line.corrected for line in plan.lines] == [False]
     assert plan.total_vat == plan.exact_total == D("262.50")
 
 
@@ -28,7 +28,7 @@ def test_it_spreads_a_total_computed_on_the_invoice_over_the_lines():
     plan = vat_plan(lines=lines, total_vat=D("0.10"))
     assert not plan.held
     assert sum(line.booked for line in plan.lines) == D("0.10")
-    assert [line.send for line in plan.lines].count(True) == 1
+    assert [line.corrected for line in plan.lines].count(True) == 1
     assert all(abs(line.booked - line.exact) <= D("0.01") for line in plan.lines)
 
 
@@ -36,7 +36,7 @@ def test_it_uses_coachviews_line_vat_when_it_is_a_cent_off():
     plan = vat_plan(lines=[(D("10.05"), D("0.21"), D("2.10")), (D("100"), D("0.09"), D("9.00"))], total_vat=D("11.10"))
     assert not plan.held
     assert [line.booked for line in plan.lines] == [D("2.10"), D("9.00")]
-    assert [line.send for line in plan.lines] == [True, False]
+    assert [line.corrected for line in plan.lines] == [True, False]
 
 
 def test_it_holds_when_a_line_differs_by_more_than_a_cent():
@@ -71,4 +71,10 @@ def test_lines_off_in_both_directions_are_rebuilt_from_exacts_computation():
     plan = vat_plan(lines=lines, total_vat=D("42.00"))
     assert not plan.held
     assert [line.booked for line in plan.lines] == [D("21.00"), D("21.00")]
-    assert not any(line.send for line in plan.lines)
+    assert not any(line.corrected for line in plan.lines)
+
+
+def test_every_line_with_vat_is_sent_with_its_amount_and_zero_rate_lines_never():
+    plan = vat_plan(lines=[(D("1250.00"), D("0.21"), D("262.50")), (D("40.00"), D("0"), D("0.00"))], total_vat=D("262.50"))
+    assert [line.send for line in plan.lines] == [True, False]
+    assert [line.corrected for line in plan.lines] == [False, False]

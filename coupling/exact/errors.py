@@ -47,6 +47,14 @@ class ExactReconnectNeeded(ExactNotConnected):
         return "connection.reconnect_needed"
 
 
+class ExactClientRefused(ExactNotConnected):
+    """Exact's token endpoint refuses the app's client id or secret: a person must correct the configuration."""
+
+    @property
+    def code(self) -> str:
+        return "connection.client_refused"
+
+
 class ExactBudgetExhausted(ExactError):
     """Raised before a call: the shared budget (or the caller's deadline) says stop until `retry_at`."""
 
@@ -72,7 +80,7 @@ class ExactEndpointBlocked(ExactError):
         return "connection.endpoint_blocked"
 
 
-def _texts(body) -> list[str]:
+def error_texts(body) -> list[str]:
     """Exact's message texts from an error body, one per line (Exact joins several with CRLF)."""
     value = ""
     if isinstance(body, dict):
@@ -93,7 +101,7 @@ def error_from_response(response, *, endpoint: str, write: bool) -> ExactError:
         body = response.json()
     except ValueError:
         body = None
-    messages = _texts(body)
+    messages = error_texts(body)
     reason = response.headers.get("Reason", "")
     if status == 429 or status == 401:
         permanent, unknown = False, False

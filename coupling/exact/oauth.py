@@ -20,15 +20,25 @@ from django.db.models import Q
 from coupling import clock
 from coupling.exact.budget import Sleeper, real_sleep
 from coupling.exact.calllog import api_call_record
-from coupling.exact.errors import ExactError, ExactNotConnected, ExactReconnectNeeded, _texts
+from coupling.exact.errors import (
+    ExactClientRefused,
+    ExactError,
+    ExactNotConnected,
+    ExactReconnectNeeded,
+    error_texts,
+)
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
 logger = logging.getLogger(__name__)
 
 TOKEN_ENDPOINT = "oauth2/token"
-# Answers of the token endpoint after which only a new consent helps (reference §1.3).
+# Answers of the token endpoint after which only a new consent helps (reference §1.3): a reused or
+# expired refresh token, a broken chain, an inactive user. One kind ("reconnect needed"), one person.
 DEAD_CHAIN_ERRORS = {"invalid_grant", "invalid_request", "unauthorized_client"}
+# The app's client id or secret is refused: `invalid_client`, or a bare `invalid_request` without a
+# description (picqer #553). Reconnecting with the same configuration cannot help.
+CLIENT_ERRORS = {"invalid_client"}
 # How long a caller waits for another process's refresh before giving up for this call.
 LEASE_WAIT_SECONDS = 0.25
 LEASE_MAX_WAITS = 120
@@ -109,8 +119,24 @@ def _token_error(response: requests.Response) -> tuple[str, str]:
     except ValueError:
         body = {}
     code = body.get("error", "") if isinstance(body, dict) and isinstance(body.get("error"), str) else ""
-    text = "; ".join(_texts(body)) or response.headers.get("Reason", "") or f"HTTP {response.status_code}"
+    text = "; ".join(error_texts(body)) or response.headers.get("Reason", "") or f"HTTP {response.status_code}"
     return code, text
+
+
+def client_refused(*, code: str, text: str) -> bool:
+    """The token endpoint refuses the app itself (client id or secret), not the token chain."""
+    return code in CLIENT_ERRORS or (code == "invalid_request" and text == "invalid_request")
+
+
+def _mark_client_refused(*, connection: ExactConnection, reason: str) -> ExactClientRefused:
+    ExactConnection.objects.filter(pk=connection.pk).update(
+        status=ExactConnection.Status.CLIENT_REFUSED, last_error=reason[:1000], lease_until=None, lease_owner=""
+    )
+    logger.error("Exact refuses the coupling's client id or secret: %s", reason)
+    return ExactClientRefused(
+        f"Exact refuses the coupling's client id or secret ({reason}): correct them on the connection page.",
+        endpoint=TOKEN_ENDPOINT,
+    )
 
 
 def _mark_reconnect_needed(*, connection: ExactConnection, reason: str) -> ExactReconnectNeeded:
@@ -133,9 +159,13 @@ def authorization_complete(*, code: str, redirect_uri: str, user) -> ExactConnec
         form={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
     )
     if response.status_code != 200:
-        _, text = _token_error(response)
-        ExactConnection.objects.filter(pk=connection.pk).update(last_error=f"Connecting failed: {text}"[:1000])
-        raise ExactError(f"Exact refused the authorization code: {text}", status=response.status_code, endpoint=TOKEN_ENDPOINT)
+        code_, text = _token_error(response)
+        # Both the OAuth error and its description: the description is what tells a person what to fix.
+        shown = f"{code_}: {text}" if code_ and text != code_ else text
+        if client_refused(code=code_, text=text):
+            raise _mark_client_refused(connection=connection, reason=shown)
+        ExactConnection.objects.filter(pk=connection.pk).update(last_error=f"Connecting failed: {shown}"[:1000])
+        raise ExactError(f"Exact refused the authorization code: {shown}", status=response.status_code, endpoint=TOKEN_ENDPOINT)
     fields = _token_fields(response)
     # The code is spent: store the tokens at once, before anything else can fail.
     # update() encrypts through EncryptedTextField.get_prep_value like save() does.
@@ -183,6 +213,9 @@ def usable_connection(connection: ExactConnection | None) -> ExactConnection:
         raise ExactNotConnected("Exact Online is not connected.")
     if connection.status == ExactConnection.Status.RECONNECT_NEEDED:
         raise ExactReconnectNeeded(f"Exact Online needs to be connected again: {connection.last_error}")
+    if connection.status == ExactConnection.Status.CLIENT_REFUSED:
+        # No call at all until a person corrected the client id or secret: one failing call per run at most.
+        raise ExactClientRefused(f"Exact refuses the coupling's client id or secret: {connection.last_error}")
     return connection
 
 
@@ -235,6 +268,15 @@ def access_token_refused(*, token: str) -> None:
     ).update(access_token_expires_at=clock.now())
 
 
+# Texts (without an OAuth error code, e.g. only a Reason header) that mean the token chain is dead.
+CHAIN_TEXTS = ("old refresh token used", "refresh token expired", "invalid or empty chainid", "user is not active")
+
+
+def _chain_broken(text: str) -> bool:
+    lowered = text.lower()
+    return any(words in lowered for words in CHAIN_TEXTS)
+
+
 def _refresh(*, connection: ExactConnection) -> str:
     # ASSUMPTION: when a refresh gets no answer we cannot know whether Exact rotated the token; we
     # keep the old one and the next refresh tells (a dead chain then says "Old refresh token used").
@@ -252,7 +294,16 @@ def _refresh(*, connection: ExactConnection) -> str:
         # Our clock is ahead of Exact's: the current token still works.
         logger.warning("Exact refused an early token refresh; the current token is used until it expires.")
         return connection.access_token
-    if code in DEAD_CHAIN_ERRORS or "Old refresh token used" in text:
+    if "old refresh token used" in text.lower():
+        # Exact keeps a refresh token valid until its successor is first used; reusing it after that is
+        # refused. When another process stored a newer pair meanwhile, that one is ours: use it.
+        stored = ExactConnection.objects.filter(pk=connection.pk).first()
+        if stored is not None and stored.refresh_token != connection.refresh_token and stored.access_token:
+            logger.warning("Exact refused a refresh token another process had replaced; its new token is used.")
+            return stored.access_token
+    if client_refused(code=code, text=text):
+        raise _mark_client_refused(connection=connection, reason=f"{code}: {text}" if text != code else code)
+    if code in DEAD_CHAIN_ERRORS or _chain_broken(text):
         raise _mark_reconnect_needed(connection=connection, reason=text)
     ExactConnection.objects.filter(pk=connection.pk).update(last_error=f"Token refresh failed: {text}"[:1000])
     raise ExactError(f"Exact's token refresh failed: {text}", status=response.status_code, endpoint=TOKEN_ENDPOINT)

@@ -61,7 +61,13 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(_("This answer from Exact does not belong to a connect request of yours."))
     connection = ExactConnection.load()
     if "error" in request.GET or not request.GET.get("code"):
-        messages.error(request, _("Exact did not grant access: %(error)s") % {"error": request.GET.get("error", "?")})
+        # The description says what went wrong in words (e.g. which user or client); the code alone does not.
+        error = request.GET.get("error", "?")
+        description = request.GET.get("error_description", "")
+        messages.error(
+            request,
+            _("Exact did not grant access: %(error)s") % {"error": f"{error}: {description}" if description else error},
+        )
         return _back(connection)
     try:
         connection = authorization_complete(

@@ -40,6 +40,9 @@ class ExactConnection(models.Model):
         NOT_CONNECTED = "not_connected", _("not connected")
         CONNECTED = "connected", _("connected")
         RECONNECT_NEEDED = "reconnect_needed", _("reconnect needed")
+        # Exact's token endpoint refuses the app's client id or secret (`invalid_client`): a person
+        # must correct the configuration; refreshing again cannot help.
+        CLIENT_REFUSED = "client_refused", _("client id or secret refused")
 
     environment = models.CharField(
         _("environment"), max_length=4, choices=Environment.choices, default=Environment.TEST
@@ -65,6 +68,11 @@ class ExactConnection(models.Model):
     # The refresh lease: taken with a conditional UPDATE committed before the token call.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     lease_owner = models.CharField(max_length=64, blank=True, editable=False)
+    # The go-live check of this administration (`exact_probe`); a pass holds for `probe_passed_for` only.
+    probe_report = models.JSONField(_("last go-live check"), null=True, blank=True, editable=False)
+    probe_ran_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+    probe_passed_at = models.DateTimeField(_("check passed"), null=True, blank=True, editable=False)
+    probe_passed_for = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Exact Online connection")
@@ -83,6 +91,22 @@ class ExactConnection(models.Model):
     def administration(self) -> str:
         """The key export state is stored under: "{environment}:{division}"."""
         return f"{self.environment}:{self.division}"
+
+    def probe_key(self) -> str:
+        """What a go-live check's pass is valid for: the host, the environment and the division."""
+        return f"{self.host}|{self.administration}"
+
+    def probe_passed(self) -> bool:
+        """`exact_probe` found this administration usable, and the environment and division are unchanged."""
+        return bool(self.probe_passed_for) and self.probe_passed_for == self.probe_key()
+
+    def probe_record(self, *, report: dict, usable: bool, at) -> None:
+        """Keep the check's report; a usable administration passes for the current host, environment and division."""
+        self.probe_report, self.probe_ran_at = report, at
+        self.probe_passed_for, self.probe_passed_at = (self.probe_key(), at) if usable else ("", None)
+        ExactConnection.objects.filter(pk=self.pk).update(
+            probe_report=report, probe_ran_at=at, probe_passed_for=self.probe_passed_for, probe_passed_at=self.probe_passed_at
+        )
 
     @property
     def host(self) -> str:

@@ -29,6 +29,8 @@ class CouplingOptionsForm(forms.ModelForm):
             "invoice_number_as_entry_number",
             "export_from_date",
             "payment_registration",
+            "spread_revenue",
+            "deferred_revenue_gl_account",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -86,6 +88,7 @@ class CouplingOptionsAdmin(admin.ModelAdmin):
         ),
         (_("Customers"), {"fields": ["update_existing_customers", "debtor_number_prefix"]}),
         (_("Payments"), {"fields": ["payment_registration"]}),
+        (_("Deferred revenue"), {"fields": ["spread_revenue", "deferred_revenue_gl_account"]}),
     ]
 
     def get_changeform_initial_data(self, request):

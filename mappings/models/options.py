@@ -36,6 +36,25 @@ class CouplingOptions(models.Model):
         help_text=_("Invoices dated before this were booked by hand and are not exported."),
     )
     payment_registration = models.BooleanField(_("report payments to Coachview"), default=True)
+    # In Exact a line's From/To spread its revenue over the periods in between (deferred revenue),
+    # which needs the administration set up for it: off unless a person chooses it.
+    spread_revenue = models.BooleanField(
+        _("spread revenue over the course period"),
+        default=False,
+        help_text=_(
+            "Send each line's course period (From/To) so Exact spreads the revenue over those periods. Only "
+            "when the administration is set up for deferred revenue: name its account below."
+        ),
+    )
+    deferred_revenue_gl_account = models.CharField(
+        _("deferred-revenue G/L account"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Code of the G/L account Exact books deferred revenue on (Exact's financial settings); the pre-flight "
+            "holds invoices while it is empty or not usable in Exact."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -24,8 +24,12 @@ from mappings.models import (
 logger = logging.getLogger(__name__)
 
 # (model, endpoint, $select, row → model fields). Field names as in coupling/exact/exact-entities.json.
-# GL accounts come from the bulk endpoint (1,000 rows a page); the others hold a few dozen rows,
-# so a refresh is six calls for a normal administration.
+# GL accounts come from the sync endpoint (1,000 rows a page): Exact enforces "mandatory filtering" on
+# bulk and single endpoints that have a sync twin (announced 2021, seen on crm/Accounts, picqer #591),
+# and a sync endpoint's one allowed filter, `Timestamp gt 1L`, selects every row whether or not it is
+# enforced. The others hold a few dozen rows, so a refresh is six calls for a normal administration.
+SYNC_FROM_START = "Timestamp gt 1L"
+FILTERS = {"sync/Financial/GLAccounts": SYNC_FROM_START}
 LISTS = [
     (
         ExactVatCode,
@@ -43,7 +47,7 @@ LISTS = [
     ),
     (
         ExactGLAccount,
-        "bulk/Financial/GLAccounts",
+        "sync/Financial/GLAccounts",
         ["ID", "Code", "Description", "Type", "IsBlocked", "UseCostcenter"],
         lambda row: {
             "exact_id": _guid(row.get("ID")),
@@ -125,7 +129,7 @@ def reference_data_sync(*, client=None) -> SyncResult:
     # All HTTP first: a failure part-way leaves the previous mirror untouched.
     fetched = []
     for model, endpoint, select, convert in LISTS:
-        rows = client.get_list(endpoint, select=select)
+        rows = client.get_list(endpoint, select=select, filter=FILTERS.get(endpoint))
         fetched.append((model, [model(administration=administration, **convert(row)) for row in rows]))
     result = SyncResult(administration=administration, calls=_calls(client, len(LISTS)))
     with transaction.atomic():

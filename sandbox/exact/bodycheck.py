@@ -1,11 +1,13 @@
 """Bodies checked against exact-entities.json: unknown properties, wrong types, read-only properties.
 
-Exact answers these with 400 "Error processing request stream. …". Refusing read-only properties
-is stricter than Exact (which ignores some of them) on purpose: the client must only send what it
-may write.
+Exact answers these with 400 "Error processing request stream. …". Exact ignores read-only properties
+in a body (an open-source client sends them and Exact books); the sandbox refuses them only in the
+opt-in strict mode (`SANDBOX_EXACT_STRICT_READONLY`) our own tests use to catch what we should not send.
 """
 
 import json
+
+from django.conf import settings
 
 from sandbox.exact import entities
 from sandbox.exact.entities import Entity
@@ -36,10 +38,12 @@ def checked(*, entity: Entity, body: dict, method: str) -> dict:
             continue
         prop = entity.properties.get(name)
         if prop is None:
-            # ASSUMPTION: WCF Data Services' wording for an unknown property.
-            raise stream_error(f"The property '{name}' does not exist on type '{entity.type_name}'.")
+            # Exact's wording for an unknown property (WCF Data Services).
+            raise stream_error(f"The property name '{name}' specified for type '{entity.type_name}' is not valid.")
         if method not in prop["methods"]:
-            # Stricter than Exact on purpose (see module docstring); wording is the sandbox's own.
+            if not settings.SANDBOX_EXACT_STRICT_READONLY:
+                continue  # Exact ignores it
+            # Strict mode only (see module docstring); wording is the sandbox's own.
             raise stream_error(f"The property '{name}' on type '{entity.type_name}' is read-only for {method}.")
         child = DEEP_INSERT.get((entity.name, name))
         if child:

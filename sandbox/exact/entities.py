@@ -27,6 +27,7 @@ _TYPE_NAMES = {
     "documents/DocumentAttachments": "DocumentAttachment",
     "documents/DocumentTypes": "DocumentType",
     "system/Divisions": "Division",
+    "hrm/Divisions": "Division",
     ME: "Me",
     "cashflow/Receivables": "Receivable",
     "financialtransaction/TransactionLines": "TransactionLine",
@@ -54,6 +55,7 @@ STORAGE = {
     "sync/CRM/Accounts": "crm/Accounts",
     "bulk/Financial/GLAccounts": "financial/GLAccounts",
     "sync/Financial/GLAccounts": "financial/GLAccounts",
+    "hrm/Divisions": "system/Divisions",
 }
 
 
@@ -63,6 +65,9 @@ class Entity:
     methods: tuple[str, ...]
     page_size: int
     properties: dict  # name -> {"type", "key", "required", "methods", "doc"}
+    # Exact's "mandatory filtering" (endpoints with a sync twin): a list GET must filter on one of these;
+    # on a bulk endpoint they are also the only fields it may filter on.
+    mandatory_filter: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -80,6 +85,10 @@ class Entity:
     @property
     def is_sync(self) -> bool:
         return self.name.startswith("sync/")
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.name.startswith("bulk/")
 
     @property
     def is_bulk_or_sync(self) -> bool:
@@ -101,5 +110,6 @@ def entity(name: str) -> Entity | None:
     if raw is None:
         return None
     return Entity(
-        name=name, methods=tuple(raw["methods"]), page_size=raw["page_size"], properties=raw["properties"]
+        name=name, methods=tuple(raw["methods"]), page_size=raw["page_size"], properties=raw["properties"],
+        mandatory_filter=tuple(raw.get("mandatory_filter", ())),
     )

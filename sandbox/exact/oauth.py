@@ -1,9 +1,11 @@
 """Exact's OAuth2: the Approve page, the token endpoint (code and refresh grants), bearer checks.
 
-Refresh tokens are single use: reusing one answers 401 "Old refresh token used." and kills the
-whole chain (Exact: "the only fix is a new interactive consent"). Refreshing while the access
-token still has more than the margin left answers TooEarlyToRefreshTokens. A new consent for the
-same user and app invalidates the older chains.
+A refresh token stays valid until the pair issued for it is first used (its access token on the API,
+or its refresh token); two refreshes with one token may both get a pair, and the first pair used wins
+(the other is superseded). Reusing a refresh token after its successor was used answers 401 "Old
+refresh token used."; the chain itself lives on with the newest pair (so a worker holding a newer
+token recovers). Refreshing while the access token still has more than the margin left answers
+TooEarlyToRefreshTokens. A new consent for the same user and app invalidates the older chains.
 """
 
 import json
@@ -73,11 +75,12 @@ def _token_response(token: ExactToken) -> HttpResponse:
     return response
 
 
-def issue_token(*, chain: ExactTokenChain) -> ExactToken:
+def issue_token(*, chain: ExactTokenChain, parent: ExactToken | None = None) -> ExactToken:
     """A new access/refresh pair in a chain (caller holds the transaction)."""
     now = clock.now()
     return ExactToken.objects.using(DB).create(
         chain=chain,
+        parent=parent,
         access_token="AAEA" + secrets.token_urlsafe(48),
         access_expires_at=now + timedelta(seconds=settings.SANDBOX_EXACT_ACCESS_TOKEN_SECONDS),
         refresh_token="Gcp7!IAAA" + secrets.token_urlsafe(48),
@@ -143,7 +146,9 @@ def token(request):
     form = request.POST
     client = _client(form.get("client_id", ""))
     if client is None or not secrets.compare_digest(client.client_secret, form.get("client_secret", "")):
-        return _json_error(400, "invalid_request").response()
+        # A wrong client id or secret: `{"error":"invalid_request"}` (picqer #553), or with the setting
+        # SANDBOX_EXACT_INVALID_CLIENT_ERROR the standard OAuth `invalid_client`.
+        return _json_error(400, settings.SANDBOX_EXACT_INVALID_CLIENT_ERROR).response()
     try:
         grant = form.get("grant_type")
         if grant == "authorization_code":
@@ -189,26 +194,33 @@ def _refresh(*, client: ExactOAuthClient, refresh_token: str) -> ExactToken:
         if current is None:
             raise broken_chain()
         chain = current.chain
-        if current.refresh_used:
-            ExactTokenChain.objects.using(DB).filter(pk=chain.pk).update(
-                alive=False, killed_reason="old refresh token used"
-            )
-            error = old_refresh_token_used()
-        elif not chain.alive:
+        successor_used = current.children.filter(first_used_at__isnull=False).exists()
+        if not chain.alive:
             error = broken_chain()
+        elif current.superseded or successor_used:
+            error = old_refresh_token_used()
         elif now >= current.refresh_expires_at:
             error = refresh_expired(current.refresh_expires_at, now)
         elif current.access_expires_at - now > timedelta(seconds=settings.SANDBOX_EXACT_REFRESH_MARGIN_SECONDS):
             error = too_early()
-        elif not ExactToken.objects.using(DB).filter(pk=current.pk, refresh_used=False).update(refresh_used=True):
-            # Another request used it between our read and our write: the same race Exact punishes.
-            ExactTokenChain.objects.using(DB).filter(pk=chain.pk).update(
-                alive=False, killed_reason="old refresh token used"
-            )
-            error = old_refresh_token_used()
         else:
-            return issue_token(chain=chain)
+            ExactToken.objects.using(DB).filter(pk=current.pk).update(refresh_used=True)
+            token_used(current, at=now)
+            return issue_token(chain=chain, parent=current)
     raise error
+
+
+def token_used(token: ExactToken, *, at=None) -> None:
+    """The first use of a pair (its access token, or its refresh token): its siblings are superseded."""
+    if token.first_used_at is not None:
+        return
+    at = at or clock.now()
+    if ExactToken.objects.using(DB).filter(pk=token.pk, first_used_at__isnull=True).update(first_used_at=at):
+        token.first_used_at = at
+        if token.parent_id is not None:
+            ExactToken.objects.using(DB).filter(parent_id=token.parent_id, first_used_at__isnull=True).exclude(
+                pk=token.pk
+            ).update(superseded=True)
 
 
 def bearer_token(request) -> ExactToken | None:
@@ -224,4 +236,6 @@ def bearer_token(request) -> ExactToken | None:
 
 
 def token_is_valid(found: ExactToken | None) -> bool:
-    return found is not None and found.chain.alive and clock.now() < found.access_expires_at
+    return (
+        found is not None and found.chain.alive and not found.superseded and clock.now() < found.access_expires_at
+    )

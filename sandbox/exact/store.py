@@ -13,16 +13,6 @@ from sandbox.models import ExactRecord
 
 DB = "sandbox"
 
-# Endpoints with Exact's "mandatory filtering" and the fields one of which the filter must use.
-# ASSUMPTION: the field list for crm/Accounts is abridged from the error text in picqer #591
-# ("Accountant,AccountManager,…,Code,…,VATNumber"); the elided middle is filled with likely fields.
-MANDATORY_FILTER_FIELDS = {
-    "crm/Accounts": [
-        "Accountant", "AccountManager", "Blocked", "ChamberOfCommerce", "City", "Code", "Country",
-        "Email", "ID", "IsSales", "IsSupplier", "Modified", "Name", "Parent", "Postcode", "SearchCode",
-        "Status", "VATNumber",
-    ],
-}
 # ASSUMPTION: every list GET needs $select (or $top=1), as the official SDK's README says; Exact
 # enforces it on some endpoints only, the sandbox on all but current/Me (stricter on purpose).
 SELECT_REQUIRED = "Please add a $select or a $top=1 statement to the query string."
@@ -132,6 +122,27 @@ def _int_option(params, name: str) -> int | None:
     return int(raw)
 
 
+def filter_rules(entity: Entity, tree) -> None:
+    """Exact's refusals of a list filter: mandatory filtering, and bulk endpoints' unsupported fields.
+
+    Exact enforces "mandatory filtering" where a sync API exists (2021 announcement; picqer #591 quotes
+    crm/Accounts' text). A bulk endpoint also refuses a filter on any other field (picqer #500 quotes
+    "Filtering on these fields is not supported: …" for bulk accounts); a refused read counts toward
+    the error block like any 400.
+    """
+    mandatory = entity.mandatory_filter
+    if not mandatory:
+        return
+    used = odata.filter_properties(tree) if tree is not None else set()
+    if entity.is_bulk and used - set(mandatory):
+        raise ExactHttpError(400, [f"Filtering on these fields is not supported: {','.join(sorted(used - set(mandatory)))}"])
+    if not used & set(mandatory):
+        raise ExactHttpError(400, [
+            "This endpoint has mandatory filtering applied. A GET request for this endpoint must have a "
+            f"$filter parameter with one of the following fields in the url:{','.join(mandatory)}."
+        ])
+
+
 def list_answer(*, entity: Entity, division: int, params, base_url: str, request_path: str,
                 extra_rows: list[dict] | None = None) -> dict:
     """The {"d": {"results": [...], "__next": …}} answer to a list GET with Exact's query options."""
@@ -147,12 +158,7 @@ def list_answer(*, entity: Entity, division: int, params, base_url: str, request
         # picqer #500 for bulk accounts. ASSUMPTION: sync endpoints answer the same way.
         fields = ",".join(sorted(odata.filter_properties(tree) - {"Timestamp"}))
         raise ExactHttpError(400, [f"Filtering on these fields is not supported: {fields}"])
-    mandatory = MANDATORY_FILTER_FIELDS.get(entity.name)
-    if mandatory and (tree is None or not odata.filter_properties(tree) & set(mandatory)):
-        raise ExactHttpError(400, [
-            "This endpoint has mandatory filtering applied. A GET request for this endpoint must have a "
-            f"$filter parameter with one of the following fields in the url:{','.join(mandatory)}."
-        ])
+    filter_rules(entity, tree)
     if extra_rows is not None:
         found = extra_rows
     else:

@@ -130,6 +130,9 @@ def answer_value(type_name: str | None, value):
     if type_name == "DateTime":
         moment = parse_datetime(value).replace(tzinfo=UTC)
         return f"/Date({int(moment.timestamp() * 1000)})/"
+    if type_name == "Int64":
+        # OData v2 (verbose JSON) writes Edm.Int64 as a string, e.g. sync Timestamps "1234567".
+        return str(value)
     return value
 
 

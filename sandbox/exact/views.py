@@ -64,8 +64,10 @@ def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
     try:
         if not oauth.token_is_valid(token):
             raise _unauthorized()
+        oauth.token_used(token)
         if division is not None and division != token.chain.division:
-            raise ExactHttpError(403, ["Forbidden"])  # ASSUMPTION: a division the user has no access to
+            # A division the token's user has no access to (integrators report "Forbidden - WrongDivision").
+            raise ExactHttpError(403, ["Forbidden - WrongDivision"])
         until = limits.blocked_until(scope=scope, endpoint=name)
         if until:
             raise limits.blocked_answer(until)

@@ -54,8 +54,16 @@ def save(*, division: int, entity: Entity, row: dict, key: str | None = None) ->
     return {**row, "Timestamp": seq}
 
 
+# A contact needs a first or a last name, not both (the reference marks both Mandatory; integrators
+# create contacts with one of them).
+EITHER = {"crm/Contacts": ("FirstName", "LastName")}
+
+
 def _required(entity: Entity, data: dict, errors: BusinessErrors) -> None:
+    either = EITHER.get(entity.name, ())
     for name, prop in entity.properties.items():
+        if name in either and any(data.get(other) not in (None, "") for other in either):
+            continue
         if prop["required"] and not prop["key"] and "POST" in prop["methods"] and data.get(name) in (None, ""):
             if prop["type"] is None:
                 continue

@@ -61,6 +61,11 @@ class ExactToken(models.Model):
     refresh_expires_at = models.DateTimeField()
     refresh_used = models.BooleanField(default=False)
     issued_at = models.DateTimeField()
+    # Exact keeps a refresh token valid until the token issued for it is first used (Invantive forum);
+    # two refreshes with one token may both succeed (picqer #544), and the first pair used wins.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField(default=False)
 
     def __str__(self):
         return f"token {self.pk} of chain {self.chain_id}"

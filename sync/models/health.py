@@ -25,6 +25,7 @@ class HealthProblem(models.Model):
         GOLIVE_PENDING = "golive_pending", _("export waits for the go-live check")
         WRITEBACK_OFF = "writeback_off", _("a write-back to Coachview is switched off")
         PDF_UNAVAILABLE = "pdf_unavailable", _("Coachview offers no invoice PDF")
+        CLIENT_REFUSED = "client_refused", _("Exact refuses the app's client id or secret")
 
     class Severity(models.TextChoices):
         BROKEN = "broken", _("broken")

@@ -77,6 +77,11 @@ def link_state() -> LinkState:
     todo = ""
     if health.status == "reconnect_needed":
         todo = _("Exact Online refused our token: an administrator must reconnect on the connection page.")
+    elif health.status == "client_refused":
+        todo = _(
+            "Exact refuses the coupling's client id or secret: an administrator must correct them on the "
+            "connection page (as registered in Exact's App Center) and connect again."
+        )
     elif not health.connected:
         todo = _("Not connected to Exact Online: an administrator must connect on the connection page.")
     elif health.daily_remaining is not None and health.daily_remaining <= 0:

@@ -187,13 +187,15 @@ def sales_entry_payload(
         payload["PaymentReference"] = invoice.payment_reference
     if document_id:
         payload["Document"] = str(document_id)
+    spread = bool(getattr(options, "spread_revenue", False))
     payload["SalesEntryLines"] = [
-        _line_payload(line=line, vat=vat, resolver=resolver) for line, vat in zip(lines, plan.lines, strict=True)
+        _line_payload(line=line, vat=vat, resolver=resolver, spread=spread)
+        for line, vat in zip(lines, plan.lines, strict=True)
     ]
     return payload
 
 
-def _line_payload(*, line: InvoiceLine, vat, resolver: LineResolver) -> dict:
+def _line_payload(*, line: InvoiceLine, vat, resolver: LineResolver, spread: bool) -> dict:
     payload: dict[str, Any] = {
         "GLAccount": str(resolver.gl_account_id(line)),
         "AmountFC": exact_amount(line.amount_excl_vat),
@@ -208,9 +210,10 @@ def _line_payload(*, line: InvoiceLine, vat, resolver: LineResolver) -> dict:
         payload["Description"] = line.description.strip()[:DESCRIPTION_LENGTH]
     if line.quantity is not None:
         payload["Quantity"] = float(line.quantity)
-    if line.period_from:
+    # In Exact From/To spread the line's revenue over those periods (deferred revenue): only when the
+    # option says so, and then both ends.
+    if spread and line.period_from and line.period_to:
         payload["From"] = exact_date(line.period_from)
-    if line.period_to:
         payload["To"] = exact_date(line.period_to)
     return payload
 

@@ -1,7 +1,9 @@
 """Whether export may run: the go-live checks of the tenant's APIs (contracts.md, "Go-live checks").
 
-Export waits until the Coachview profile's check (`coachview_probe`) has passed for the connection's
-current environment. The front page, the health check and `export_invoices` say so in one sentence.
+Export waits until both checks have passed: the Coachview profile's (`coachview_probe`) for the
+Coachview connection's current environment, and the Exact administration's (`exact_probe`) for the
+Exact connection's current host, environment and division. The front page, the health check and
+`export_invoices` say in one sentence which one export waits for.
 """
 
 from dataclasses import dataclass, field
@@ -9,7 +11,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from coupling.models import CoachviewProfile
+from coupling.models import CoachviewProfile, ExactConnection
 from mappings.models import CouplingOptions
 from sync.services.administration import current_administration
 
@@ -21,29 +23,59 @@ class GoLiveState:
     coachview_report: dict | None
     pdf_unavailable: bool = False  # the profile has no PDF path while "attach PDF" is on
     writebacks_off: dict = field(default_factory=dict)  # profile key → {"reason", "since"}
+    exact_passed: bool = False
+    exact_checked_at: datetime | None = None
+    exact_report: dict | None = None
 
     @property
     def export_allowed(self) -> bool:
-        return self.coachview_passed
+        return self.coachview_passed and self.exact_passed
+
+    @property
+    def checked_at(self) -> datetime | None:
+        """When the check export waits for last ran (None: it never ran)."""
+        return self.coachview_checked_at if not self.coachview_passed else self.exact_checked_at
+
+    @property
+    def exact_warnings(self) -> list[dict]:
+        return list((self.exact_report or {}).get("warnings") or [])
+
+    @property
+    def exact_blockers(self) -> list[dict]:
+        return list((self.exact_report or {}).get("blockers") or [])
 
     def waiting_for(self) -> str:
         """One line saying which check export waits for ("" when none)."""
+        waits = []
         if not self.coachview_passed:
             if self.coachview_checked_at is None:
-                return _(
+                waits.append(_(
                     "Export waits for the go-live check of Coachview: it has not run for this environment yet "
                     "(run 'python manage.py coachview_probe' or press 'Check against Coachview')."
-                )
-            return _(
-                "Export waits for the go-live check of Coachview: its last run did not pass, or the profile or "
-                "the environment changed since (run 'python manage.py coachview_probe' again)."
-            )
-        return ""
+                ))  # fmt: skip
+            else:
+                waits.append(_(
+                    "Export waits for the go-live check of Coachview: its last run did not pass, or the profile or "
+                    "the environment changed since (run 'python manage.py coachview_probe' again)."
+                ))  # fmt: skip
+        if not self.exact_passed:
+            if self.exact_checked_at is None:
+                waits.append(_(
+                    "Export waits for the go-live check of Exact: it has not run for this administration yet "
+                    "(run 'python manage.py exact_probe' or press 'Check against Exact')."
+                ))  # fmt: skip
+            else:
+                waits.append(_(
+                    "Export waits for the go-live check of Exact: its last run did not pass, or the environment or "
+                    "the division changed since (run 'python manage.py exact_probe' again)."
+                ))  # fmt: skip
+        return " ".join(waits)
 
 
 def golive_state() -> GoLiveState:
     """The checks' verdicts and the warnings a person should see, read from the database (no network)."""
     profile = CoachviewProfile.load()
+    connection = ExactConnection.load()
     administration = current_administration()
     options = CouplingOptions.for_administration(administration) if administration else None
     attach_pdf = options.attach_pdf if options is not None else True
@@ -53,4 +85,7 @@ def golive_state() -> GoLiveState:
         coachview_report=profile.probe_report,
         pdf_unavailable=attach_pdf and not profile.view["pdf_path"],
         writebacks_off=dict(profile.writeback_off or {}),
+        exact_passed=connection is not None and connection.probe_passed(),
+        exact_checked_at=connection.probe_ran_at if connection is not None else None,
+        exact_report=connection.probe_report if connection is not None else None,
     )

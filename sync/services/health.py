@@ -82,7 +82,10 @@ def golive_problems() -> list[Problem]:
     state = golive_state()
     problems = []
     if not state.export_allowed:
-        problems.append(Problem(Kind.GOLIVE_PENDING, Severity.WARNING, params={"checked": moment_text(state.coachview_checked_at)}))
+        check = "Coachview" if not state.coachview_passed else "Exact"
+        problems.append(
+            Problem(Kind.GOLIVE_PENDING, Severity.WARNING, params={"check": check, "checked": moment_text(state.checked_at)})
+        )
     for key, off in state.writebacks_off.items():
         problems.append(
             Problem(Kind.WRITEBACK_OFF, Severity.WARNING, subject=key, params={"which": key, "reason": off.get("reason", "")})
@@ -99,6 +102,8 @@ def _link_problems(link, *, now: datetime) -> list[Problem]:
         link.status == "connected" and link.refresh_token_expires_at and link.refresh_token_expires_at <= now
     ):
         return [Problem(Kind.RECONNECT_NEEDED, Severity.BROKEN, params={**admin, "error": link.last_error[:300]})]
+    if link.status == "client_refused":
+        return [Problem(Kind.CLIENT_REFUSED, Severity.BROKEN, params={**admin, "error": link.last_error[:300]})]
     if link.status != "connected":
         return [Problem(Kind.NOT_CONNECTED, Severity.BROKEN, params=admin)]
     warning_days = settings.HEALTH_REFRESH_TOKEN_WARNING_DAYS

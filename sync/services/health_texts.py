@@ -20,7 +20,8 @@ def problem_title(kind: str, params: dict) -> str:
         Kind.BUDGET_DAILY_SPENT: _("Exact's daily call budget is spent"),
         Kind.ENDPOINT_BLOCKED: _("Calls to Exact's %(endpoint)s are paused"),
         Kind.UNKNOWN_STALE: _("%(count)s invoices with an unknown outcome"),
-        Kind.GOLIVE_PENDING: _("Export waits for the go-live check of Coachview"),
+        Kind.GOLIVE_PENDING: _("Export waits for the go-live check of %(check)s"),
+        Kind.CLIENT_REFUSED: _("Exact refuses the coupling's client id or secret"),
         Kind.WRITEBACK_OFF: _("A status write-back to Coachview is switched off"),
         Kind.PDF_UNAVAILABLE: _("Coachview offers no invoice PDF to attach"),
     }
@@ -31,7 +32,7 @@ def problem_title(kind: str, params: dict) -> str:
     }
     if kind in never and not params.get("last_success"):
         return never[kind]
-    return titles.get(kind, kind) % params
+    return titles.get(kind, kind) % {"check": "Coachview", **params}
 
 
 def problem_text(kind: str, params: dict) -> str:
@@ -85,10 +86,16 @@ def problem_text(kind: str, params: dict) -> str:
             "the admin (filter the invoice exports on state 'outcome unknown')."
         ),
         Kind.GOLIVE_PENDING: _(
-            "Nothing is exported until the go-live check of the Coachview profile has passed for the current "
-            "Coachview environment (last check: %(checked)s). What to do: a coupling administrator opens the "
-            "Coachview connection, presses 'Check against Coachview', decides what is marked as needing a "
-            "decision, and checks again."
+            "Nothing is exported until the go-live checks of the Coachview profile and of the Exact "
+            "administration have both passed for the current environments; %(check)s has not (last check: "
+            "%(checked)s). What to do: a coupling administrator opens the %(check)s connection, presses "
+            "'Check against %(check)s', fixes or decides what the check reports, and checks again."
+        ),
+        Kind.CLIENT_REFUSED: _(
+            "Exact's token endpoint refuses the app's client id or secret (%(error)s), so nothing is exported "
+            "and no payments are read; refreshing again cannot help. What to do: a coupling administrator "
+            "compares the client id and secret on the Exact Online connection page with the app in Exact's App "
+            "Center (a secret may have been renewed there), saves them, and connects again."
         ),
         Kind.WRITEBACK_OFF: _(
             "The coupling stopped telling Coachview the %(which)s because Coachview does not offer it: "
@@ -101,7 +108,7 @@ def problem_text(kind: str, params: dict) -> str:
             "coupling options to book without the PDF."
         ),
     }
-    values = {"error": "", "administration": "", "checked": "", "which": "", "reason": "", **params}
+    values = {"error": "", "administration": "", "checked": "", "which": "", "reason": "", "check": "Coachview", **params}
     values["last_success"] = params.get("last_success") or _("never")
     values["checked"] = params.get("checked") or _("never")
     values["which"] = {"writeback_booked": _("booking status"), "writeback_paid": _("payment status")}.get(

@@ -2,7 +2,10 @@
 
 Normal run: one `sync/Cashflow/PaymentTerms` read from the stored Timestamp (⌈changed / 1000⌉ calls, one
 when nothing changed), receipts only, joined on the EntryIDs stored at export. When the Timestamp is
-unusable (first run, division moved) a bulk read of the outstanding items sets every status first.
+unusable (first run, division moved) the mirror starts over and the sync is walked from its start.
+Never a filter on a bulk endpoint: Exact may refuse those ("Filtering on these fields is not supported",
+mandatory filtering), and a refused read counts toward its error block. The backfill filters the single
+endpoint `cashflow/Receivables` on the entries it looks for.
 """
 
 import logging
@@ -25,7 +28,6 @@ from sync.models import (
     JobRun,
     PaymentObservation,
     PaymentPollState,
-    PaymentStatus,
     PaymentTermSeen,
 )
 from sync.services.chunks import queryset_chunks
@@ -44,17 +46,20 @@ from sync.services.payment_rule import (
 logger = logging.getLogger(__name__)
 
 SYNC = "sync/Cashflow/PaymentTerms"
-BULK = "bulk/Cashflow/Receivables"
+# The single (non-bulk) endpoint: its `TransactionEntryID` filter is not among those Exact refuses on bulk.
+RECEIVABLES = "cashflow/Receivables"
 DIVISIONS = "system/Divisions"
 PAGE = 1000  # sync and bulk endpoints answer up to 1000 rows (reference §3)
+RECEIVABLES_PAGE = 60  # a normal endpoint's page
 TERM_FIELDS = [
     "ID", "TransactionEntryID", "YourRef", "AmountDC", "TransactionAmountDC", "IsFullyPaid", "Status",
     "TransactionType", "EndDate", "LastPaymentDate",
 ]
 SYNC_SELECT = ["Timestamp", "LineType", *TERM_FIELDS]
 # Several entries per backfill call; ossobv batches 40 `or` clauses to keep URLs short (reference §3).
+# cashflow/Receivables pages 60 rows: 20 entries (a term or two each) fit one page.
 BACKFILL_BATCH = 20
-CHUNK = 500  # exports (or observations) loaded at a time: fallback, settled entries, write-back
+CHUNK = 500  # observations handed to the write-back at a time
 _MS_DATE = re.compile(r"/Date\((-?\d+)(?:[+-]\d+)?\)/")
 
 
@@ -122,19 +127,18 @@ def _poll(*, backfill: bool, deadline: datetime | None, client: ExactClient | No
         return result
     try:
         try:
-            settled: list[int] = []
+            source = "sync"
             if _division_moved(client=client, state=state, result=result) or state.timestamp is None:
-                result.mode = "fallback"
-                settled = _fallback(client=client, state=state, result=result)
+                result.mode = source = "fallback"
+                _fallback(state=state)
             if backfill:
                 _backfill(client=client, administration=administration, result=result)
-            _sync(client=client, state=state, result=result)
+            _sync(client=client, state=state, result=result, source=source)
         except ExactBudgetExhausted as exc:
             result.stopped = str(exc)
             result.could_not_run = exc.scope == "daily"
         except ExactError as exc:
             result.stopped, result.could_not_run = str(exc), True
-        _settled_record(exports=settled)
         _write_back(result=result, deadline=deadline)
     finally:
         PaymentPollState.objects.filter(pk=state.pk).update(
@@ -157,13 +161,23 @@ def _lease_take(state: PaymentPollState) -> bool:
 # -- reading Exact --------------------------------------------------------------------------------
 
 
+def division_read(*, client: ExactClient) -> list[dict]:
+    """The division's row of system/Divisions (its DivisionMoveDate), as the poll reads it."""
+    return client.get_list(DIVISIONS, select=["Code", "DivisionMoveDate"], filter=f"Code eq {int(client.division)}")
+
+
+def terms_read(*, client: ExactClient, timestamp: int | None) -> list[dict]:
+    """One page of payment terms changed after `timestamp` (the sync's only allowed filter)."""
+    return client.get_list(SYNC, select=SYNC_SELECT, filter=f"Timestamp gt {odata.int64(timestamp or 1)}", top=PAGE)
+
+
 def _division_moved(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> bool:
     """Checks DivisionMoveDate at most every PAYMENT_DIVISION_CHECK_HOURS; True when it changed."""
     now = clock.now()
     every = timedelta(hours=settings.PAYMENT_DIVISION_CHECK_HOURS)
     if state.division_checked_at and state.division_checked_at + every > now:
         return False
-    rows = client.get_list(DIVISIONS, select=["Code", "DivisionMoveDate"], filter=f"Code eq {int(client.division)}")
+    rows = division_read(client=client)
     result.calls += 1
     moved_on = _datetime(rows[0].get("DivisionMoveDate")) if rows else None
     moved = state.timestamp is not None and moved_on != state.division_move_date
@@ -174,57 +188,22 @@ def _division_moved(*, client: ExactClient, state: PaymentPollState, result: Pol
     return moved
 
 
-def _fallback(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> list[int]:
-    """Bulk read of the outstanding items; returns the exports (ids) whose entries are not among them (settled)."""
-    # ASSUMPTION: `IsFullyPaid eq false` filters bulk/Cashflow/Receivables as it does cashflow/Receivables
-    # (observed there, §4.10), and an entry missing from the outstanding items is settled (Exact support, §4.10).
-    rows = client.get_list(BULK, select=TERM_FIELDS, filter="IsFullyPaid eq false")
-    result.calls += max(1, -(-len(rows) // PAGE))
-    result.terms += len(rows)
-    administration = state.administration
-    settled = []
+def _fallback(*, state: PaymentPollState) -> None:
+    """The stored Timestamp is meaningless (first poll, division moved): the mirror starts over from 1.
+
+    The sync then replays every term, the settled ones with their dates; each export's status follows
+    from its entry's terms. No bulk read: Exact may refuse its filters.
+    """
     with transaction.atomic():
-        # The mirror starts over: Timestamps from before are meaningless now.
-        PaymentTermSeen.objects.filter(administration=administration).delete()
-        _mirror(administration=administration, rows=rows)
-        open_entries = set(
-            PaymentTermSeen.objects.filter(administration=administration).values_list("transaction_entry_id", flat=True)
-        )
-        exports = _exports(administration).filter(entry_id__isnull=False).select_related("invoice")
-        for chunk in queryset_chunks(exports, size=CHUNK):
-            for export in chunk:
-                if export.entry_id not in open_entries:
-                    settled.append(export.pk)
-                    continue
-                new = _state_for(export)
-                if new:
-                    _record(export=export, new=new, source="fallback")
-        # Replay the sync from its start: it brings the settled terms (with their dates) into the mirror,
-        # and everything that changes from now on.
+        PaymentTermSeen.objects.filter(administration=state.administration).delete()
         state.timestamp = 1
         state.save(update_fields=["timestamp"])
-    return settled
 
 
-def _settled_record(*, exports: list[int]) -> None:
-    """Entries the fallback found settled: paid, with the date when the replayed sync already showed it."""
-    for start in range(0, len(exports), CHUNK):
-        chunk = InvoiceExport.objects.filter(pk__in=exports[start : start + CHUNK]).select_related("invoice")
-        for export in chunk.order_by("pk"):
-            new = _state_for(export)
-            if new is None and export.payment_status == PaymentStatus.PAID:
-                continue  # already known as paid (with its date and any write-off); the replay will confirm it
-            new = new or PaymentState(status="paid", outstanding=Decimal("0.00"))
-            with transaction.atomic():
-                _record(export=export, new=new, source="fallback")
-
-
-def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -> None:
+def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult, source: str = "sync") -> None:
     """Pages of changed payment terms since the stored Timestamp, each committed with its effects."""
     while True:
-        rows = client.get_list(
-            SYNC, select=SYNC_SELECT, filter=f"Timestamp gt {odata.int64(state.timestamp or 1)}", top=PAGE
-        )
+        rows = terms_read(client=client, timestamp=state.timestamp)
         result.calls += 1
         result.terms += len(rows)
         if not rows:
@@ -235,7 +214,7 @@ def _sync(*, client: ExactClient, state: PaymentPollState, result: PollResult) -
             for export in _affected(administration=state.administration, rows=receipts):
                 new = _state_for(export)
                 if new:
-                    _record(export=export, new=new, source="sync")
+                    _record(export=export, new=new, source=source)
             state.timestamp = max(int(row["Timestamp"]) for row in rows)
             state.save(update_fields=["timestamp"])
         if len(rows) < PAGE:
@@ -249,11 +228,11 @@ def _backfill(*, client: ExactClient, administration: str, result: PollResult) -
         clauses = [f"TransactionEntryID eq {odata.guid(e.entry_id)}" for e in batch]
         clauses += [f"YourRef eq {odata.string(e.invoice.number)}" for e in batch]
         try:
-            rows = client.get_list(BULK, select=TERM_FIELDS, filter=" or ".join(clauses))
+            rows = client.get_list(RECEIVABLES, select=TERM_FIELDS, filter=" or ".join(clauses))
         except ExactBudgetExhausted:
             result.backfill_left = todo.filter(pk__gte=batch[0].pk).count()
             raise
-        result.calls += max(1, -(-len(rows) // PAGE))
+        result.calls += max(1, -(-len(rows) // RECEIVABLES_PAGE))
         result.terms += len(rows)
         with transaction.atomic():
             _mirror(administration=administration, rows=rows)

@@ -6,7 +6,7 @@ with a constant number of queries (one resolver per run, lines prefetched, one b
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -17,10 +17,12 @@ from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
 from sync.services.preflight_reasons import data_reasons, kept_exact_reasons, period_closed_reason, reason
+from sync.services.preflight_totals import spread_revenue_reasons, total_reasons, vat_amount_exact
 
 CENT = Decimal("0.01")
 CHECKED_STATES = [ExportState.NEW, ExportState.HELD, ExportState.READY]
 CHUNK = 500  # exports checked (and held in memory) at a time
+
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def invoice_preflight(
         )
     line_reasons, exact_vat = _line_reasons(invoice, lines, resolver)
     reasons += line_reasons
-    reasons += _total_reasons(invoice, lines, exact_vat)
+    reasons += total_reasons(invoice, lines, exact_vat)
+    reasons += spread_revenue_reasons(invoice, lines, resolver)
     if options.attach_pdf and not coachview_settings.pdf_available:
         reasons.append(
             reason(
@@ -266,62 +269,6 @@ def _line_reasons(invoice: Invoice, lines: list, resolver: MappingResolver):
             else None
         )
     return reasons, exact_vat
-
-
-def vat_amount_exact(*, amount: Decimal, percentage: Decimal) -> Decimal:
-    """The VAT Exact computes for one line: amount × percentage (a fraction), rounded to cents."""
-    # ASSUMPTION: Exact rounds each line's VAT half away from zero (ROUND_HALF_UP in Decimal).
-    return (amount * percentage).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _total_reasons(invoice: Invoice, lines: list, exact_vat: list) -> list[dict]:
-    if not lines:
-        return []
-    reasons = []
-    lines_excl = sum((line.amount_excl_vat for line in lines), Decimal("0.00"))
-    lines_vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
-    # Coachview rounds VAT per line and on the total, so its line VAT may differ from `totaalBtw` by up to
-    # a cent per line (cent-exact, contracts.md: `totaalBtw` wins); amounts excluding VAT must match exactly.
-    per_line = CENT * len(lines)
-    checks = [
-        ("lines_excl_vat", lines_excl, invoice.total_excl_vat, Decimal("0.00")),
-        ("lines_vat", lines_vat, invoice.total_vat, per_line),
-        (
-            "total_incl_vat",
-            invoice.total_excl_vat + invoice.total_vat,
-            invoice.total_incl_vat,
-            Decimal("0.00"),
-        ),
-    ]
-    for what, computed, stated, tolerance in checks:
-        if abs(computed - stated) > tolerance:
-            reasons.append(
-                reason(
-                    "preflight.totals_mismatch",
-                    _("The invoice's totals do not add up (%(what)s: %(computed)s, stated %(stated)s).")
-                    % {"what": what, "computed": computed, "stated": stated},
-                    what=what,
-                    difference=computed - stated,
-                    computed=computed,
-                    stated=stated,
-                )
-            )
-    if None not in exact_vat:
-        exact_total = sum(exact_vat, Decimal("0.00"))
-        # Cent-exact (contracts.md): up to one cent per line is spread with VATAmountFC; more is held.
-        if abs(exact_total - invoice.total_vat) > per_line:
-            reasons.append(
-                reason(
-                    "preflight.vat_difference",
-                    _("Exact would compute VAT %(exact)s, Coachview says %(coachview)s.")
-                    % {"exact": exact_total, "coachview": invoice.total_vat},
-                    exact_vat=exact_total,
-                    difference=exact_total - invoice.total_vat,
-                    coachview_vat=invoice.total_vat,
-                    lines=len(lines),
-                )
-            )
-    return reasons
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Cent-exact VAT: what Exact would compute per line, and the explicit amounts that make its total ours.
 
-Coachview's `totaalBtw` is authoritative (contracts.md "Cent-exact"). Exact computes VAT per line;
-where the two differ by at most one cent per line we send `VATAmountFC` on the lines so Exact's
-total equals Coachview's; a larger difference holds the invoice (`preflight.vat_difference`).
+Coachview's `totaalBtw` is authoritative (contracts.md "Cent-exact"). Every line with VAT carries its
+`VATAmountFC`, so the booked VAT never depends on Exact's rounding rule (not documented); where
+Coachview and our estimate of Exact's rule differ by at most one cent per line the cents are spread
+so Exact's total equals Coachview's; a larger difference holds the invoice (`preflight.vat_difference`).
 """
 
 from dataclasses import dataclass
@@ -18,19 +19,27 @@ def exact_line_vat(*, amount: Decimal, rate: Decimal) -> Decimal:
     """The VAT Exact computes for one line (`rate` a fraction, 0.21 for 21 %)."""
     # ASSUMPTION: Exact computes a sales-entry line's VAT as amount excl. VAT × the VAT code's
     # percentage, rounded half-up (away from zero) to cents, per line. Not documented; the sandbox
-    # does the same. This is the one place that depends on it.
+    # does the same for lines without VATAmountFC. Only the cent-spreading tolerance depends on it:
+    # what is booked is always the VATAmountFC we send.
     return (Decimal(amount) * Decimal(rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
 class LineVat:
-    """Exact's VAT for a line and the amount we book; `send` when they differ (VATAmountFC)."""
+    """Exact's VAT for a line (as we estimate its rule) and the amount we book as the line's VATAmountFC."""
 
     exact: Decimal
     booked: Decimal
+    rate: Decimal = Decimal("0")
 
     @property
     def send(self) -> bool:
+        """VATAmountFC goes on every line with VAT, whatever Exact's own rounding would give."""
+        return bool(self.rate)
+
+    @property
+    def corrected(self) -> bool:
+        """The booked VAT differs from what Exact's (assumed) rule computes: the cents were spread."""
         return self.booked != self.exact
 
 
@@ -60,13 +69,16 @@ def vat_plan(*, lines: list[tuple[Decimal, Decimal, Decimal]], total_vat: Decima
         booked = _spread(lines, exact, start, Decimal(total_vat))
         if booked is not None:
             return VatPlan(
-                lines=[LineVat(exact=e, booked=v) for e, v in zip(exact, booked, strict=True)],
+                lines=[
+                    LineVat(exact=e, booked=v, rate=Decimal(rate))
+                    for e, v, (_a, rate, _c) in zip(exact, booked, lines, strict=True)
+                ],
                 total_vat=Decimal(total_vat),
                 exact_total=exact_total,
                 held=False,
             )
     return VatPlan(
-        lines=[LineVat(exact=e, booked=e) for e in exact],
+        lines=[LineVat(exact=e, booked=e, rate=Decimal(rate)) for e, (_a, rate, _c) in zip(exact, lines, strict=True)],
         total_vat=Decimal(total_vat),
         exact_total=exact_total,
         held=True,

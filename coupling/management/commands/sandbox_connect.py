@@ -22,7 +22,7 @@ SANDBOX_SALES_JOURNAL = "70"
 SANDBOX_PAYMENT_CONDITION = "30"
 
 
-class _FormParser(HTMLParser):
+class ConsentFormParser(HTMLParser):
     """The first form on Exact's consent page: its action, method and named inputs."""
 
     def __init__(self):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             )
             if page.status_code != 200:
                 raise CommandError(f"The sandbox's consent page answered HTTP {page.status_code}.", returncode=2)
-            form = _FormParser()
+            form = ConsentFormParser()
             form.feed(page.text)
             if form.action is None:
                 raise CommandError("The sandbox's consent page has no approve form.", returncode=2)
@@ -99,10 +99,11 @@ class Command(BaseCommand):
             raise CommandError(f"Completing the connection failed: {exc}", returncode=2) from exc
         options = self._options_for_sandbox(connection.administration)
         coachview_message = self._coachview_connect()
+        exact_message = self._exact_probe()
         self.stdout.write(
             f"Exact sandbox connected: administration {connection.administration} at {base}; "
             f"sales journal {options.sales_journal}, payment condition {options.default_payment_condition}. "
-            f"{coachview_message}"
+            f"{coachview_message} {exact_message}"
         )
 
     def _options_for_sandbox(self, administration: str):
@@ -114,6 +115,21 @@ class Command(BaseCommand):
         options.default_payment_condition = options.default_payment_condition or SANDBOX_PAYMENT_CONDITION
         options.save()
         return options
+
+    def _exact_probe(self) -> str:
+        """Run `exact_probe` after the Coachview check (contracts.md); its verdict never fails this command."""
+        import io
+
+        from django.core.management import call_command
+
+        # By name, not by import: the check lives in `sync`, which `coupling` does not import.
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("exact_probe", stdout=out, stderr=err)
+        except SystemExit as exit_:
+            if exit_.code == 2:
+                raise CommandError(err.getvalue().strip() or "Exact could not be reached.", returncode=2) from None
+        return err.getvalue().strip()
 
     def _coachview_connect(self) -> str:
         """Point the Coachview connection at the sandbox and run its go-live check with --apply (contracts.md)."""

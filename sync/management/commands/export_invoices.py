@@ -24,6 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, limit=None, **options):
         from coupling.exact.client import ExactClient
 
+        try:
+            ExactClient()  # not connected (or the link needs a person): exit 2 before anything else
+        except ExactError as exc:
+            self.stdout.write(f"Export could not run: {exc}")
+            raise CommandError(str(exc), returncode=2) from exc
         golive = golive_state()
         if not dry_run and not golive.export_allowed:
             # Exports nothing until the go-live checks passed; a dry run works before any check.
