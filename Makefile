@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Install, migrate, seed the sandbox, connect to it, and start the web server and the worker.
+## The scheduled export starts off (switch it on on the front page); EXPORT_ON=1 starts with it on.
 run: $(STAMP)
-	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py run_local --port $(PORT)
+	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py run_local --port $(PORT) $(if $(EXPORT_ON),--export-on)
 
 ## Install and run the whole test suite on the embedded SQLite database.
 test: $(STAMP)

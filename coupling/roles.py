@@ -80,6 +80,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *CATALOGUE_EDIT,
         "coupling.view_coachviewconnection",
         "coupling.change_coachviewconnection",
+        # The scheduled export's switch (off until an administrator switches it on).
+        "sync.view_exportschedule",
+        "sync.change_exportschedule",
         "sync.view_invoice",
         "sync.view_debtor",
         "sync.view_invoiceexport",

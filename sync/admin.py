@@ -58,4 +58,5 @@ from sync import (  # noqa: E402,F401  (register their admins)
     admin_exact_probe,
     admin_payments,
     admin_reconciliation,  # noqa: E402,F401  (registers the reconciliation and health admins)
+    admin_schedule,
 )

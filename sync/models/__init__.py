@@ -10,7 +10,7 @@ from sync.models.invoices import Debtor, Invoice, InvoiceLine, InvoicePdf
 from sync.models.jobruns import JobRun
 from sync.models.payments import PaymentObservation, PaymentPollState, PaymentTermSeen
 from sync.models.reconciliation import Reconciliation, ReconciliationLine
-from sync.models.runs import ExportRun
+from sync.models.runs import ExportRun, ExportSchedule
 from sync.models.writeback import StatusWriteback
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ExportAttempt",
     "ExportHistory",
     "ExportRun",
+    "ExportSchedule",
     "ExportState",
     "FetchWatermark",
     "HealthProblem",

@@ -1,5 +1,6 @@
 """One row per export run: what it did, so operators see the coupling working (or not)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,25 @@ class ExportRun(models.Model):
         if self.stopped_reason:
             text += f" (stopped: {self.stopped_reason})"
         return text
+
+
+class ExportSchedule(models.Model):
+    """Whether the scheduled export runs in an administration: off until an administrator switches it on.
+
+    A new installation must not race the person following the guide (mappings and a dry run first);
+    switching on and pausing are recorded with who and when (contracts.md, "Go-live checks").
+    """
+
+    administration = models.CharField(_("Exact administration"), max_length=40, unique=True)
+    switched_on = models.BooleanField(_("scheduled export on"), default=False)
+    switched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("switched by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    switched_at = models.DateTimeField(_("switched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled export")
+        verbose_name_plural = _("scheduled export")
+
+    def __str__(self):
+        return f"{self.administration}: {'on' if self.switched_on else 'off'}"

@@ -308,4 +308,6 @@ def exports_scheduled_run(*, deadline: datetime | None = None) -> ExportRunResul
     if not golive.export_allowed:
         # Not saved: a run every five minutes that only says "waiting" is the front page's to show.
         return ExportRunResult(run=ExportRun(stopped_reason=golive.waiting_for()[:255], stopped_code="golive.pending"))
+    if not golive.scheduled_on:
+        return ExportRunResult(run=ExportRun(stopped_reason=golive.schedule_text()[:255], stopped_code="export.schedule_off"))
     return exports_run(deadline=deadline, client=client)

@@ -9,10 +9,13 @@ Exact connection's current host, environment and division. The front page, the h
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coupling.models import CoachviewProfile, ExactConnection
+from coupling import clock
+from coupling.models import CoachviewConnection, CoachviewProfile, ExactConnection
 from mappings.models import CouplingOptions
+from sync.models import ExportSchedule
 from sync.services.administration import current_administration
 
 
@@ -26,10 +29,35 @@ class GoLiveState:
     exact_passed: bool = False
     exact_checked_at: datetime | None = None
     exact_report: dict | None = None
+    # Coachview's training environment connected to a live Exact administration: never exported.
+    training_into_live: bool = False
+    # The scheduled export (not a run by hand): off until an administrator switches it on.
+    scheduled_on: bool = False
+    scheduled_by: str = ""
+    scheduled_at: datetime | None = None
 
     @property
     def export_allowed(self) -> bool:
-        return self.coachview_passed and self.exact_passed
+        return self.coachview_passed and self.exact_passed and not self.training_into_live
+
+    @property
+    def scheduled_allowed(self) -> bool:
+        return self.export_allowed and self.scheduled_on
+
+    def schedule_text(self) -> str:
+        """Whether the scheduled export runs, and who switched it (one line)."""
+        if self.scheduled_on:
+            return _("Scheduled export is on (switched on by %(who)s on %(at)s).") % {
+                "who": self.scheduled_by or "—", "at": moment(self.scheduled_at)
+            }
+        if self.scheduled_at:
+            return _("Scheduled export is paused (by %(who)s on %(at)s); export by hand still works.") % {
+                "who": self.scheduled_by or "—", "at": moment(self.scheduled_at)
+            }
+        return _(
+            "Scheduled export is off until an administrator switches it on on the front page; "
+            "export by hand ('export_invoices') works once the go-live checks have passed."
+        )
 
     @property
     def checked_at(self) -> datetime | None:
@@ -47,6 +75,11 @@ class GoLiveState:
     def waiting_for(self) -> str:
         """One line saying which check export waits for ("" when none)."""
         waits = []
+        if self.training_into_live:
+            waits.append(_(
+                "Export waits: Coachview's training environment is connected to a live Exact administration. "
+                "Connect Coachview to live (and check it) or Exact to a test administration."
+            ))  # fmt: skip
         if not self.coachview_passed:
             if self.coachview_checked_at is None:
                 waits.append(_(
@@ -77,6 +110,7 @@ def golive_state() -> GoLiveState:
     profile = CoachviewProfile.load()
     connection = ExactConnection.load()
     administration = current_administration()
+    schedule = ExportSchedule.objects.filter(administration=administration).select_related("switched_by").first()
     options = CouplingOptions.for_administration(administration) if administration else None
     attach_pdf = options.attach_pdf if options is not None else True
     return GoLiveState(
@@ -88,4 +122,27 @@ def golive_state() -> GoLiveState:
         exact_passed=connection is not None and connection.probe_passed(),
         exact_checked_at=connection.probe_ran_at if connection is not None else None,
         exact_report=connection.probe_report if connection is not None else None,
+        training_into_live=(
+            profile.connection.environment == CoachviewConnection.Environment.TRAINING
+            and connection is not None
+            and connection.environment == ExactConnection.Environment.LIVE
+        ),
+        scheduled_on=bool(schedule and schedule.switched_on),
+        scheduled_by=(schedule.switched_by.get_username() if schedule and schedule.switched_by else ""),
+        scheduled_at=schedule.switched_at if schedule else None,
     )
+
+
+def moment(at: datetime | None) -> str:
+    return timezone.localtime(at).strftime("%d-%m-%Y %H:%M") if at else "—"
+
+
+def schedule_switch(*, on: bool, user=None) -> ExportSchedule:
+    """Switch the scheduled export of the connected administration on or pause it (who and when recorded)."""
+    administration = current_administration()
+    if not administration:
+        raise ValueError("no Exact administration is connected")
+    schedule, _created = ExportSchedule.objects.get_or_create(administration=administration)
+    schedule.switched_on, schedule.switched_by, schedule.switched_at = on, user, clock.now()
+    schedule.save()
+    return schedule

@@ -40,6 +40,7 @@ def console_dashboard(context):
         "history_url": _url("admin:sync_exporthistory_changelist") if can("sync.view_exporthistory") else "",
         "profile_url": _profile_url() if can("coupling.view_coachviewprofile") else "",
         "no_pdf_url": _url("admin:mappings_couplingoptions_no_pdf") if can("mappings.change_couplingoptions") else "",
+        "schedule_url": _url("admin:sync_exportschedule_switch") if can("sync.change_exportschedule") else "",
     }
 
 

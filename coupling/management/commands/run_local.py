@@ -25,8 +25,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--reseed", action="store_true", help="wipe and seed the sandbox again")
+        parser.add_argument(
+            "--export-on", action="store_true", help="switch the scheduled export on at once (for a quick look)"
+        )
 
-    def handle(self, *args, port, reseed, **options):
+    def handle(self, *args, port, reseed, export_on=False, **options):
         if not settings.DEBUG:
             raise CommandError("run_local is for development: set DEBUG=1 (make run does).")
         base_url = f"http://127.0.0.1:{port}"
@@ -51,7 +54,7 @@ class Command(BaseCommand):
         try:
             children.append(self._start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env))
             self._wait_for(base_url)
-            self._prepare_sandbox(reseed=reseed)
+            self._prepare_sandbox(reseed=reseed, export_on=export_on)
             children.append(self._start([sys.executable, "manage.py", "qcluster"], env))
             self.stdout.write(
                 self.style.SUCCESS(
@@ -98,7 +101,7 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         raise CommandError(f"The web server did not answer at {base_url} within 60 seconds.")
 
-    def _prepare_sandbox(self, *, reseed: bool) -> None:
+    def _prepare_sandbox(self, *, reseed: bool, export_on: bool = False) -> None:
         """Seed the sandbox on the first run (or when asked) and connect both links to it."""
         available = get_commands()
         if "sandbox_seed" in available:
@@ -106,6 +109,11 @@ class Command(BaseCommand):
                 call_command("sandbox_seed", stdout=self.stdout)
         if "sandbox_connect" in available:
             call_command("sandbox_connect", stdout=self.stdout)
+        if "export_schedule" in available:
+            # Off by default, so the worker does not export before the guide's mappings and dry run.
+            call_command("export_schedule", "on" if export_on else "status", stdout=self.stdout)
+            if not export_on:
+                self.stdout.write("Start with the scheduled export on: make run EXPORT_ON=1")
 
     def _sandbox_seeded(self) -> bool:
         from django.apps import apps

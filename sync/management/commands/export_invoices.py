@@ -34,6 +34,8 @@ class Command(BaseCommand):
             # Exports nothing until the go-live checks passed; a dry run works before any check.
             self.stdout.write(golive.waiting_for())
             sys.exit(3)
+        if not dry_run and not golive.scheduled_on:
+            self.stderr.write(golive.schedule_text())  # by hand it exports anyway; the schedule is a person's switch
 
         def sleeper(seconds: float) -> None:
             # Run by a person: wait for Exact's minute window and say so, then finish the work.
