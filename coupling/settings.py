@@ -217,6 +217,8 @@ COACHVIEW_MAX_WAIT_SECONDS = env.int("COACHVIEW_MAX_WAIT_SECONDS", default=900)
 COACHVIEW_SETTLED_AFTER_SECONDS = env.int("COACHVIEW_SETTLED_AFTER_SECONDS", default=600)
 # Debtor ids per `where=id=a,b,c` call (keeps the URL well under common 8 KB limits).
 COACHVIEW_DEBTOR_BATCH = env.int("COACHVIEW_DEBTOR_BATCH", default=50)
+# Coachview's documented limit (coachview-api.md [V]: 5,000 requests per 24 h) until its headers say otherwise.
+COACHVIEW_DAILY_LIMIT = env.int("COACHVIEW_DAILY_LIMIT", default=5000)
 # Where a tenant publishes its OpenAPI (Swagger) description, under the Coachview base URL.
 # ASSUMPTION: ASP.NET's Swashbuckle default; Coachview documents a Swagger page per environment, not its address.
 COACHVIEW_OPENAPI_PATH = env.str("COACHVIEW_OPENAPI_PATH", default="/swagger/v1/swagger.json")

@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from sync.models import ErrorCatalogueEntry, ExportState, InvoiceExport
+from sync.services.backlog import backlog_estimate, backlog_text
 from sync.services.golive import golive_state
 
 # The states whose reasons name catalogue entries a person must act on.
@@ -59,6 +60,7 @@ class Dashboard:
     top_failures: list[FailureCount]
     problems: list = field(default_factory=list)
     golive: object = None  # sync.services.golive.GoLiveState
+    backlog_text: str = ""  # "N invoices waiting — done on … around …" (sync.services.backlog)
 
 
 def _model(label: str):
@@ -216,4 +218,10 @@ def dashboard_build() -> Dashboard:
         top_failures=failing_codes(limit=5),
         problems=open_problems(),
         golive=golive_state(),
+        backlog_text=_backlog_text(),
     )
+
+
+def _backlog_text() -> str:
+    backlog = backlog_estimate()
+    return backlog_text(backlog) if backlog.waiting else ""

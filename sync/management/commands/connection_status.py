@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from sync.services import health
+from sync.services.backlog import backlog_estimate, backlog_text
 from sync.services.health import link_health_check, moment_text
 from sync.services.health_texts import problem_title
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         link = health.exact_link()
+        backlog = backlog_estimate()
         problems = link_health_check()
         titles = [problem_title(p.kind, p.params) for p in problems]
         low = (
@@ -48,6 +50,8 @@ class Command(BaseCommand):
                     "daily_limit": link.daily_limit,
                     "blocked_endpoints": [b.endpoint for b in link.blocked_endpoints],
                 },
+                "backlog": backlog.waiting,
+                "backlog_done_at": backlog.done_at.isoformat() if backlog.done_at else None,
                 "problems": [
                     {"kind": p.kind, "severity": p.severity, "subject": p.subject, "title": t}
                     for p, t in zip(problems, titles, strict=False)
@@ -62,6 +66,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  refresh token valid until {moment_text(link.refresh_token_expires_at)}")
             if link.daily_remaining is not None:
                 self.stdout.write(f"  calls left today: {link.daily_remaining} of {link.daily_limit}")
+            if backlog.waiting:
+                self.stdout.write(f"  {backlog_text(backlog)}")
             for title in titles:
                 self.stdout.write(f"  ! {title}")
             self.stdout.write(summary)
