@@ -202,7 +202,7 @@ def _debtor_store(data, record: dict, *, labels: dict, profile: ProfileView, sou
             coachview_source=source,
             coachview_id=key,
             defaults={"name": values["name"], "number": values["number"], "snapshot": values["snapshot"],
-                      "data_unfit": [{"code": UNSTORABLE, "field": "", "value": what}], "data_notes": ""},
+                      "data_unfit": [{"code": UNSTORABLE, "field": "", "value": shown_id(data.number, data.coachview_id)}], "data_notes": ""},
         ),
     )
 
@@ -373,7 +373,8 @@ def _quarantined(values: dict, what: str) -> dict:
     """What is kept of an invoice the database refused: who it is, its raw record, and why it is held."""
     kept = {name: values[name] for name in ("number", "status", "debtor_id", "debtor_coachview_id", "snapshot",
                                             "content_sha256", "changed_at", "pdf_sha256")}
-    return dict(kept, data_unfit=[{"code": UNSTORABLE, "field": "", "value": what}], data_problem="", data_notes="")
+    shown = what.split(" ", 1)[-1]  # the number or id, without our English word for the record
+    return dict(kept, data_unfit=[{"code": UNSTORABLE, "field": "", "value": shown}], data_problem="", data_notes="")
 
 
 def _invoice_write(key: tuple[str, str], values: dict, lines: list, is_new: bool, counts) -> None:

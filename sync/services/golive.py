@@ -55,7 +55,7 @@ class GoLiveState:
                 "who": self.scheduled_by or "—", "at": moment(self.scheduled_at)
             }
         return _(
-            "Scheduled export is off until an administrator switches it on on the front page; "
+            "Scheduled export is off until an administrator switches it on (front page); "
             "export by hand ('export_invoices') works once the go-live checks have passed."
         )
 

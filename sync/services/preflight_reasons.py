@@ -29,7 +29,7 @@ UNFIT_MESSAGES = {
     "preflight.value_out_of_range": lambda u: _("Coachview's field %(field)s has a value that cannot be booked: %(value)s")
     % u,
     "preflight.country_unknown": lambda u: _("Coachview's field %(field)s is not a country code: %(value)s") % u,
-    "preflight.record_unstorable": lambda u: _("Coachview's %(value)s could not be stored; its raw record is kept.") % u,
+    "preflight.record_unstorable": lambda u: _("Coachview's record %(value)s could not be stored; its raw record is kept.") % u,
 }
 
 
@@ -74,8 +74,12 @@ def data_reasons(invoice, lines: list) -> list[dict]:
         reasons.append(
             reason(
                 "preflight.credit_sign",
-                _("The invoice is marked %(kind)s but its total is %(total)s.")
-                % {"kind": _("credit") if invoice.is_credit else _("not credit"), "total": invoice.total_incl_vat},
+                (
+                    _("A credit invoice with a positive total (%(total)s).")
+                    if invoice.is_credit
+                    else _("An invoice (not a credit invoice) with a negative total (%(total)s).")
+                )
+                % {"total": invoice.total_incl_vat},
                 total=invoice.total_incl_vat,
                 credit=invoice.is_credit,
             )
