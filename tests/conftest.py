@@ -47,6 +47,20 @@ def _golive_checked(request, settings):
         return
     request.getfixturevalue("db")
     coachview_profile_as_probed(settings)
+    # An Exact administration a test connects was checked too (exact_probe), as a live one would be.
+    from django.db.models.signals import post_save
+
+    from coupling import clock
+    from coupling.models import ExactConnection
+
+    def checked(sender, instance, created, **kwargs):
+        if created:
+            instance.probe_record(report={"usable": True, "blockers": [], "warnings": []}, usable=True, at=clock.now())
+
+    post_save.connect(checked, sender=ExactConnection, weak=False, dispatch_uid="tests.golive_checked")
+    for connection in ExactConnection.objects.all():
+        checked(ExactConnection, connection, True)
+    request.addfinalizer(lambda: post_save.disconnect(sender=ExactConnection, dispatch_uid="tests.golive_checked"))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from coupling import clock
-from coupling.models import CoachviewConnection
+from coupling.models import CoachviewConnection, ExactConnection
 from mappings.models import CouplingOptions
 from sync.models import (
     ExportRun,
@@ -75,13 +75,19 @@ def link_health_check(*, now: datetime | None = None) -> list[Problem]:
     return problems + golive_problems()
 
 
+def golive_waiting(state) -> bool:
+    """Export waits for a go-live check. Without an Exact connection "not connected" is the one problem to
+    act on (one cause, one e-mail)."""
+    return not state.export_allowed and ExactConnection.objects.exists()
+
+
 def golive_problems() -> list[Problem]:
     """Export waiting for a go-live check, a write-back switched off, no PDF to attach."""
     from sync.services.golive import golive_state
 
     state = golive_state()
     problems = []
-    if not state.export_allowed:
+    if golive_waiting(state):
         check = "Coachview" if not state.coachview_passed else "Exact"
         problems.append(
             Problem(Kind.GOLIVE_PENDING, Severity.WARNING, params={"check": check, "checked": moment_text(state.checked_at)})
@@ -220,7 +226,7 @@ def _stall_problems(*, now: datetime, administration: str, connected: bool, budg
     checks = [(Kind.STALLED_FETCH, fetch_progress(), settings.HEALTH_STALL_FETCH_MINUTES)]
     # A broken link, a spent budget or a go-live check not passed stops export and poll by design: that
     # problem is reported already, and one cause should make one e-mail.
-    if connected and not budget_spent and golive_state().export_allowed:
+    if connected and not budget_spent and not golive_waiting(golive_state()):
         checks.append((Kind.STALLED_EXPORT, export_progress(administration=administration), settings.HEALTH_STALL_EXPORT_MINUTES))
         checks.append((Kind.STALLED_POLL, poll_progress(administration=administration), settings.HEALTH_STALL_POLL_MINUTES))
     problems = []
