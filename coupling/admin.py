@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from coupling import admin_coachview, admin_profile  # noqa: F401  (register the Coachview connection and profile)
+from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
 from coupling.models import ExactApiCall, ExactConnection
@@ -43,8 +44,9 @@ class ExactConnectionForm(forms.ModelForm):
 
 
 @admin.register(ExactConnection)
-class ExactConnectionAdmin(admin.ModelAdmin):
+class ExactConnectionAdmin(SecretsReadOnlyMixin, admin.ModelAdmin):
     form = ExactConnectionForm
+    read_only_replaced = {"client_secret": "client_secret_state"}
     list_display = ["__str__", "status", "division", "access_token_expires_at", "connected_at"]
     readonly_fields = [
         "status",
