@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from coupling import admin_coachview, admin_profile  # noqa: F401  (register the Coachview connection and profile)
+# Register the Coachview connection and profile, and the people with their roles.
+from coupling import admin_coachview, admin_profile, admin_users  # noqa: F401
 from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health

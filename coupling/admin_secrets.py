@@ -24,7 +24,8 @@ class SecretsReadOnlyMixin:
         if self.has_change_permission(request, obj):
             return fieldsets
         return [
-            (name, {**options, "fields": self._read_only_names(options["fields"])}) for name, options in fieldsets
+            (name, {**options, "fields": self._read_only_names(options["fields"])})
+            for name, options in fieldsets
         ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -28,7 +28,9 @@ def seeded(coachview, settings):
         administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
     )
     for model in (VatCodeMapping, GLAccountMapping, CostCenterMapping):
-        model.objects.get_or_create(administration=administration, coachview_code="99", defaults={"exact_code": ""})
+        model.objects.get_or_create(
+            administration=administration, coachview_code="99", defaults={"exact_code": ""}
+        )
     invoices_fetch()
     exports_run()
     roles.apply_role_permissions()

@@ -28,7 +28,11 @@ def connections():
         status=ExactConnection.Status.CONNECTED,
     )
     coachview = CoachviewConnection.load()
-    coachview.client_id, coachview.client_secret, coachview.access_token = "cv", COACHVIEW_SECRET, COACHVIEW_TOKEN
+    coachview.client_id, coachview.client_secret, coachview.access_token = (
+        "cv",
+        COACHVIEW_SECRET,
+        COACHVIEW_TOKEN,
+    )
     coachview.save()
     return exact, coachview
 
@@ -63,13 +67,19 @@ def test_no_connection_page_shows_a_secret_or_token_in_whole_or_in_part(role, co
 def test_the_read_only_pages_say_set_or_not_set(connections):
     exact, coachview = connections
     support = role_client("support", language="en")
-    exact_page = support.get(reverse("admin:coupling_exactconnection_change", args=[exact.pk])).content.decode()
+    exact_page = support.get(
+        reverse("admin:coupling_exactconnection_change", args=[exact.pk])
+    ).content.decode()
     assert "client secret" in exact_page.lower() and ">set<" in exact_page.replace(" ", "")
-    page = support.get(reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])).content.decode()
+    page = support.get(
+        reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])
+    ).content.decode()
     assert "New client secret" not in page and "None" not in page
     assert ">set<" in page.replace(" ", "")
     CoachviewConnection.objects.update(client_secret="")
-    page = support.get(reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])).content.decode()
+    page = support.get(
+        reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])
+    ).content.decode()
     assert "not set" in page
 
 
@@ -85,5 +95,7 @@ def test_an_administrator_still_gets_the_write_only_field(connections):
     admin = role_client("admin", language="en")
     page = admin.get(reverse("admin:coupling_exactconnection_change", args=[exact.pk])).content.decode()
     assert 'name="client_secret"' in page and 'type="password"' in page
-    page = admin.get(reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])).content.decode()
+    page = admin.get(
+        reverse("admin:coupling_coachviewconnection_change", args=[coachview.pk])
+    ).content.decode()
     assert 'name="new_client_secret"' in page
