@@ -11,6 +11,7 @@ from coupling import admin_coachview, admin_profile, admin_users  # noqa: F401
 from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
+from coupling.http import validate_https
 from coupling.models import ExactApiCall, ExactConnection
 
 
@@ -20,6 +21,7 @@ class ExactConnectionForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text=_("Only with country 'custom', e.g. the sandbox."),
+        validators=[validate_https],
     )
     # Write-only: the stored secret is never sent to the browser; empty keeps it.
     client_secret = forms.CharField(

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from coupling.admin_profile import may_check
 from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.coachview.probe import connection_test
+from coupling.http import validate_https
 from coupling.models import CoachviewConnection, CoachviewProfile
 from coupling.roles import may_call_out
 
 
 class CoachviewConnectionForm(forms.ModelForm):
-    custom_base_url = forms.URLField(label=_("own host"), required=False, assume_scheme="https")
+    custom_base_url = forms.URLField(
+        label=_("own host"), required=False, assume_scheme="https", validators=[validate_https]
+    )
     # Write-only: never rendered back; leaving it empty keeps the stored secret.
     new_client_secret = forms.CharField(
         label=_("client secret"),
