@@ -6,9 +6,12 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from coupling import admin_coachview, admin_profile  # noqa: F401  (register the Coachview connection and profile)
+# Register the Coachview connection and profile, and the people with their roles.
+from coupling import admin_coachview, admin_profile, admin_users  # noqa: F401
+from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
+from coupling.http import validate_https
 from coupling.models import ExactApiCall, ExactConnection
 
 
@@ -18,6 +21,7 @@ class ExactConnectionForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text=_("Only with country 'custom', e.g. the sandbox."),
+        validators=[validate_https],
     )
     # Write-only: the stored secret is never sent to the browser; empty keeps it.
     client_secret = forms.CharField(
@@ -43,8 +47,9 @@ class ExactConnectionForm(forms.ModelForm):
 
 
 @admin.register(ExactConnection)
-class ExactConnectionAdmin(admin.ModelAdmin):
+class ExactConnectionAdmin(SecretsReadOnlyMixin, admin.ModelAdmin):
     form = ExactConnectionForm
+    read_only_replaced = {"client_secret": "client_secret_state"}
     list_display = ["__str__", "status", "division", "access_token_expires_at", "connected_at"]
     readonly_fields = [
         "status",

@@ -7,13 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coupling.admin_profile import may_check
+from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.coachview.probe import connection_test
+from coupling.http import validate_https
 from coupling.models import CoachviewConnection, CoachviewProfile
 from coupling.roles import may_call_out
 
 
 class CoachviewConnectionForm(forms.ModelForm):
-    custom_base_url = forms.URLField(label=_("own host"), required=False, assume_scheme="https")
+    custom_base_url = forms.URLField(
+        label=_("own host"), required=False, assume_scheme="https", validators=[validate_https]
+    )
     # Write-only: never rendered back; leaving it empty keeps the stored secret.
     new_client_secret = forms.CharField(
         label=_("client secret"),
@@ -53,8 +57,9 @@ class CoachviewConnectionForm(forms.ModelForm):
 
 
 @admin.register(CoachviewConnection)
-class CoachviewConnectionAdmin(admin.ModelAdmin):
+class CoachviewConnectionAdmin(SecretsReadOnlyMixin, admin.ModelAdmin):
     form = CoachviewConnectionForm
+    read_only_replaced = {"new_client_secret": "client_secret_state", "secret_stored": None}
     list_display = ["__str__", "environment", "client_id", "token_expires_at", "rate_limit_remaining"]
     readonly_fields = [
         "golive_check",

@@ -6,6 +6,8 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from coupling.http import is_plain_http
+
 
 @register(Tags.security, deploy=False)
 def check_https_in_production(app_configs, **kwargs):
@@ -107,4 +109,35 @@ def check_stored_secrets_readable(app_configs, databases=None, **kwargs):
             id="coupling.E007",
         )
         for count in unreadable_fields(databases=databases)
+    ]
+
+
+@register(Tags.security, Tags.database)
+def check_connection_hosts_use_https(app_configs, databases=None, **kwargs):
+    """A stored http:// host for Exact or Coachview with DEBUG off; reads the database, so only when asked."""
+    if settings.DEBUG or not databases or "default" not in databases:
+        return []
+    from django.db import DatabaseError
+
+    from coupling.models import CoachviewConnection, ExactConnection
+
+    hosts = []
+    try:
+        # Only the address columns: reading a secret could fail on a rotated key (check E007 reports that).
+        for country, url in ExactConnection.objects.values_list("country", "base_url"):
+            if country == ExactConnection.Country.CUSTOM and is_plain_http(url):
+                hosts.append(("Exact Online", url))
+        for environment, url in CoachviewConnection.objects.values_list("environment", "custom_base_url"):
+            if environment == CoachviewConnection.Environment.CUSTOM and is_plain_http(url):
+                hosts.append(("Coachview", url))
+    except DatabaseError:
+        return []  # not migrated yet, or no database: other checks and `migrate` say so
+    return [
+        Error(
+            f"The {name} connection's host is plain HTTP ({url}) while DEBUG is off.",
+            hint="The client secret and the tokens must travel over HTTPS: enter the https:// address in the "
+            "admin (Connections), or switch DEBUG on only in development.",
+            id="coupling.E008",
+        )
+        for name, url in hosts
     ]

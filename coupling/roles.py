@@ -64,6 +64,9 @@ CONNECTION_EDIT = [
     "coupling.change_coachviewconnection",
     "coupling.change_coachviewprofile",
 ]
+# --- people and jobs: administrators add support and finance users and see failed background jobs ---
+# coupling/admin_users.py keeps them from making superusers or administrators, or granting permissions.
+PEOPLE_MANAGE = ["auth.view_user", "auth.add_user", "auth.change_user", "django_q.view_failure"]
 # --- payments: everyone reads the payment history (read-only in the admin) ---
 PAYMENTS_VIEW = ["sync.view_paymentobservation"]
 
@@ -106,6 +109,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_unmatchedmessage",
         *EXPORT_ACT,
         *PAYMENTS_VIEW,
+        *PEOPLE_MANAGE,
+        "sync.export_csv",
     ],
     # Sees everything, acts on invoices (retry, exclude, re-check) and keeps the catalogue; no configuration.
     SUPPORT: [
@@ -157,3 +162,21 @@ CALL_OUT = ["coupling.manage_connection", "coupling.change_coachviewconnection"]
 def may_call_out(user) -> bool:
     """Whether `user` may run an action that calls outside (superusers and administrators)."""
     return user.has_perms(CALL_OUT)
+
+
+# The roles an administrator (not a superuser) may give: never the administrators' own.
+ROLES_ADMINISTRATORS_GIVE = [SUPPORT, FINANCE]
+
+
+def user_staff_from_roles(*, user) -> None:
+    """Staff status follows the roles: a person in a role may log in; one who left every role may not."""
+    in_a_role = user.groups.filter(name__in=ROLES).exists()
+    if in_a_role:
+        staff = True
+    elif user.is_superuser or user.user_permissions.exists():
+        staff = user.is_staff  # a superuser's own decision, outside the roles
+    else:
+        staff = False
+    if staff != user.is_staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])

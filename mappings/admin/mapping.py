@@ -52,7 +52,8 @@ class MappingForm(forms.ModelForm):
             self.initial["administration"] = administration
         self.resolver = MappingResolver(administration=administration)
         entries = self.resolver.mirror_entries(self.kind)
-        if entries:
+        # A read-only view (support) builds the form without its fields: nothing to offer then.
+        if entries and "exact_code" in self.fields:
             choices = [("", _("— no cost centre —") if self.kind == MappingKind.COST_CENTER else "---------")]
             for entry in sorted(entries, key=lambda entry: entry.code.strip()):
                 problem = self.resolver.check_target(

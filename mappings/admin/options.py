@@ -41,15 +41,15 @@ class CouplingOptionsForm(forms.ModelForm):
         ]
         conditions = list(ExactPaymentCondition.objects.filter(administration=administration))
         # Offer Exact's own lists when they were read; a typed code is still checked by the pre-flight.
-        if journals:
-            self.fields["sales_journal"].widget = forms.Select(choices=_choices(journals, _("— choose —")))
-            self.fields["credit_note_journal"].widget = forms.Select(
-                choices=_choices(journals, _("— the sales journal —"))
-            )
-        if conditions:
-            self.fields["default_payment_condition"].widget = forms.Select(
-                choices=_choices(conditions, _("— Exact's default —"))
-            )
+        # A read-only view (support) builds the form without these fields: nothing to offer then.
+        offers = {
+            "sales_journal": (journals, _("— choose —")),
+            "credit_note_journal": (journals, _("— the sales journal —")),
+            "default_payment_condition": (conditions, _("— Exact's default —")),
+        }
+        for name, (rows, empty) in offers.items():
+            if rows and name in self.fields:
+                self.fields[name].widget = forms.Select(choices=_choices(rows, empty))
 
     def clean_debtor_number_prefix(self) -> str:
         prefix = self.cleaned_data["debtor_number_prefix"].strip()

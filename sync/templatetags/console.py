@@ -38,6 +38,7 @@ def console_dashboard(context):
         "coverage_url": _url("admin:mappings_vatcodemapping_coverage") if can("mappings.view_vatcodemapping") else "",
         "catalogue_url": _url("admin:sync_errorcatalogueentry_changelist") if can("sync.view_errorcatalogueentry") else "",
         "history_url": _url("admin:sync_exporthistory_changelist") if can("sync.view_exporthistory") else "",
+        "history_csv_url": _url("admin:sync_exporthistory_csv") if can("sync.view_exporthistory") and can("sync.export_csv") else "",
         "profile_url": _profile_url() if can("coupling.view_coachviewprofile") else "",
         "no_pdf_url": _url("admin:mappings_couplingoptions_no_pdf") if can("mappings.change_couplingoptions") else "",
         "schedule_url": _url("admin:sync_exportschedule_switch") if can("sync.change_exportschedule") else "",

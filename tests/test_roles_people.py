@@ -1,0 +1,155 @@
+"""Roles work without a developer: administrators add support and finance people, who can then log in;
+only a superuser makes a superuser or an administrator; administrators see failed jobs; finance downloads."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+from django.urls import reverse
+from django_q.models import Failure
+
+from coupling import roles
+from tests.console_support import role_client
+
+pytestmark = pytest.mark.django_db
+ADD = "admin:auth_user_add"
+
+
+@pytest.fixture(autouse=True)
+def role_permissions(db):
+    roles.apply_role_permissions()
+
+
+def group(name: str) -> Group:
+    return Group.objects.get(name=name)
+
+
+def add_person(client: Client, username: str, *role_names: str):
+    return client.post(
+        reverse(ADD),
+        {
+            "username": username,
+            "usable_password": "true",
+            "password1": "Lang-genoeg-wachtwoord-42",
+            "password2": "Lang-genoeg-wachtwoord-42",
+            "groups": [group(name).pk for name in role_names],
+        },
+    )
+
+
+def a_person_in(role: str, username: str = "piet") -> User:
+    user = User.objects.create_user(username, password="Lang-genoeg-wachtwoord-42")
+    user.groups.add(group(role))
+    roles.user_staff_from_roles(user=user)
+    return user
+
+
+def test_an_administrator_adds_a_support_user_who_can_then_log_in():
+    response = add_person(role_client("admin", language="en"), "sanne", roles.SUPPORT)
+    assert response.status_code == 302, response.content
+    sanne = User.objects.get(username="sanne")
+    assert sanne.is_staff and not sanne.is_superuser
+    assert list(sanne.groups.values_list("name", flat=True)) == [roles.SUPPORT]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username="sanne", password="Lang-genoeg-wachtwoord-42")
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("admin:sync_invoiceexport_changelist")).status_code == 200
+
+
+def test_adding_someone_to_a_role_later_lets_them_log_in_and_taking_every_role_away_stops_it():
+    admin = role_client("admin", language="en")
+    person = User.objects.create_user("femke", password="x")
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    form = {"username": "femke", "is_active": "on", "groups": [group(roles.FINANCE).pk]}
+    assert admin.post(url, form).status_code == 302
+    person.refresh_from_db()
+    assert person.is_staff
+    assert admin.post(url, {**form, "groups": []}).status_code == 302
+    person.refresh_from_db()
+    assert not person.is_staff
+
+
+def test_an_administrator_is_not_offered_the_administrators_role_and_cannot_post_it():
+    admin = role_client("admin", language="en")
+    page = admin.get(reverse(ADD)).content.decode()
+    assert roles.SUPPORT in page and roles.FINANCE in page and roles.ADMINISTRATORS not in page
+    response = add_person(admin, "mallory", roles.ADMINISTRATORS)
+    assert response.status_code == 200 and not User.objects.filter(username="mallory").exists()
+
+
+def test_an_administrator_cannot_make_a_superuser_or_grant_permissions_directly():
+    admin = role_client("admin", language="en")
+    person = a_person_in(roles.SUPPORT)
+    permission = Permission.objects.get(codename="change_exactconnection")
+    page = admin.get(reverse("admin:auth_user_change", args=[person.pk])).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    response = admin.post(
+        reverse("admin:auth_user_change", args=[person.pk]),
+        {
+            "username": person.username,
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "user_permissions": [permission.pk],
+            "groups": [group(roles.SUPPORT).pk],
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not person.is_superuser and not person.user_permissions.exists()
+
+
+@pytest.mark.parametrize("privileged", ["superuser", "administrator"])
+def test_an_administrator_only_looks_at_superusers_and_administrators(privileged, admin_user):
+    admin = role_client("admin", language="en")
+    other = admin_user if privileged == "superuser" else a_person_in(roles.ADMINISTRATORS, "anna")
+    url = reverse("admin:auth_user_change", args=[other.pk])
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert other.password not in page.content.decode() and "pbkdf2" not in page.content.decode()
+    assert admin.post(url, {"username": other.username, "groups": []}).status_code == 403
+    password_url = reverse("admin:auth_user_password_change", args=[other.pk])
+    assert (
+        admin.post(
+            password_url, {"password1": "Nieuw-wachtwoord-99", "password2": "Nieuw-wachtwoord-99"}
+        ).status_code
+        == 403
+    )
+    other.refresh_from_db()
+    assert other.check_password("password") if privileged == "superuser" else other.groups.exists()
+
+
+def test_a_superuser_makes_an_administrator(admin_client):
+    response = add_person(admin_client, "anna", roles.ADMINISTRATORS)
+    assert response.status_code == 302
+    anna = User.objects.get(username="anna")
+    assert anna.is_staff and anna.groups.filter(name=roles.ADMINISTRATORS).exists()
+
+
+def test_administrators_see_failed_jobs_and_the_others_do_not():
+    failure = Failure.objects.create(
+        id="a" * 32, name="export-x", func="sync.tasks.export_invoices_task", started="2026-03-01T10:00Z",
+        stopped="2026-03-01T10:01Z", success=False, result="boom",
+    )  # fmt: skip
+    admin = role_client("admin", language="en")
+    assert admin.get(reverse("admin:django_q_failure_changelist")).status_code == 200
+    assert admin.get(reverse("admin:django_q_failure_change", args=[failure.pk])).status_code == 200
+    for role in ("support", "finance"):
+        assert (
+            role_client(role, language="en").get(reverse("admin:django_q_failure_changelist")).status_code
+            == 403
+        )
+
+
+@pytest.mark.parametrize("role, downloads", [("finance", True), ("admin", True), ("support", False)])
+def test_the_front_pages_export_history_link_leads_to_a_download_for_those_allowed(role, downloads):
+    client = role_client(role, language="en")
+    page = client.get("/").content.decode()
+    csv_url = reverse("admin:sync_exporthistory_csv")
+    assert reverse("admin:sync_exporthistory_changelist") in page
+    assert (f'href="{csv_url}"' in page) is downloads
+    response = client.get(csv_url)
+    if downloads:
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+    else:
+        assert response.status_code == 403
