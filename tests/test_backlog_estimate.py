@@ -1,8 +1,7 @@
 """When will the waiting invoices be booked? At Exact's and Coachview's limits, from the budget left today."""
 
 import json
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -17,7 +16,7 @@ from tests.console_support import role_client
 from tests.factories import InvoiceExportFactory
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 12, 4, 9, 0, tzinfo=tz.utc)
+NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
