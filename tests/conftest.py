@@ -68,6 +68,31 @@ def golive_pending():
     """Opt out of `_golive_checked`: the go-live check has not run."""
 
 
+@pytest.fixture
+def sandbox_flow(coachview, settings):
+    """Seeded Exact, both links connected to the sandbox and checked, Exact's lists read, the sales journal and
+    payment condition the sandbox needs: the administration key, ready for fetch and export."""
+    import random
+
+    from django.core.management import call_command
+
+    from coupling.models import ExactConnection
+    from mappings.models import CouplingOptions
+    from mappings.services import reference_data_sync
+    from sandbox.exact.seed import seed_exact
+
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 100_000  # no minute-window waits
+    seed_exact(rng=random.Random(1))
+    call_command("sandbox_connect")
+    coachview_profile_as_probed(settings)
+    reference_data_sync()
+    administration = ExactConnection.load().administration
+    CouplingOptions.objects.update_or_create(
+        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
+    )
+    return administration
+
+
 def coachview_profile_as_probed(settings, dialect=None):
     """The profile `coachview_probe --apply` finds for the sandbox's dialect, with its check passed.
 

@@ -1,16 +1,11 @@
 """An invoice is identified by where it came from (issue 22): the Coachview environment and host, and its
 id there. Another environment's invoices are never exported for, nor written back to, the connected one."""
 
-import random
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from coupling.models import CoachviewConnection, ExactConnection
-from mappings.models import CouplingOptions
-from mappings.services import reference_data_sync
-from sandbox.exact.seed import seed_exact
+from coupling.models import CoachviewConnection
 from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, StatusWriteback
 from sync.services.export_run import exports_run
 from sync.services.fetch import OTHER_SOURCE, invoices_fetch
@@ -22,16 +17,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
 
 @pytest.fixture
-def flow(coachview, settings):
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    coachview_profile_as_probed(settings)
-    reference_data_sync()
-    administration = ExactConnection.load().administration
-    CouplingOptions.objects.update_or_create(
-        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
-    )
-    return administration
+def flow(sandbox_flow):
+    return sandbox_flow
 
 
 def _put(number: int, second: int) -> dict:

@@ -2,18 +2,13 @@
 linked only when it is for the same relation and amount, and one Exact entry never belongs to two exports."""
 
 import json
-import random
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from coupling.models import ExactConnection
-from mappings.models import CouplingOptions
-from mappings.services import reference_data_sync
 from sandbox.exact.dump import dump_exact
-from sandbox.exact.seed import seed_exact
 from sync.models import ExportState, InvoiceExport
 from sync.services.export_actions import ActionRefused, export_number_decided, export_retry
 from sync.services.export_run import exports_run
@@ -26,23 +21,14 @@ from tests.coachview_data import (
     put_invoice,
     status_writes,
 )
-from tests.conftest import coachview_profile_as_probed
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 TAKEN = "exact.entry_number_taken"
 
 
 @pytest.fixture
-def flow(coachview, settings):
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    coachview_profile_as_probed(settings)
-    reference_data_sync()
-    administration = ExactConnection.load().administration
-    CouplingOptions.objects.update_or_create(
-        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
-    )
-    return administration
+def flow(sandbox_flow):
+    return sandbox_flow
 
 
 def put(number: str, *, debtor: int, amount: str, coachview_number: int, second: int) -> dict:

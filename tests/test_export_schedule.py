@@ -1,7 +1,6 @@
 """The scheduled export is off until an administrator switches it on (issue 19, contracts.md "Go-live
 checks"); by hand `export_invoices` is not gated by it; a training Coachview never exports to live Exact."""
 
-import random
 from io import StringIO
 
 import pytest
@@ -9,9 +8,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from coupling.models import CoachviewConnection, ExactConnection
-from mappings.models import CouplingOptions
-from mappings.services import reference_data_sync
-from sandbox.exact.seed import seed_exact
 from sync.models import ExportSchedule, ExportState, InvoiceExport
 from sync.services.export_run import exports_scheduled_run
 from sync.services.golive import golive_state
@@ -23,15 +19,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
 
 @pytest.fixture
-def flow(coachview, settings):
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    coachview_profile_as_probed(settings)
-    reference_data_sync()
-    administration = ExactConnection.load().administration
-    CouplingOptions.objects.update_or_create(
-        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
-    )
+def flow(sandbox_flow):
+    administration = sandbox_flow
     put_invoice(invoice_record(7901, put_debtor(debtor_record(20401), "2026-02-01T08:00:00")), "2026-03-01T10:00:00")
     assert golive_state().export_allowed
     return administration

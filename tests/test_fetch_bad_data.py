@@ -5,19 +5,13 @@ reason naming the Coachview field and the value; the valid invoices of the same 
 record is corrected in Coachview the invoice is booked once.
 """
 
-import random
 
 import pytest
 from django.core.management import call_command
 
-from coupling.models import ExactConnection
-from mappings.models import CouplingOptions
-from mappings.services import reference_data_sync
 from sandbox.exact.dump import dump_exact
-from sandbox.exact.seed import seed_exact
 from sync.models import Debtor, ExportState, Invoice, InvoiceExport
 from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
-from tests.conftest import coachview_profile_as_probed
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -60,17 +54,8 @@ VALID = (8101, 8102, 8103)
 
 
 @pytest.fixture
-def flow(coachview, settings):
-    settings.SANDBOX_EXACT_MINUTELY_LIMIT = settings.EXACT_MINUTELY_LIMIT = 100_000
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    coachview_profile_as_probed(settings)
-    reference_data_sync()
-    administration = ExactConnection.load().administration
-    CouplingOptions.objects.update_or_create(
-        administration=administration, defaults={"sales_journal": "70", "default_payment_condition": "30"}
-    )
-    return administration
+def flow(sandbox_flow):
+    return sandbox_flow
 
 
 def _put(number: int, debtor_fields: dict, invoice_fields: dict, second: int) -> dict:
