@@ -105,6 +105,9 @@ def update(*, division: int, entity: Entity, key: str, data: dict, lang: str) ->
     record = store.get_record(division=division, storage=entity.storage, key=key)
     row = {**record.data, **{name: value for name, value in data.items() if name != entity.key}}
     errors = BusinessErrors(lang)
+    if entity.name == "crm/Accounts" and "Code" in data:
+        # A PUT that includes Code fails even when the code is unchanged (picqer #432, 2022).
+        errors.add("Gegeven bestaat reeds.", "Data already exists.")
     checker = _CHECKS.get(entity.name)
     if checker:
         checker(division=division, row=row, errors=errors, creating=False)
