@@ -41,3 +41,23 @@ def test_the_products_account_update_never_sends_code():
     exact = {"Code": "                99", "Name": "Oud B.V.", "City": "Assen"}
     update = account_update_payload(debtor=debtor, exact_account=exact)
     assert update == {"Name": "Noord B.V.", "City": "Groningen", "Country": "NL"}
+
+
+# -- a JSON number for a text field --------------------------------------------------------------
+
+
+def _entry(api, **overrides) -> dict:
+    customer = api.one("crm/Accounts", "Code eq '             10001'")["ID"]
+    gl = api.one("financial/GLAccounts", "Code eq '8000'")["ID"]
+    lines = [{"GLAccount": gl, "AmountFC": 100.00, "VATCode": "2  ", "Description": "Training"}]
+    return {"Journal": "70", "Customer": customer, "EntryDate": "2026-05-01T00:00:00", "YourRef": "F2026-001",
+            "SalesEntryLines": lines, **overrides}
+
+
+@SANDBOX
+def test_a_json_number_for_a_text_field_is_taken_as_its_text(api):
+    answer = api.post("salesentry/SalesEntries", _entry(api, Journal=70))
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["d"]["Journal"] == "70"
+    refused = api.post("salesentry/SalesEntries", _entry(api, Journal=True, YourRef="F2026-002"))
+    assert refused.status_code == 400
