@@ -302,6 +302,8 @@ SANDBOX_EXACT_MINUTELY_LIMIT = env.int("SANDBOX_EXACT_MINUTELY_LIMIT", default=6
 SANDBOX_EXACT_DAILY_LIMIT = env.int("SANDBOX_EXACT_DAILY_LIMIT", default=5000)
 SANDBOX_EXACT_MINUTE_WINDOW_SECONDS = env.int("SANDBOX_EXACT_MINUTE_WINDOW_SECONDS", default=60)
 SANDBOX_EXACT_DAY_WINDOW_SECONDS = env.int("SANDBOX_EXACT_DAY_WINDOW_SECONDS", default=86400)
+# A 429 without a body (picqer #528 saw "Error 429: " and nothing after it).
+SANDBOX_EXACT_429_EMPTY_BODY = env.bool("SANDBOX_EXACT_429_EMPTY_BODY", default=False)
 # More than ERROR_LIMIT responses with these statuses per endpoint per window block that endpoint.
 SANDBOX_EXACT_ERROR_LIMIT = env.int("SANDBOX_EXACT_ERROR_LIMIT", default=10)
 SANDBOX_EXACT_ERROR_STATUSES = env.list("SANDBOX_EXACT_ERROR_STATUSES", cast=int, default=[400, 401, 403, 404])

@@ -1,7 +1,17 @@
 """Issue 18, item 5: the smaller differences between Exact and the sandbox, each as Exact does it."""
 
+import random
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
+
+from coupling.exact.client import ExactClient
+from coupling.exact.errors import ExactBudgetExhausted
+from coupling.models import ExactApiCall, ExactBudget
+from sandbox import clock as sandbox_clock
+from sandbox.exact.seed import seed_exact
+from sandbox.models import ExactRateCounter
 
 from sync.models import Debtor
 from sync.services.exact_payloads import account_update_payload
@@ -61,3 +71,47 @@ def test_a_json_number_for_a_text_field_is_taken_as_its_text(api):
     assert answer.json()["d"]["Journal"] == "70"
     refused = api.post("salesentry/SalesEntries", _entry(api, Journal=True, YourRef="F2026-002"))
     assert refused.status_code == 400
+
+
+# -- a 429 with an empty body, and a daily 429 without the minutely headers -----------------------
+
+
+@pytest.fixture
+def linked(sandbox_http, settings):
+    settings.CLOCK_OFFSET_SECONDS = 0.0
+    seed_exact(rng=random.Random(1))
+    call_command("sandbox_connect")  # its go-live check spends calls in this minute
+    settings.CLOCK_OFFSET_SECONDS += 60
+
+    def later(seconds):
+        settings.CLOCK_OFFSET_SECONDS += seconds
+
+    return later
+
+
+def _gl_accounts(client):
+    return client.get_list("financial/GLAccounts", select=["ID", "Code"], filter="Code ne ''")
+
+
+@SANDBOX
+def test_a_daily_429_without_minutely_headers_is_the_day_spent(linked, settings):
+    settings.SANDBOX_EXACT_DAILY_LIMIT = 0
+    before = ExactApiCall.objects.count()
+    with pytest.raises(ExactBudgetExhausted) as info:
+        _gl_accounts(ExactClient(sleeper=linked))
+    assert info.value.scope == "daily"
+    assert list(ExactApiCall.objects.order_by("id").values_list("status", flat=True)[before:]) == [429]
+    assert ExactBudget.objects.get().daily_remaining == 0
+
+
+@SANDBOX
+def test_a_429_with_an_empty_body_waits_for_the_next_minute_and_retries(linked, settings):
+    settings.SANDBOX_EXACT_429_EMPTY_BODY = True
+    # Another worker spent this minute's calls at Exact: the product's own count does not know.
+    epoch = int(sandbox_clock.now().timestamp())
+    scope = ExactRateCounter.objects.using("sandbox").values_list("scope", flat=True).first()
+    ExactRateCounter.objects.using("sandbox").update_or_create(
+        scope=scope, kind="minute", window_start=epoch - epoch % 60, defaults={"count": 60})
+    before = ExactApiCall.objects.count()
+    assert _gl_accounts(ExactClient(sleeper=linked))
+    assert list(ExactApiCall.objects.order_by("id").values_list("status", flat=True)[before:]) == [429, 200]

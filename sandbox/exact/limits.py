@@ -43,8 +43,11 @@ class Budget:
             "X-RateLimit-Remaining": str(self.day.remaining),
             "X-RateLimit-Reset": str(self.day.reset_ms),
         }
-        # Exact sends only the minutely headers on a minutely 429 (picqer README, picqer #646).
-        return minutely if self.refused == "minute" else {**daily, **minutely}
+        # Exact sends only the minutely headers on a minutely 429 (picqer README, picqer #646), and
+        # ASSUMPTION: only the daily ones on a daily 429 (it carries X-RateLimit-Reset, fretje PR #8).
+        if self.refused:
+            return minutely if self.refused == "minute" else daily
+        return {**daily, **minutely}
 
 
 def _windows():
@@ -109,9 +112,10 @@ def _budget(scope: str, epoch: int, counts: dict | None = None) -> Budget:
 
 def too_many_requests() -> ExactHttpError:
     # ASSUMPTION: the body of Exact's 429 is not documented; clients saw none they could parse
-    # (picqer #528 "Error 429: "), so the sandbox sends the status phrase as plain text.
-    error = ExactHttpError(429, ["Too Many Requests"], body="Too Many Requests")
-    return error
+    # (picqer #528 "Error 429: "), so the sandbox sends the status phrase as plain text, or nothing
+    # at all with SANDBOX_EXACT_429_EMPTY_BODY.
+    body = "" if settings.SANDBOX_EXACT_429_EMPTY_BODY else "Too Many Requests"
+    return ExactHttpError(429, ["Too Many Requests"], body=body)
 
 
 def blocked_until(*, scope: str, endpoint: str):
