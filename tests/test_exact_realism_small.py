@@ -10,9 +10,11 @@ from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted
 from coupling.models import ExactApiCall, ExactBudget
 from sandbox import clock as sandbox_clock
+from sandbox.exact.salesentries import close_period
 from sandbox.exact.seed import seed_exact
 from sandbox.models import ExactRateCounter
-
+from sandbox.seedcodes import DIVISION
+from sync.catalogue import catalogue_entry, catalogue_match
 from sync.models import Debtor
 from sync.services.exact_payloads import account_update_payload
 from tests.sandbox_exact_support import Api, connect, seeded
@@ -115,3 +117,26 @@ def test_a_429_with_an_empty_body_waits_for_the_next_minute_and_retries(linked, 
     before = ExactApiCall.objects.count()
     assert _gl_accounts(ExactClient(sleeper=linked))
     assert list(ExactApiCall.objects.order_by("id").values_list("status", flat=True)[before:]) == [429, 200]
+
+
+# -- a taken entry number and a closed period, in REST wording -----------------------------------
+
+
+@SANDBOX
+@pytest.mark.parametrize("wording, code", [("rest", "exact.entry_number_in_use"), ("xml", "exact.entry_already_exists")])
+def test_the_catalogue_explains_a_taken_entry_number_in_either_wording(api, settings, wording, code):
+    settings.SANDBOX_EXACT_WORDING = wording
+    assert api.post("salesentry/SalesEntries", _entry(api, EntryNumber=2026001)).status_code == 201
+    refused = api.post("salesentry/SalesEntries", _entry(api, EntryNumber=2026001, YourRef="F2026-002"))
+    text = refused.json()["error"]["message"]["value"]
+    assert [m.code for m in catalogue_match(text)] == [code]
+    assert catalogue_entry(code).permanent
+
+
+@SANDBOX
+@pytest.mark.parametrize("wording", ["rest", "xml"])
+def test_the_catalogue_explains_a_closed_period_in_either_wording(api, settings, wording):
+    settings.SANDBOX_EXACT_WORDING = wording
+    close_period(division=DIVISION, year=2026, period=5)
+    refused = api.post("salesentry/SalesEntries", _entry(api))
+    assert [m.code for m in catalogue_match(refused.json()["error"]["message"]["value"])] == ["exact.period_closed"]

@@ -184,10 +184,12 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         # EN as Simplicate quotes Exact's REST text; NL is an ASSUMPTION.
         errors.add("Onbekend: Boekjaar (Periode - datumtabel).", "Unknown: Fiscal year (Period - date table).")
     elif period.get("_Closed"):
-        errors.add(
-            f"Periode is afgesloten: {period['FinYear']} - {period['FinPeriod']}",
-            f"Period is closed: {period['FinYear']} - {period['FinPeriod']}",
-        )
+        label = f"{period['FinYear']} - {period['FinPeriod']}"
+        if settings.SANDBOX_EXACT_WORDING == "rest":
+            # ASSUMPTION: REST's own wording is not published; this is the XML text without "is".
+            errors.add(f"Periode afgesloten: {label}", f"Period closed: {label}")
+        else:
+            errors.add(f"Periode is afgesloten: {label}", f"Period is closed: {label}")  # XML (Coachview, Informat)
 
     currency = data.get("Currency") or division_row.get("Currency", "EUR")
     if journal and currency != division_row.get("Currency", "EUR") and not journal.get("AllowVariableCurrency"):
@@ -210,11 +212,15 @@ def create(*, division: int, data: dict, lang: str) -> dict:
     journal_code = journal["Code"] if journal else data.get("Journal")
     if data.get("EntryNumber") is not None and journal:
         if _number_taken(division, journal_code, data["EntryNumber"]):
-            # XML texts (public upload logs / Streamtime); ASSUMPTION: REST uses the same.
-            errors.add(
-                f"Bestaat reeds - Boekstuknummer: {data['EntryNumber']}, Dagboek: {journal_code}",
-                f"Already exists - Entry number: {data['EntryNumber']}, Journal: {journal_code}",
-            )
+            if settings.SANDBOX_EXACT_WORDING == "rest":
+                # Bookzo's report; ASSUMPTION: it is REST's text, and the English one.
+                errors.add("In gebruik: Boekstuknummer.", "In use: Entry number.")
+            else:
+                # XML texts (public upload logs / Streamtime).
+                errors.add(
+                    f"Bestaat reeds - Boekstuknummer: {data['EntryNumber']}, Dagboek: {journal_code}",
+                    f"Already exists - Entry number: {data['EntryNumber']}, Journal: {journal_code}",
+                )
 
     entry_id = new_guid()
     if settings.SANDBOX_EXACT_HONOUR_ENTRY_ID and data.get("EntryID"):
