@@ -16,8 +16,8 @@ from sync.models import ExportSchedule, ExportState, InvoiceExport
 from sync.services.export_run import exports_scheduled_run
 from sync.services.golive import golive_state
 from tests.coachview_data import debtor_record, invoice_record, put_debtor, put_invoice
-from tests.console_support import role_client
 from tests.conftest import coachview_profile_as_probed
+from tests.console_support import role_client
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
