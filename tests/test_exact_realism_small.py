@@ -140,3 +140,23 @@ def test_the_catalogue_explains_a_closed_period_in_either_wording(api, settings,
     close_period(division=DIVISION, year=2026, period=5)
     refused = api.post("salesentry/SalesEntries", _entry(api))
     assert [m.code for m in catalogue_match(refused.json()["error"]["message"]["value"])] == ["exact.period_closed"]
+
+
+# -- deleting an entry's lines -------------------------------------------------------------------
+
+
+@SANDBOX
+def test_deleting_a_line_recomputes_the_entry_and_deleting_the_last_deletes_the_entry(api):
+    body = _entry(api)
+    body["SalesEntryLines"].append({**body["SalesEntryLines"][0], "AmountFC": 50.00})
+    entry = api.post("salesentry/SalesEntries", body).json()["d"]
+    assert entry["AmountFC"] == 181.5  # 100 + 21 + 50 + 10.50
+    path = f"salesentry/SalesEntries(guid'{entry['EntryID']}')"
+    lines = api.get(f"{path}/SalesEntryLines").json()["d"]["results"]
+    second = next(line for line in lines if line["AmountFC"] == 50.0)
+    assert api.delete(f"salesentry/SalesEntryLines(guid'{second['ID']}')").status_code == 204
+    header = api.get(path, {"$select": "AmountFC,AmountDC,VATAmountFC"}).json()["d"]
+    assert (header["AmountFC"], header["AmountDC"], header["VATAmountFC"]) == (121.0, 121.0, 21.0)
+    first = next(line for line in lines if line["AmountFC"] == 100.0)
+    assert api.delete(f"salesentry/SalesEntryLines(guid'{first['ID']}')").status_code == 204
+    assert api.get(path, {"$select": "EntryID"}).status_code == 404

@@ -289,12 +289,29 @@ def add_line(*, division: int, data: dict, lang: str) -> dict:
     line = _line_row(division=division, entry_id=entry["EntryID"], line=data, derived=derived, number=number, rate=rate)
     line["Type"] = entry["Type"]
     saved = save(division=division, entity=entities.entity(LINES), row=line)
-    amount = sum((money(r["AmountFC"]) + money(r["VATAmountFC"]) for r in [*lines, line]), Decimal(0))
-    vat = sum((money(r["VATAmountFC"]) for r in [*lines, line]), Decimal(0))
+    _totals_save(division, entry, [*lines, line])
+    return saved
+
+
+def _totals_save(division: int, entry: dict, lines: list[dict]) -> None:
+    rate = money(entry.get("Rate") or 1)
+    amount = sum((money(r["AmountFC"]) + money(r["VATAmountFC"]) for r in lines), Decimal(0))
+    vat = sum((money(r["VATAmountFC"]) for r in lines), Decimal(0))
     entry.update(AmountFC=float(amount), AmountDC=float(cents(amount * rate)),
                  VATAmountFC=float(vat), VATAmountDC=float(cents(vat * rate)))
     save(division=division, entity=entities.entity(ENTRIES), row=entry, key=entry["EntryID"])
-    return saved
+
+
+def line_deleted(*, division: int, entry_id: str) -> None:
+    """After a DELETE of a line: the header's amounts follow; without lines the entry is deleted (as Exact does)."""
+    record = store.get_record(division=division, storage=ENTRIES, key=str(entry_id or "").lower())
+    if record is None:
+        return
+    lines = entry_lines(division=division, entry_id=record.data["EntryID"])
+    if lines:
+        _totals_save(division, dict(record.data), lines)
+    else:
+        record.delete(using="sandbox")
 
 
 def close_period(*, division: int, year: int, period: int, closed: bool = True) -> None:

@@ -120,8 +120,13 @@ def update(*, division: int, entity: Entity, key: str, data: dict, lang: str) ->
 
 
 def delete(*, division: int, entity: Entity, key: str) -> None:
-    """DELETE: remove the row (a sales entry takes its lines with it)."""
+    """DELETE: remove the row (a sales entry takes its lines with it; a line changes its entry)."""
+    from sandbox.exact import salesentries  # salesentries builds on this module
+
+    record = store.get_record(division=division, storage=entity.storage, key=key)
     ExactRecord.objects.using(DB).filter(division=division, entity=entity.storage, key=key).delete()
+    if entity.name == "salesentry/SalesEntryLines" and record is not None:
+        salesentries.line_deleted(division=division, entry_id=record.data.get("EntryID"))
     if entity.name == "salesentry/SalesEntries":
         ExactRecord.objects.using(DB).filter(
             division=division, entity="salesentry/SalesEntryLines", data__EntryID=key
