@@ -160,3 +160,17 @@ def test_deleting_a_line_recomputes_the_entry_and_deleting_the_last_deletes_the_
     first = next(line for line in lines if line["AmountFC"] == 100.0)
     assert api.delete(f"salesentry/SalesEntryLines(guid'{first['ID']}')").status_code == 204
     assert api.get(path, {"$select": "EntryID"}).status_code == 404
+
+
+# -- a duplicate InvoiceNumber suggestion --------------------------------------------------------
+
+
+@SANDBOX
+def test_a_duplicate_invoice_number_suggestion_is_ignored_for_exacts_own_number(api):
+    first = api.post("salesentry/SalesEntries", _entry(api, InvoiceNumber=2026500)).json()["d"]
+    assert first["InvoiceNumber"] == 2026500
+    second = api.post("salesentry/SalesEntries", _entry(api, InvoiceNumber=2026500, YourRef="F2026-002"))
+    assert second.status_code == 201
+    entry = second.json()["d"]
+    assert entry["InvoiceNumber"] == entry["EntryNumber"] != 2026500
+

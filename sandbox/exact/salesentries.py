@@ -129,9 +129,9 @@ def _entry_number(division: int, journal: str, year: int) -> int:
     return int(f"{prefix}0001") if prefix else 1
 
 
-def _number_taken(division: int, journal: str, number: int) -> bool:
+def _number_taken(division: int, journal: str, number: int, *, field: str = "EntryNumber") -> bool:
     return ExactRecord.objects.using("sandbox").filter(
-        division=division, entity=ENTRIES, data__Journal=journal, data__EntryNumber=number
+        division=division, entity=ENTRIES, data__Journal=journal, **{f"data__{field}": number}
     ).exists()
 
 
@@ -263,6 +263,10 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         Status=20, StatusDescription="Open",
         Division=division, Created=now, Modified=now,
     )
+    suggested = data.get("InvoiceNumber")
+    if suggested is not None and _number_taken(division, journal_code, suggested, field="InvoiceNumber"):
+        # A duplicate suggestion "may be silently ignored" (ossobv): Exact's own number instead.
+        entry["InvoiceNumber"] = entry["EntryNumber"]
     for line in line_rows:
         line["Type"] = entry["Type"]
     saved = save(division=division, entity=entity, row=entry)
