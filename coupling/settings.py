@@ -309,6 +309,8 @@ SANDBOX_EXACT_ERROR_LIMIT = env.int("SANDBOX_EXACT_ERROR_LIMIT", default=10)
 SANDBOX_EXACT_ERROR_STATUSES = env.list("SANDBOX_EXACT_ERROR_STATUSES", cast=int, default=[400, 401, 403, 404])
 SANDBOX_EXACT_ERROR_WINDOW_SECONDS = env.int("SANDBOX_EXACT_ERROR_WINDOW_SECONDS", default=3600)
 SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS", default=3600)
+# A repeated block doubles, up to this (Exact: "the block grows if you continue").
+SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS", default=86400)
 # Exact does not document whether a client-supplied EntryID is kept; exactly-once must hold either way.
 SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
 SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

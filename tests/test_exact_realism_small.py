@@ -1,18 +1,19 @@
 """Issue 18, item 5: the smaller differences between Exact and the sandbox, each as Exact does it."""
 
 import random
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from coupling.exact.client import ExactClient
-from coupling.exact.errors import ExactBudgetExhausted
+from coupling.exact.errors import ExactBudgetExhausted, ExactError
 from coupling.models import ExactApiCall, ExactBudget
 from sandbox import clock as sandbox_clock
 from sandbox.exact.salesentries import close_period
 from sandbox.exact.seed import seed_exact
-from sandbox.models import ExactRateCounter
+from sandbox.models import ExactEndpointBlock, ExactRateCounter
 from sandbox.seedcodes import DIVISION
 from sync.catalogue import catalogue_entry, catalogue_match
 from sync.models import Debtor
@@ -174,3 +175,18 @@ def test_a_duplicate_invoice_number_suggestion_is_ignored_for_exacts_own_number(
     entry = second.json()["d"]
     assert entry["InvoiceNumber"] == entry["EntryNumber"] != 2026500
 
+
+
+# -- the growing error block ---------------------------------------------------------------------
+
+
+@SANDBOX
+def test_an_endpoint_exact_blocks_is_a_transient_error_for_the_product(linked, settings):
+    scope = ExactRateCounter.objects.using("sandbox").values_list("scope", flat=True).first()
+    ExactEndpointBlock.objects.using("sandbox").create(
+        scope=scope, endpoint="financial/GLAccounts", blocked_until=sandbox_clock.now() + timedelta(hours=2), strikes=2)
+    before = ExactApiCall.objects.count()
+    with pytest.raises(ExactError) as info:
+        _gl_accounts(ExactClient(sleeper=linked))
+    assert (info.value.status, info.value.permanent, info.value.outcome_unknown) == (429, False, False)
+    assert list(ExactApiCall.objects.order_by("id").values_list("status", flat=True)[before:]) == [429, 429]

@@ -1,4 +1,4 @@
-"""Exact's rate limits (minutely and daily, per app and division) and the error block per endpoint.
+"""Exact's rate limits (minutely and daily, per app and division) and the growing error block per endpoint.
 
 Counters live in the sandbox database and are updated with conditional UPDATEs, so several server
 processes share one budget without exceeding it. Windows are fixed (Exact's minutely reset is the
@@ -150,7 +150,24 @@ def record_status(*, scope: str, endpoint: str, status: int) -> None:
         counter = ExactErrorCounter.objects.using(DB).filter(scope=scope, endpoint=endpoint, window_start=start)
         counter.update(count=F("count") + 1)
         if counter.get().count > settings.SANDBOX_EXACT_ERROR_LIMIT:
-            ExactEndpointBlock.objects.using(DB).update_or_create(
-                scope=scope, endpoint=endpoint,
-                defaults={"blocked_until": now + timedelta(seconds=settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS)},
-            )
+            _block(scope=scope, endpoint=endpoint, now=now)
+
+
+def _block(*, scope: str, endpoint: str, now) -> None:
+    """Block the endpoint; a block that follows the previous one within an error window lasts twice as long.
+
+    Exact: the endpoint is blocked for an hour "and the block grows if you continue" (reference §0.3, §2.1).
+    ASSUMPTION: doubling per repeat, at most SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS; a quiet window resets it.
+    """
+    blocks = ExactEndpointBlock.objects.using(DB).select_for_update()
+    previous = blocks.filter(scope=scope, endpoint=endpoint).first()
+    window = timedelta(seconds=settings.SANDBOX_EXACT_ERROR_WINDOW_SECONDS)
+    strikes = previous.strikes + 1 if previous and previous.blocked_until + window > now else 1
+    seconds = min(settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS * 2 ** (strikes - 1),
+                  max(settings.SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS, settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS))
+    if previous and previous.blocked_until > now:
+        return  # already blocked (a late error of a call that passed the gate before the block)
+    ExactEndpointBlock.objects.using(DB).update_or_create(
+        scope=scope, endpoint=endpoint,
+        defaults={"blocked_until": now + timedelta(seconds=seconds), "strikes": strikes},
+    )
