@@ -190,3 +190,18 @@ def test_an_endpoint_exact_blocks_is_a_transient_error_for_the_product(linked, s
         _gl_accounts(ExactClient(sleeper=linked))
     assert (info.value.status, info.value.permanent, info.value.outcome_unknown) == (429, False, False)
     assert list(ExactApiCall.objects.order_by("id").values_list("status", flat=True)[before:]) == [429, 429]
+
+
+# -- __metadata as Exact writes it ---------------------------------------------------------------
+
+
+@SANDBOX
+def test_metadata_uri_and_type_are_exacts_for_me_and_namespaced_for_entities(api):
+    me = api.get("http://testserver/sandbox/exact/api/v1/current/Me").json()["d"]["results"][0]
+    assert me["__metadata"] == {
+        "uri": f"http://testserver/sandbox/exact/api/v1/current/Me(guid'{me['UserID']}')",
+        "type": "Exact.Web.Api.System.Me",
+    }
+    account = api.one("crm/Accounts", "Code eq '             10001'")
+    assert account["__metadata"]["type"] == "Exact.Web.Api.Models.Account"
+    assert account["__metadata"]["uri"].endswith(f"/api/v1/{DIVISION}/crm/Accounts(guid'{account['ID']}')")

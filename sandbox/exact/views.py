@@ -91,7 +91,8 @@ def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
 
 def _base_url(request, division: int, entity) -> str:
     root = request.build_absolute_uri("/sandbox/exact/api/v1/")
-    return root + ("current" if entity.name == entities.ME else str(division))
+    # current/Me carries its own first segment: its uri is …/api/v1/current/Me(guid'…') as at Exact.
+    return root.rstrip("/") if entity.name == entities.ME else root + str(division)
 
 
 def _handle(request, *, entity, division: int, key: str | None, nav: str | None) -> HttpResponse:
