@@ -313,7 +313,8 @@ SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS",
 SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS", default=86400)
 # Exact does not document whether a client-supplied EntryID is kept; exactly-once must hold either way.
 SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
-SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Exact limits a request's body (10 MB): a PDF within EXACT_ATTACHMENT_MAX_BYTES fits once base64-encoded.
+SANDBOX_EXACT_REQUEST_MAX_BYTES = env.int("SANDBOX_EXACT_REQUEST_MAX_BYTES", default=10 * 1024 * 1024)
 # A partial payment reduces the receivable in place instead of splitting it (Exact may do either).
 SANDBOX_EXACT_PARTIAL_IN_PLACE = env.bool("SANDBOX_EXACT_PARTIAL_IN_PLACE", default=False)
 # "rest" or "xml": which public wording a closed period and a taken entry number are answered in.

@@ -252,14 +252,20 @@ def test_an_attachment_that_is_not_base64_is_refused(api):
     assert "for property 'Attachment' to type 'Byte[]'" in _message(answer)
 
 
-def test_an_attachment_over_the_size_limit_is_refused(api, settings):
-    settings.SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = 10
+def test_a_request_over_the_size_limit_is_refused(api, settings):
     customer, _, _ = _ids(api)
     doc_id = api.post("documents/Documents", {"Subject": "x", "Type": 10, "Account": customer}).json()["d"]["ID"]
-    answer = api.post("documents/DocumentAttachments", {
-        "Document": doc_id, "FileName": "a.pdf", "Attachment": base64.b64encode(b"x" * 11).decode(),
-    })
-    assert answer.status_code == 413
+    settings.SANDBOX_EXACT_REQUEST_MAX_BYTES = 200
+    body = {"Document": doc_id, "FileName": "a.pdf", "Attachment": base64.b64encode(b"x" * 60).decode()}
+    assert api.post("documents/DocumentAttachments", body).status_code == 201
+    body["Attachment"] = base64.b64encode(b"x" * 120).decode()  # 120 bytes, 160 in base64: the request is over
+    answer = api.post("documents/DocumentAttachments", body)
+    assert answer.status_code == 413 and _message(answer) == "Request Entity Too Large"
+
+
+def test_the_products_largest_pdf_fits_in_the_sandboxs_request_limit(settings):
+    base64_size = 4 * ((settings.EXACT_ATTACHMENT_MAX_BYTES + 2) // 3)
+    assert base64_size + 1024 < settings.SANDBOX_EXACT_REQUEST_MAX_BYTES  # 1 KB for the rest of the JSON
 
 
 def test_deleting_an_entry_deletes_its_lines(api):

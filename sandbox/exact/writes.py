@@ -12,7 +12,7 @@ from django.conf import settings
 from sandbox import clock
 from sandbox.exact import store
 from sandbox.exact.entities import Entity
-from sandbox.exact.errors import BusinessErrors, ExactHttpError
+from sandbox.exact.errors import BusinessErrors
 from sandbox.exact.values import account_code, new_guid, store_datetime
 from sandbox.models import ExactRecord
 
@@ -208,10 +208,7 @@ def _check_document(*, division: int, row: dict, errors: BusinessErrors, creatin
 
 
 def _check_attachment(*, division: int, row: dict, errors: BusinessErrors, creating: bool) -> None:
-    content = base64.b64decode(row.get("Attachment") or "")
-    if len(content) > settings.SANDBOX_EXACT_ATTACHMENT_MAX_BYTES:
-        # ASSUMPTION: Exact's limit is on the request (10 MB, Skyvia); the answer text is the sandbox's.
-        raise ExactHttpError(413, ["Request Entity Too Large"])
+    content = base64.b64decode(row.get("Attachment") or "")  # its size is limited with the request (views.py)
     if row.get("Document") and _reference(division, "documents/Documents", row["Document"]) is None:
         errors.add("Ongeldige referentie: Document", "Invalid reference: Document")  # ASSUMPTION
     row["FileSize"] = float(len(content))
