@@ -304,14 +304,23 @@ SANDBOX_EXACT_MINUTELY_LIMIT = env.int("SANDBOX_EXACT_MINUTELY_LIMIT", default=6
 SANDBOX_EXACT_DAILY_LIMIT = env.int("SANDBOX_EXACT_DAILY_LIMIT", default=5000)
 SANDBOX_EXACT_MINUTE_WINDOW_SECONDS = env.int("SANDBOX_EXACT_MINUTE_WINDOW_SECONDS", default=60)
 SANDBOX_EXACT_DAY_WINDOW_SECONDS = env.int("SANDBOX_EXACT_DAY_WINDOW_SECONDS", default=86400)
+# A 429 without a body (picqer #528 saw "Error 429: " and nothing after it).
+SANDBOX_EXACT_429_EMPTY_BODY = env.bool("SANDBOX_EXACT_429_EMPTY_BODY", default=False)
 # More than ERROR_LIMIT responses with these statuses per endpoint per window block that endpoint.
 SANDBOX_EXACT_ERROR_LIMIT = env.int("SANDBOX_EXACT_ERROR_LIMIT", default=10)
 SANDBOX_EXACT_ERROR_STATUSES = env.list("SANDBOX_EXACT_ERROR_STATUSES", cast=int, default=[400, 401, 403, 404])
 SANDBOX_EXACT_ERROR_WINDOW_SECONDS = env.int("SANDBOX_EXACT_ERROR_WINDOW_SECONDS", default=3600)
 SANDBOX_EXACT_ERROR_BLOCK_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_SECONDS", default=3600)
+# A repeated block doubles, up to this (Exact: "the block grows if you continue").
+SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS = env.int("SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS", default=86400)
 # Exact does not document whether a client-supplied EntryID is kept; exactly-once must hold either way.
 SANDBOX_EXACT_HONOUR_ENTRY_ID = env.bool("SANDBOX_EXACT_HONOUR_ENTRY_ID", default=False)
-SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = env.int("SANDBOX_EXACT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Exact limits a request's body (10 MB): a PDF within EXACT_ATTACHMENT_MAX_BYTES fits once base64-encoded.
+SANDBOX_EXACT_REQUEST_MAX_BYTES = env.int("SANDBOX_EXACT_REQUEST_MAX_BYTES", default=10 * 1024 * 1024)
+# A partial payment reduces the receivable in place instead of splitting it (Exact may do either).
+SANDBOX_EXACT_PARTIAL_IN_PLACE = env.bool("SANDBOX_EXACT_PARTIAL_IN_PLACE", default=False)
+# "rest" or "xml": which public wording a closed period and a taken entry number are answered in.
+SANDBOX_EXACT_WORDING = env.str("SANDBOX_EXACT_WORDING", default="rest")
 # Fault injection, read per request (sandbox/exact/faults.py): e.g.
 # {"seed": 1, "lost_response_rate": 0.1, "unavailable_rate": 0.05}. Kept as text: the sandbox reads
 # it (sandbox/fault_plans.py; empty, {} or null mean no faults), product code never imports the sandbox.

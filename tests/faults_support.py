@@ -42,6 +42,7 @@ def catalogue_seeded() -> None:
         _catalogue_seed_v2_coachview,
         _catalogue_seed_v3_data,
         _catalogue_seed_v4_exact,
+        _catalogue_seed_v5_exact_texts,
     )
     from sync.migrations._catalogue_seeding import seed_apply
     from sync.models import ErrorCatalogueEntry
@@ -54,6 +55,7 @@ def catalogue_seeded() -> None:
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v2_coachview.ROWS, version=2)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v3_data.ROWS, version=3)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v4_exact.ROWS, version=4)
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v5_exact_texts.ROWS, version=5)
 
 
 def all_booked(*, administration: str) -> None:

@@ -10,6 +10,7 @@ from sync.migrations import (
     _catalogue_seed_v2_coachview,
     _catalogue_seed_v3_data,
     _catalogue_seed_v4_exact,
+    _catalogue_seed_v5_exact_texts,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,9 @@ EXACT_MESSAGES = [
     ("exact.contact_exists", "Contactnummer bestaat al bij relatie: 44", "Contact number already exists in account: 44"),
     ("exact.unknown_financial_year", "Onbekend: Boekjaar (Periode-datumtabel)", "Unknown: Financial year (Period-date table)"),
     ("exact.period_closed", "Periode is afgesloten: 2024 - 11", "Period is closed: 2024 - 11"),
+    # REST wording (ASSUMPTION, seed v5): held as the XML one is.
+    ("exact.period_closed", "Periode afgesloten: 2024 - 11", "Period closed: 2024 - 11"),
+    ("exact.period_closed", "Afgesloten: Periode 2024 - 11", "Closed: Period 2024 - 11"),
     (
         "exact.entry_not_balanced",
         "De boeking is niet in evenwicht op: 2025 / 7 (Type: Verkoopboeking) - Verschil: EUR 0,02",
@@ -203,6 +207,7 @@ def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered
         + _catalogue_seed_v2_coachview.ROWS
         + _catalogue_seed_v3_data.ROWS
         + _catalogue_seed_v4_exact.ROWS
+        + _catalogue_seed_v5_exact_texts.ROWS
     )
     for row in rows:
         system, _, name = row["code"].partition(".")
@@ -211,7 +216,8 @@ def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered
         assert row["title_nl"] and row["title_en"] and row["cause_nl"] and row["cause_en"]
     # One row per code within a seed version (v1 is three files); a later version may update an earlier code.
     v1 = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
-    for version in (v1, _catalogue_seed_v2_coachview.ROWS, _catalogue_seed_v3_data.ROWS, _catalogue_seed_v4_exact.ROWS):
+    for version in (v1, _catalogue_seed_v2_coachview.ROWS, _catalogue_seed_v3_data.ROWS, _catalogue_seed_v4_exact.ROWS,
+                    _catalogue_seed_v5_exact_texts.ROWS):
         assert len({row["code"] for row in version}) == len(version)
 
 

@@ -189,3 +189,19 @@ def test_an_invoice_exported_by_the_export_engine_is_found_paid_by_its_stored_en
     assert export.payment_status == "paid"
     told = [write.body["betaald"] for write in status_writes(record) if write.kind == "Betaalstatus"]
     assert told == [True]
+
+
+def test_a_partial_payment_reduced_in_place_is_partly_paid_too_and_undone_open_again(books, settings):
+    settings.SANDBOX_EXACT_PARTIAL_IN_PLACE = True
+    export = books.invoice(7003, "1000.00")
+    poll()
+
+    pay("7003", "--amount", "250")
+    poll()
+    export = reload(export)
+    assert (export.payment_status, export.amount_outstanding) == ("partial", D("750.00"))
+    assert export.entry_id and len(list(export.payment_observations.all())) == 2
+
+    pay("7003", "--undo")
+    poll()
+    assert (reload(export).payment_status, reload(export).amount_outstanding) == ("open", D("1000.00"))

@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
+
 from sync.services.payment_rule import (
     EXCHANGE_DIFFERENCE,
     PAYMENT_DIFFERENCE,
@@ -95,3 +97,12 @@ def test_money_is_written_the_dutch_way():
 
 def test_a_paid_state_without_a_known_date_still_says_paid():
     assert payment_description(PaymentState(status="paid", outstanding=D("0"))) == "Betaald"
+
+
+@pytest.mark.parametrize("terms", [
+    [term("-250.00", matched=True, paid=date(2024, 3, 1)), term("-750.00")],  # split: a matched part and the rest
+    [term("-750.00")],  # reduced in place: one open term smaller than the entry
+])
+def test_partly_paid_is_read_from_the_amounts_whether_the_receivable_was_split_or_reduced_in_place(terms):
+    state = payment_state(terms=terms, total=D("1000.00"))
+    assert (state.status, state.outstanding) == ("partial", D("750.00"))

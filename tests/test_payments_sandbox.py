@@ -123,3 +123,12 @@ def test_receivables_and_transaction_lines_use_only_exacts_field_names(books):
     for storage, names in allowed.items():
         for record in ExactRecord.objects.filter(entity=storage):
             assert {key for key in record.data if not key.startswith("_")} <= names, storage
+
+
+def test_a_partial_payment_can_reduce_the_receivable_in_place(books, settings):
+    settings.SANDBOX_EXACT_PARTIAL_IN_PLACE = True
+    export = books.invoice(7209, "1000.00")
+    pay("7209", "--amount", "250")
+    assert [(t["AmountDC"], t["Status"]) for t in receivables(books, export)] == [(-750.0, 20)]
+    pay("7209", "--undo")
+    assert [(t["AmountDC"], t["Status"]) for t in receivables(books, export)] == [(-1000.0, 20)]

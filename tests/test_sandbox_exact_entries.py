@@ -105,11 +105,14 @@ def test_a_client_entry_id_is_honoured_when_the_setting_says_so(api, settings):
     assert again.status_code == 500 and _message(again) == "Gegeven bestaat reeds."
 
 
-def test_a_duplicate_entry_number_in_a_journal_is_refused(api, english):
+def test_a_duplicate_entry_number_in_a_journal_is_refused(api, english, settings):
     customer, _, gl = _ids(api)
     assert api.post("salesentry/SalesEntries", _entry(customer, gl["8000"], EntryNumber=2026001)).status_code == 201
     again = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"], EntryNumber=2026001))
     assert again.status_code == 500
+    assert _message(again) == "In gebruik: Boekstuknummer."
+    settings.SANDBOX_EXACT_WORDING = "xml"
+    again = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"], EntryNumber=2026001))
     assert _message(again) == "Bestaat reeds - Boekstuknummer: 2026001, Dagboek: 70"
     in_english = english.post("salesentry/SalesEntries", _entry(customer, gl["8000"], EntryNumber=2026001))
     assert _message(in_english) == "Already exists - Entry number: 2026001, Journal: 70"
@@ -165,9 +168,12 @@ def test_several_business_errors_are_joined_with_crlf(api):
     assert _message(answer).split("\r\n") == ["Ongeldig: Klant (Type)", "Ongeldig: Grootboekrekeningtype"]
 
 
-def test_a_closed_period_is_refused(api, english):
+def test_a_closed_period_is_refused(api, english, settings):
     customer, _, gl = _ids(api)
     close_period(division=DIVISION, year=2026, period=5)
+    answer = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"]))
+    assert answer.status_code == 500 and _message(answer) == "Periode afgesloten: 2026 - 5"
+    settings.SANDBOX_EXACT_WORDING = "xml"
     answer = api.post("salesentry/SalesEntries", _entry(customer, gl["8000"]))
     assert answer.status_code == 500 and _message(answer) == "Periode is afgesloten: 2026 - 5"
     assert _message(english.post("salesentry/SalesEntries", _entry(customer, gl["8000"]))) == "Period is closed: 2026 - 5"
@@ -246,14 +252,20 @@ def test_an_attachment_that_is_not_base64_is_refused(api):
     assert "for property 'Attachment' to type 'Byte[]'" in _message(answer)
 
 
-def test_an_attachment_over_the_size_limit_is_refused(api, settings):
-    settings.SANDBOX_EXACT_ATTACHMENT_MAX_BYTES = 10
+def test_a_request_over_the_size_limit_is_refused(api, settings):
     customer, _, _ = _ids(api)
     doc_id = api.post("documents/Documents", {"Subject": "x", "Type": 10, "Account": customer}).json()["d"]["ID"]
-    answer = api.post("documents/DocumentAttachments", {
-        "Document": doc_id, "FileName": "a.pdf", "Attachment": base64.b64encode(b"x" * 11).decode(),
-    })
-    assert answer.status_code == 413
+    settings.SANDBOX_EXACT_REQUEST_MAX_BYTES = 200
+    body = {"Document": doc_id, "FileName": "a.pdf", "Attachment": base64.b64encode(b"x" * 60).decode()}
+    assert api.post("documents/DocumentAttachments", body).status_code == 201
+    body["Attachment"] = base64.b64encode(b"x" * 120).decode()  # 120 bytes, 160 in base64: the request is over
+    answer = api.post("documents/DocumentAttachments", body)
+    assert answer.status_code == 413 and _message(answer) == "Request Entity Too Large"
+
+
+def test_the_products_largest_pdf_fits_in_the_sandboxs_request_limit(settings):
+    base64_size = 4 * ((settings.EXACT_ATTACHMENT_MAX_BYTES + 2) // 3)
+    assert base64_size + 1024 < settings.SANDBOX_EXACT_REQUEST_MAX_BYTES  # 1 KB for the rest of the JSON
 
 
 def test_deleting_an_entry_deletes_its_lines(api):

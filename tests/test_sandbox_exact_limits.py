@@ -139,3 +139,40 @@ def test_every_request_is_logged(api):
     logged = SandboxRequest.objects.using("sandbox").filter(system="exact").values_list("method", "path", "status")
     assert ("GET", "/sandbox/exact/api/v1/1234567/vat/VATCodes", 200) in list(logged)
     assert ("POST", "/sandbox/exact/api/oauth2/token", 200) in list(logged)
+
+
+def test_the_daily_limit_answers_429_without_the_minutely_headers(api, settings):
+    settings.SANDBOX_EXACT_DAILY_LIMIT = 0
+    refused = api.get("vat/VATCodes", SELECT)
+    assert refused.status_code == 429
+    assert refused["X-RateLimit-Remaining"] == "0" and "X-RateLimit-Reset" in refused
+    assert not [name for name in refused.headers if name.startswith("X-RateLimit-Minutely")]
+
+
+def test_a_429_can_come_without_a_body(api, settings):
+    settings.SANDBOX_EXACT_MINUTELY_LIMIT = 0
+    assert api.get("vat/VATCodes", SELECT).content == b"Too Many Requests"
+    settings.SANDBOX_EXACT_429_EMPTY_BODY = True
+    refused = api.get("vat/VATCodes", SELECT)
+    assert refused.status_code == 429 and refused.content == b""
+
+
+def test_the_block_grows_when_errors_go_on_after_it_and_shrinks_after_a_quiet_hour(api, settings):
+    settings.SANDBOX_EXACT_RATE_LIMITS = False
+
+    def errors_until_blocked():
+        for _ in range(11):
+            assert api.get("vat/VATCodes", {"$filter": "Nope eq 1", "$select": "Code"}).status_code == 400
+        assert api.get("vat/VATCodes", SELECT).status_code == 429
+
+    errors_until_blocked()  # first block: an hour
+    settings.CLOCK_OFFSET_SECONDS = 3601
+    errors_until_blocked()  # again right after it: two hours
+    settings.CLOCK_OFFSET_SECONDS = 3601 + 3601
+    assert api.get("vat/VATCodes", SELECT).status_code == 429
+    settings.CLOCK_OFFSET_SECONDS = 3601 + 7201
+    assert api.get("vat/VATCodes", SELECT).status_code == 200
+    settings.CLOCK_OFFSET_SECONDS = 3601 + 7201 + 3601 + 60  # a quiet hour after the block: back to one hour
+    errors_until_blocked()
+    settings.CLOCK_OFFSET_SECONDS += 3601
+    assert api.get("vat/VATCodes", SELECT).status_code == 200

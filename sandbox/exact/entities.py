@@ -79,6 +79,9 @@ class Entity:
 
     @property
     def type_name(self) -> str:
+        if self.name == ME:
+            # As Exact answers current/Me (HWIOAuthBundle's and the Elmas client's recorded answers).
+            return "Exact.Web.Api.System.Me"
         base = _TYPE_NAMES.get(self.storage, self.name.rsplit("/", 1)[-1])
         return f"Exact.Web.Api.Models.{base}"
 

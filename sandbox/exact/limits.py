@@ -1,4 +1,4 @@
-"""Exact's rate limits (minutely and daily, per app and division) and the error block per endpoint.
+"""Exact's rate limits (minutely and daily, per app and division) and the growing error block per endpoint.
 
 Counters live in the sandbox database and are updated with conditional UPDATEs, so several server
 processes share one budget without exceeding it. Windows are fixed (Exact's minutely reset is the
@@ -43,8 +43,11 @@ class Budget:
             "X-RateLimit-Remaining": str(self.day.remaining),
             "X-RateLimit-Reset": str(self.day.reset_ms),
         }
-        # Exact sends only the minutely headers on a minutely 429 (picqer README, picqer #646).
-        return minutely if self.refused == "minute" else {**daily, **minutely}
+        # Exact sends only the minutely headers on a minutely 429 (picqer README, picqer #646), and
+        # ASSUMPTION: only the daily ones on a daily 429 (it carries X-RateLimit-Reset, fretje PR #8).
+        if self.refused:
+            return minutely if self.refused == "minute" else daily
+        return {**daily, **minutely}
 
 
 def _windows():
@@ -109,9 +112,10 @@ def _budget(scope: str, epoch: int, counts: dict | None = None) -> Budget:
 
 def too_many_requests() -> ExactHttpError:
     # ASSUMPTION: the body of Exact's 429 is not documented; clients saw none they could parse
-    # (picqer #528 "Error 429: "), so the sandbox sends the status phrase as plain text.
-    error = ExactHttpError(429, ["Too Many Requests"], body="Too Many Requests")
-    return error
+    # (picqer #528 "Error 429: "), so the sandbox sends the status phrase as plain text, or nothing
+    # at all with SANDBOX_EXACT_429_EMPTY_BODY.
+    body = "" if settings.SANDBOX_EXACT_429_EMPTY_BODY else "Too Many Requests"
+    return ExactHttpError(429, ["Too Many Requests"], body=body)
 
 
 def blocked_until(*, scope: str, endpoint: str):
@@ -146,7 +150,24 @@ def record_status(*, scope: str, endpoint: str, status: int) -> None:
         counter = ExactErrorCounter.objects.using(DB).filter(scope=scope, endpoint=endpoint, window_start=start)
         counter.update(count=F("count") + 1)
         if counter.get().count > settings.SANDBOX_EXACT_ERROR_LIMIT:
-            ExactEndpointBlock.objects.using(DB).update_or_create(
-                scope=scope, endpoint=endpoint,
-                defaults={"blocked_until": now + timedelta(seconds=settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS)},
-            )
+            _block(scope=scope, endpoint=endpoint, now=now)
+
+
+def _block(*, scope: str, endpoint: str, now) -> None:
+    """Block the endpoint; a block that follows the previous one within an error window lasts twice as long.
+
+    Exact: the endpoint is blocked for an hour "and the block grows if you continue" (reference §0.3, §2.1).
+    ASSUMPTION: doubling per repeat, at most SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS; a quiet window resets it.
+    """
+    blocks = ExactEndpointBlock.objects.using(DB).select_for_update()
+    previous = blocks.filter(scope=scope, endpoint=endpoint).first()
+    window = timedelta(seconds=settings.SANDBOX_EXACT_ERROR_WINDOW_SECONDS)
+    strikes = previous.strikes + 1 if previous and previous.blocked_until + window > now else 1
+    seconds = min(settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS * 2 ** (strikes - 1),
+                  max(settings.SANDBOX_EXACT_ERROR_BLOCK_MAX_SECONDS, settings.SANDBOX_EXACT_ERROR_BLOCK_SECONDS))
+    if previous and previous.blocked_until > now:
+        return  # already blocked (a late error of a call that passed the gate before the block)
+    ExactEndpointBlock.objects.using(DB).update_or_create(
+        scope=scope, endpoint=endpoint,
+        defaults={"blocked_until": now + timedelta(seconds=seconds), "strikes": strikes},
+    )

@@ -8,6 +8,8 @@ row version, monotonic), so `sync/Cashflow/PaymentTerms` reports them as changed
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+
 from sandbox import clock, seedcodes
 from sandbox.exact import store
 from sandbox.exact.receivables import (
@@ -96,6 +98,15 @@ def _take(terms: list[dict], amount: Decimal, *, match: ExactPaymentMatch, day: 
         if size <= left:
             outcome.terms.add(_settle(term, match=match, day=day)["ID"])
             left -= size
+            continue
+        if settings.SANDBOX_EXACT_PARTIAL_IN_PLACE:
+            # Exact may also reduce a partly paid receivable in place (issue 18): one open term, its
+            # amount the rest; what this match took is kept so that undoing it adds it back.
+            reduced = {**(term.get("_Reduced") or {}), str(match.pk): float(left)}
+            term.update(AmountDC=float(sign * (size - left)), AmountFC=float(sign * (size - left)),
+                        LastPaymentDate=day, _Reduced=reduced)
+            outcome.terms.add(row_save(RECEIVABLES, term)["ID"])
+            left = Decimal(0)
             continue
         # A receivable split: the paid part is matched, the rest stays open under a new EntryID (§4.10).
         part = {**term, "ID": new_guid(), "EntryID": new_guid(), "AmountDC": float(sign * left),
@@ -255,6 +266,12 @@ def match_undo(*, numbers: list[str], division: int = seedcodes.DIVISION) -> Out
             if record is None:
                 continue
             row = dict(record.data)
+            reduced = dict(row.get("_Reduced") or {})
+            back = reduced.pop(str(match.pk), None)
+            if back is not None:  # reduced in place by this match: the amount comes back
+                sign = -1 if money(row["AmountDC"]) < 0 else 1
+                amount = abs(money(row["AmountDC"])) + money(back)
+                row.update(AmountDC=float(sign * amount), AmountFC=float(sign * amount), _Reduced=reduced)
             # ASSUMPTION: undoing a match leaves split receivables split (each part open again); the
             # bank receipt and any write-off become open items of the customer.
             row.update(Status=OPEN, IsFullyPaid=False, LastPaymentDate=None, EndDate=None, _Match=None)

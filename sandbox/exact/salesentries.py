@@ -129,9 +129,9 @@ def _entry_number(division: int, journal: str, year: int) -> int:
     return int(f"{prefix}0001") if prefix else 1
 
 
-def _number_taken(division: int, journal: str, number: int) -> bool:
+def _number_taken(division: int, journal: str, number: int, *, field: str = "EntryNumber") -> bool:
     return ExactRecord.objects.using("sandbox").filter(
-        division=division, entity=ENTRIES, data__Journal=journal, data__EntryNumber=number
+        division=division, entity=ENTRIES, data__Journal=journal, **{f"data__{field}": number}
     ).exists()
 
 
@@ -184,10 +184,12 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         # EN as Simplicate quotes Exact's REST text; NL is an ASSUMPTION.
         errors.add("Onbekend: Boekjaar (Periode - datumtabel).", "Unknown: Fiscal year (Period - date table).")
     elif period.get("_Closed"):
-        errors.add(
-            f"Periode is afgesloten: {period['FinYear']} - {period['FinPeriod']}",
-            f"Period is closed: {period['FinYear']} - {period['FinPeriod']}",
-        )
+        label = f"{period['FinYear']} - {period['FinPeriod']}"
+        if settings.SANDBOX_EXACT_WORDING == "rest":
+            # ASSUMPTION: REST's own wording is not published; this is the XML text without "is".
+            errors.add(f"Periode afgesloten: {label}", f"Period closed: {label}")
+        else:
+            errors.add(f"Periode is afgesloten: {label}", f"Period is closed: {label}")  # XML (Coachview, Informat)
 
     currency = data.get("Currency") or division_row.get("Currency", "EUR")
     if journal and currency != division_row.get("Currency", "EUR") and not journal.get("AllowVariableCurrency"):
@@ -210,11 +212,15 @@ def create(*, division: int, data: dict, lang: str) -> dict:
     journal_code = journal["Code"] if journal else data.get("Journal")
     if data.get("EntryNumber") is not None and journal:
         if _number_taken(division, journal_code, data["EntryNumber"]):
-            # XML texts (public upload logs / Streamtime); ASSUMPTION: REST uses the same.
-            errors.add(
-                f"Bestaat reeds - Boekstuknummer: {data['EntryNumber']}, Dagboek: {journal_code}",
-                f"Already exists - Entry number: {data['EntryNumber']}, Journal: {journal_code}",
-            )
+            if settings.SANDBOX_EXACT_WORDING == "rest":
+                # Bookzo's report; ASSUMPTION: it is REST's text, and the English one.
+                errors.add("In gebruik: Boekstuknummer.", "In use: Entry number.")
+            else:
+                # XML texts (public upload logs / Streamtime).
+                errors.add(
+                    f"Bestaat reeds - Boekstuknummer: {data['EntryNumber']}, Dagboek: {journal_code}",
+                    f"Already exists - Entry number: {data['EntryNumber']}, Journal: {journal_code}",
+                )
 
     entry_id = new_guid()
     if settings.SANDBOX_EXACT_HONOUR_ENTRY_ID and data.get("EntryID"):
@@ -257,6 +263,10 @@ def create(*, division: int, data: dict, lang: str) -> dict:
         Status=20, StatusDescription="Open",
         Division=division, Created=now, Modified=now,
     )
+    suggested = data.get("InvoiceNumber")
+    if suggested is not None and _number_taken(division, journal_code, suggested, field="InvoiceNumber"):
+        # A duplicate suggestion "may be silently ignored" (ossobv): Exact's own number instead.
+        entry["InvoiceNumber"] = entry["EntryNumber"]
     for line in line_rows:
         line["Type"] = entry["Type"]
     saved = save(division=division, entity=entity, row=entry)
@@ -283,12 +293,29 @@ def add_line(*, division: int, data: dict, lang: str) -> dict:
     line = _line_row(division=division, entry_id=entry["EntryID"], line=data, derived=derived, number=number, rate=rate)
     line["Type"] = entry["Type"]
     saved = save(division=division, entity=entities.entity(LINES), row=line)
-    amount = sum((money(r["AmountFC"]) + money(r["VATAmountFC"]) for r in [*lines, line]), Decimal(0))
-    vat = sum((money(r["VATAmountFC"]) for r in [*lines, line]), Decimal(0))
+    _totals_save(division, entry, [*lines, line])
+    return saved
+
+
+def _totals_save(division: int, entry: dict, lines: list[dict]) -> None:
+    rate = money(entry.get("Rate") or 1)
+    amount = sum((money(r["AmountFC"]) + money(r["VATAmountFC"]) for r in lines), Decimal(0))
+    vat = sum((money(r["VATAmountFC"]) for r in lines), Decimal(0))
     entry.update(AmountFC=float(amount), AmountDC=float(cents(amount * rate)),
                  VATAmountFC=float(vat), VATAmountDC=float(cents(vat * rate)))
     save(division=division, entity=entities.entity(ENTRIES), row=entry, key=entry["EntryID"])
-    return saved
+
+
+def line_deleted(*, division: int, entry_id: str) -> None:
+    """After a DELETE of a line: the header's amounts follow; without lines the entry is deleted (as Exact does)."""
+    record = store.get_record(division=division, storage=ENTRIES, key=str(entry_id or "").lower())
+    if record is None:
+        return
+    lines = entry_lines(division=division, entry_id=record.data["EntryID"])
+    if lines:
+        _totals_save(division, dict(record.data), lines)
+    else:
+        record.delete(using="sandbox")
 
 
 def close_period(*, division: int, year: int, period: int, closed: bool = True) -> None:

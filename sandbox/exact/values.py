@@ -65,6 +65,10 @@ def convert(type_name: str | None, value):
     if value is None:
         return None
     if type_name in ("UTF8String", "UTF8CodeString"):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # A JSON number for a text field is taken as its text (`"Journal": 70` books, picqer #121).
+            # ASSUMPTION: a boolean is still refused.
+            return str(value)
         if not isinstance(value, str):
             raise Unconvertible(value)
         return value

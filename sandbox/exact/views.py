@@ -7,6 +7,7 @@ limits, then the entity's handler; the rate-limit headers go on every answer who
 import json
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -91,7 +92,8 @@ def _gate(request, *, division: int | None, rest: str) -> HttpResponse:
 
 def _base_url(request, division: int, entity) -> str:
     root = request.build_absolute_uri("/sandbox/exact/api/v1/")
-    return root + ("current" if entity.name == entities.ME else str(division))
+    # current/Me carries its own first segment: its uri is …/api/v1/current/Me(guid'…') as at Exact.
+    return root.rstrip("/") if entity.name == entities.ME else root + str(division)
 
 
 def _handle(request, *, entity, division: int, key: str | None, nav: str | None) -> HttpResponse:
@@ -99,6 +101,10 @@ def _handle(request, *, entity, division: int, key: str | None, nav: str | None)
     if method not in entity.methods:
         raise ExactHttpError(405, [f"The requested resource does not support http method '{method}'."])
     base_url = _base_url(request, division, entity)
+    if method in ("POST", "PUT") and len(request.body) > settings.SANDBOX_EXACT_REQUEST_MAX_BYTES:
+        # Exact limits the request ("single POST ≤ 10 MB", Skyvia), so an attachment's limit is its base64
+        # in the body. ASSUMPTION: IIS's 413 status; the text is the sandbox's.
+        raise ExactHttpError(413, ["Request Entity Too Large"])
     if method == "GET":
         return _get(request, entity=entity, division=division, key=key, nav=nav, base_url=base_url)
     lang = language(request)

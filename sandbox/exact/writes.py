@@ -12,7 +12,7 @@ from django.conf import settings
 from sandbox import clock
 from sandbox.exact import store
 from sandbox.exact.entities import Entity
-from sandbox.exact.errors import BusinessErrors, ExactHttpError
+from sandbox.exact.errors import BusinessErrors
 from sandbox.exact.values import account_code, new_guid, store_datetime
 from sandbox.models import ExactRecord
 
@@ -105,6 +105,9 @@ def update(*, division: int, entity: Entity, key: str, data: dict, lang: str) ->
     record = store.get_record(division=division, storage=entity.storage, key=key)
     row = {**record.data, **{name: value for name, value in data.items() if name != entity.key}}
     errors = BusinessErrors(lang)
+    if entity.name == "crm/Accounts" and "Code" in data:
+        # A PUT that includes Code fails even when the code is unchanged (picqer #432, 2022).
+        errors.add("Gegeven bestaat reeds.", "Data already exists.")
     checker = _CHECKS.get(entity.name)
     if checker:
         checker(division=division, row=row, errors=errors, creating=False)
@@ -117,8 +120,13 @@ def update(*, division: int, entity: Entity, key: str, data: dict, lang: str) ->
 
 
 def delete(*, division: int, entity: Entity, key: str) -> None:
-    """DELETE: remove the row (a sales entry takes its lines with it)."""
+    """DELETE: remove the row (a sales entry takes its lines with it; a line changes its entry)."""
+    from sandbox.exact import salesentries  # salesentries builds on this module
+
+    record = store.get_record(division=division, storage=entity.storage, key=key)
     ExactRecord.objects.using(DB).filter(division=division, entity=entity.storage, key=key).delete()
+    if entity.name == "salesentry/SalesEntryLines" and record is not None:
+        salesentries.line_deleted(division=division, entry_id=record.data.get("EntryID"))
     if entity.name == "salesentry/SalesEntries":
         ExactRecord.objects.using(DB).filter(
             division=division, entity="salesentry/SalesEntryLines", data__EntryID=key
@@ -200,10 +208,7 @@ def _check_document(*, division: int, row: dict, errors: BusinessErrors, creatin
 
 
 def _check_attachment(*, division: int, row: dict, errors: BusinessErrors, creating: bool) -> None:
-    content = base64.b64decode(row.get("Attachment") or "")
-    if len(content) > settings.SANDBOX_EXACT_ATTACHMENT_MAX_BYTES:
-        # ASSUMPTION: Exact's limit is on the request (10 MB, Skyvia); the answer text is the sandbox's.
-        raise ExactHttpError(413, ["Request Entity Too Large"])
+    content = base64.b64decode(row.get("Attachment") or "")  # its size is limited with the request (views.py)
     if row.get("Document") and _reference(division, "documents/Documents", row["Document"]) is None:
         errors.add("Ongeldige referentie: Document", "Invalid reference: Document")  # ASSUMPTION
     row["FileSize"] = float(len(content))

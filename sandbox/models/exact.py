@@ -137,6 +137,8 @@ class ExactEndpointBlock(models.Model):
     scope = models.CharField(max_length=150)
     endpoint = models.CharField(max_length=100)
     blocked_until = models.DateTimeField()
+    # Blocks in a row (each starting within an error window of the previous one's end); the block grows.
+    strikes = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

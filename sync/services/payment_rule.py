@@ -2,8 +2,9 @@
 
 An invoice is paid when its receivable is matched and nothing is outstanding, also when the rest was
 written off as payment difference (transaction type 83) or exchange-rate difference (82); partly paid
-when some but not all is settled; open otherwise, also after a match was undone. Credit invoices
-settle the same way (their amounts carry the other sign). Reference §4.10.
+when some but not all is settled (split or reduced in place: read from the amounts); open otherwise,
+also after a match was undone. Credit invoices settle the same way (their amounts carry the other
+sign). Reference §4.10.
 """
 
 from dataclasses import dataclass, field
@@ -75,7 +76,9 @@ def payment_state(*, terms: list[Term], write_offs: list[Term] = (), total: Deci
             status="paid", outstanding=Decimal("0.00"), paid_date=max(dates) if dates else None,
             written_off=written_off, write_off_kind=kind, terms=tuple(terms),
         )
-    if not settled or outstanding >= whole:
+    # Partly paid is read from the amounts: Exact may split the receivable (a matched part and an open
+    # rest) or reduce it in place (one open term smaller than the entry), reference §4.10 / issue 18.
+    if outstanding == 0 or outstanding >= whole:
         return PaymentState(status="open", outstanding=outstanding, terms=tuple(terms))
     return PaymentState(status="partial", outstanding=outstanding, terms=tuple(terms))
 
