@@ -36,7 +36,9 @@ def _raw(model, pk, column):
 def _stored_under(old, settings):
     settings.FIELD_ENCRYPTION_KEYS = [old]
     exact = ExactConnection.objects.create(client_id="c", **SECRETS)
-    coachview = CoachviewConnection.objects.create(client_id="cv", client_secret="cv-secret", access_token="")
+    coachview, _created = CoachviewConnection.objects.update_or_create(
+        pk=1, defaults={"client_id": "cv", "client_secret": "cv-secret", "access_token": ""}
+    )
     return exact, coachview
 
 

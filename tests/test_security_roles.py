@@ -20,7 +20,10 @@ def role_permissions(db):
 
 @pytest.fixture
 def connection():
-    return CoachviewConnection.objects.create(client_id="cv", client_secret="cv-secret")
+    connection, _created = CoachviewConnection.objects.update_or_create(
+        pk=1, defaults={"client_id": "cv", "client_secret": "cv-secret"}
+    )
+    return connection
 
 
 def run_test_action(role, connection):
