@@ -102,6 +102,7 @@ def test_the_scheduled_jobs_in_a_real_cluster_take_invoices_from_coachview_to_ex
     administration, base_url = live_flow
     records = invoices_generate(count=COUNT, seed=77)
     call_command("setup_schedules", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("export_schedule", "on", stdout=open(os.devnull, "w"))  # noqa: SIM115  (an administrator's switch)
     Schedule.objects.update(next_run=clock.now().replace(year=2020))  # every schedule is due
     assert not InvoiceExport.objects.exists()
 

@@ -29,9 +29,10 @@ def _line(**fields):
 # name → (debtor fields, invoice fields, expected): expected is ("held", code, field) or ("noted", field).
 HOSTILE = {
     "debtor name over 255": ({"naam": "N" * 300}, {}, ("noted", "Debiteuren.naam")),
-    "control characters in the name": ({"naam": "Klant\x00 B.V.\x07"}, {}, ("noted", "Debiteuren.naam")),
+    # NUL itself cannot even be stored by the simulated Coachview on PostgreSQL (jsonb): see the unit test below.
+    "control characters in the name": ({"naam": "Klant\x1b B.V.\x07"}, {}, ("noted", "Debiteuren.naam")),
     "city over 100": (_address(plaats="P" * 150), {}, ("noted", "plaats")),
-    "NUL in the description": ({}, {"omschrijving": "Cursus\x00 maart"}, ("noted", "Facturen.omschrijving")),
+    "control characters in the description": ({}, {"omschrijving": "Cursus\x0b maart\x1f"}, ("noted", "Facturen.omschrijving")),
     "invoice number of 41": ({}, {"factuurnummer": "9" * 41}, ("held", "preflight.value_too_long", "factuurnummer")),
     "three-letter country": (_address(landCode="NLD"), {}, ("held", "preflight.value_too_long", "landCode")),
     "country that does not exist": (_address(landCode="XX"), {}, ("held", "preflight.country_unknown", "landCode")),
@@ -159,3 +160,15 @@ def test_a_pdf_over_exacts_limit_is_held_before_any_document_is_made(flow, setti
     assert export.state == ExportState.HELD and export.reasons[0]["code"] == "preflight.pdf_too_large"
     assert "MB" in export.reasons[0]["message"] and export.document_id is None
     assert dump_exact()["documents"] == []
+
+
+def test_nul_and_other_control_characters_never_reach_the_database():
+    """PostgreSQL refuses NUL in text and in jsonb: it is cleaned from values and from the kept snapshot."""
+    from sync.models import Invoice
+    from sync.services.fetch_fit import Fit, text_clean, values_fit
+
+    fit = Fit()
+    values = values_fit(Invoice, {"description": "Cursus\x00 maart", "number": "F\x002026"}, labels={}, fit=fit)
+    assert values == {"description": "Cursus maart", "number": "F2026"}
+    assert len(fit.notes) == 2 and not fit.unfit
+    assert text_clean({"naam\x00": ["a\x00b", {"c": "\x07d"}]}) == {"naam": ["ab", {"c": "d"}]}
