@@ -106,7 +106,7 @@ def test_a_closed_period_no_lookup_can_decide_stays_held_until_the_next_export_t
     assert [r["code"] for r in export.reasons] == ["exact.period_closed"]
     assert done.text == (
         "Invoice 2026812 stays held. Exact answered that period 2026 - 3 is closed. Only the next export can "
-        "tell whether it is open again: choose 'Retry' to send it then."
+        "tell whether it is open again: choose 'Retry at the next export run' to send it then."
     )
     assert not ExportAttempt.objects.exists()  # nothing was asked of Exact
 

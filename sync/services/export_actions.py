@@ -131,7 +131,7 @@ def _findings(export: InvoiceExport, before: str, found) -> list[str]:
     elif export.state == ExportState.FAILED:
         head = _(
             "Invoice %(number)s stays failed: Exact refused it when it was sent, and only sending it again can "
-            "tell whether that is solved (choose 'Retry')."
+            "tell whether that is solved (choose 'Retry at the next export run')."
         )
     elif before == ExportState.HELD:
         head = _("Invoice %(number)s stays held.")

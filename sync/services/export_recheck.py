@@ -121,9 +121,9 @@ def _only_the_export_tells(reason: dict) -> str:
     if reason.get("code") == NUMBER_TAKEN:
         return _(
             "Exact has another entry with this invoice's number: that waits for your decision (it is this "
-            "invoice, or book under a new number); 'Retry' looks it up again at the next export."
+            "invoice, or book under a new number); 'Retry at the next export run' looks it up again."
         )
     return _(
         "Exact answered that period %(period)s is closed. Only the next export can tell whether it is open "
-        "again: choose 'Retry' to send it then."
+        "again: choose 'Retry at the next export run' to send it then."
     ) % {"period": values.get("period") or "?"}
