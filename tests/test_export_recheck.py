@@ -14,7 +14,7 @@ from sync.services.export_actions import export_recheck
 from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
 from sync.services.preflight_reasons import period_closed_reason
-from tests.coachview_data import debtor_record, invoice_record, put_debtor, put_invoice
+from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
 from tests.console_support import export_in
 from tests.factories import exact_mirror_seed
 
@@ -74,6 +74,53 @@ def test_a_supplier_that_became_a_customer_makes_the_invoice_ready(held_for_supp
     exports_run()
     held_for_supplier.refresh_from_db()
     assert held_for_supplier.state == ExportState.EXPORTED
+
+
+def _gl_account_blocked(code: str, blocked: bool) -> None:
+    """What a person does in Exact: (un)block a G/L account."""
+    from sandbox.models import ExactRecord
+
+    for record in ExactRecord.objects.using("sandbox").filter(entity="financial/GLAccounts"):
+        if (record.data.get("Code") or "").strip() == code:
+            record.data["IsBlocked"] = blocked
+            record.save(using="sandbox", update_fields=["data"])
+
+
+@pytest.fixture
+def held_for_blocked_gl_account(sandbox_flow):
+    """An invoice with a line on the G/L account Exact's lists show blocked, held by the pre-flight."""
+    debtor = put_debtor(debtor_record(20301), "2026-02-01T08:00:00")
+    lines = [line_record(1, "100.00", grootboekrekeningNummer=seedcodes.GL_ACCOUNT_BLOCKED)]
+    put_invoice(invoice_record(5105, debtor, lines=lines), "2026-03-01T10:00:05")
+    invoices_fetch()
+    exports_run()
+    export = InvoiceExport.objects.select_related("invoice__debtor").get(invoice__number="5105")
+    assert [r["code"] for r in export.reasons] == ["preflight.gl_account_blocked"]
+    return export
+
+
+def test_a_gl_account_still_blocked_in_exact_keeps_the_invoice_held(held_for_blocked_gl_account, person):
+    done = export_recheck(export=held_for_blocked_gl_account, user=person)
+
+    held_for_blocked_gl_account.refresh_from_db()
+    assert held_for_blocked_gl_account.state == ExportState.HELD
+    assert done.text == "Invoice 5105 stays held. Looked up in Exact just now: G/L account 8900 is still blocked."
+    assert held_for_blocked_gl_account.attempts.get(action="gl_account_lookup").outcome == ExportAttempt.Outcome.OK
+
+
+def test_a_gl_account_unblocked_in_exact_makes_the_invoice_ready_without_refreshing_all_lists(
+    held_for_blocked_gl_account, person
+):
+    _gl_account_blocked(seedcodes.GL_ACCOUNT_BLOCKED, False)
+
+    done = export_recheck(export=held_for_blocked_gl_account, user=person)
+
+    held_for_blocked_gl_account.refresh_from_db()
+    assert held_for_blocked_gl_account.state == ExportState.READY
+    assert done.findings[1] == "Looked up in Exact just now: G/L account 8900 is not blocked and takes sales lines."
+    exports_run()  # the export's own pre-flight agrees: Exact's list of that account was updated
+    held_for_blocked_gl_account.refresh_from_db()
+    assert held_for_blocked_gl_account.state == ExportState.EXPORTED, held_for_blocked_gl_account.reasons
 
 
 def test_without_a_connection_to_ask_the_supplier_hold_stays_and_only_the_next_export_can_tell(person):
