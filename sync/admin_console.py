@@ -6,6 +6,7 @@ whatever its size. The Coachview invoice admin stays as the raw record behind it
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils.html import format_html
@@ -230,12 +231,15 @@ class InvoiceConsoleMixin:
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        export = self.get_object(request, unquote(object_id))
+        # Only the actions that make sense for the invoice's state (none on an exported invoice).
+        offered = self.actions_for(request, export) if export is not None and hasattr(self, "actions_for") else []
         extra = {
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,
             "can_act": self.has_change_permission(request),
-            "console_actions": [(name, label) for name, (_f, _n, label) in self.get_actions(request).items()],
+            "console_actions": offered,
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra)

@@ -109,6 +109,9 @@ LISTS = [
 ]
 
 
+GL_ACCOUNTS = next(item for item in LISTS if item[0] is ExactGLAccount)
+
+
 @dataclass
 class SyncResult:
     administration: str
@@ -143,6 +146,36 @@ def reference_data_sync(*, client=None) -> SyncResult:
         )
     logger.info("reference data of %s refreshed: %s", administration, result.counts)
     return result
+
+
+def gl_accounts_refresh(*, administration: str, rows: list[dict]) -> dict[str, ExactGLAccount]:
+    """Update the mirror rows of these G/L accounts from Exact's rows just read; {code: mirror row}.
+
+    For a re-check that asked Exact about a few accounts only: the rest of the mirror stays as last read.
+    """
+    _model, _endpoint, _select, convert = GL_ACCOUNTS
+    refreshed = {}
+    mirror = {row.code.strip(): row for row in ExactGLAccount.objects.filter(administration=administration)}
+    for row in rows:
+        code = (row.get("Code") or "").strip()
+        fields = convert(row)
+        current = mirror.get(code)
+        if current is None:
+            current = ExactGLAccount.objects.create(administration=administration, **fields)
+        else:
+            ExactGLAccount.objects.filter(pk=current.pk).update(**fields)
+            current.refresh_from_db()
+        refreshed[code] = current
+    return refreshed
+
+
+def gl_accounts_query(codes) -> tuple[str, list[str], str]:
+    """(endpoint, $select, $filter) that reads these G/L accounts (Code is one of its mandatory filters)."""
+    from coupling.exact import odata
+
+    _model, _endpoint, select, _convert = GL_ACCOUNTS
+    wanted = sorted({code.strip() for code in codes if code and code.strip()})
+    return "financial/GLAccounts", select, " or ".join(f"Code eq {odata.string(code)}" for code in wanted)
 
 
 def _calls(client, lists: int) -> int:
