@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PG_SANDBOX_URL ?= postgres://postgres@127.0.0.1:5432/sandbox
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint bench install messages clean
+.PHONY: run test test-postgres lint bench install messages mutate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,9 +36,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py bench
 
+## Mutation testing of the core rules (docs/testing.md); prints every mutant that survived.
+mutate: $(STAMP)
+	rm -rf mutants
+	DEBUG=1 $(BIN)/mutmut run --max-children 2 > /dev/null
+	DEBUG=1 $(BIN)/python -m tests.mutation_report
+
 ## Recompile the committed translation files after editing locale/*/LC_MESSAGES/django.po.
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3* sandbox.sqlite3* staticfiles
+	rm -rf $(VENV) db.sqlite3* sandbox.sqlite3* staticfiles mutants
