@@ -23,6 +23,8 @@ class ExportRun(models.Model):
     # Why the run ended before the work was done (budget spent, endpoint blocked, deadline), if it did.
     stopped_reason = models.CharField(_("stopped early because"), max_length=255, blank=True)
     stopped_code = models.CharField(_("catalogue code of the stop"), max_length=60, blank=True)
+    # When the counts above were last written during the run: a run that stopped writing is not running.
+    progress_at = models.DateTimeField(_("progress written"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export run")
@@ -31,6 +33,15 @@ class ExportRun(models.Model):
 
     def __str__(self):
         return self.summary()
+
+    def is_running(self, *, now, stale_after) -> bool:
+        """Unfinished and still writing its progress (a killed worker leaves an unfinished row behind)."""
+        return self.finished_at is None and (self.progress_at or self.started_at) >= now - stale_after
+
+    @property
+    def handled(self) -> int:
+        """Invoices this run has dealt with so far, whatever the outcome."""
+        return self.exported + self.linked + self.held + self.unknown + self.failed + self.retry_later
 
     def summary(self) -> str:
         """The one-line summary the command prints and the admin shows."""

@@ -16,6 +16,7 @@ from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, sales_entry_payload
 from sync.services.export import BACKOFF_MINUTES, RunContext, StopRun, invoice_export, run_context
 from sync.services.export_claims import claim_release, claim_renew, claimable, export_claim
+from sync.services.export_progress import ExportProgress
 from sync.services.export_resolve import exports_resolve
 from sync.services.lookup import BATCH, accounts_by_code
 
@@ -150,6 +151,8 @@ def exports_run(
     ):
         run.held += 1
         ports.booking_status_written(export=export)
+    progress = ExportProgress(run)
+    progress.write(calls=ctx.calls)
 
     seen: set[int] = set()
     while limit is None or len(seen) < limit:
@@ -174,7 +177,7 @@ def exports_run(
             .order_by("invoice__invoice_date", "invoice_id")
         )
         try:
-            _export_chunk(ctx, run, exports)
+            _export_chunk(ctx, run, exports, progress)
         except (StopRun, ExactError) as exc:
             # Budget, endpoint block, or a failing lookup: give the claimed rest back untouched.
             run.stopped_reason = str(exc)[:255]
@@ -183,6 +186,7 @@ def exports_run(
                 back = ExportState.UNKNOWN if before.get(export.pk) == ExportState.UNKNOWN else ExportState.READY
                 claim_release(export=export, worker=worker, state=back)
             break
+        progress.write(calls=ctx.calls)
 
     ports.writebacks_flushed(deadline=deadline)
     run.calls_used = ctx.calls
@@ -191,7 +195,7 @@ def exports_run(
     return ExportRunResult(run=run)
 
 
-def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport]) -> None:
+def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport], progress: ExportProgress) -> None:
     rest, linked = exports_resolve(ctx=ctx, exports=exports)
     run.linked += len(linked)
     codes = {}
@@ -229,6 +233,7 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport])
             run.failed += 1
         elif state == ExportState.READY:
             run.retry_later += 1
+        progress.tick(calls=ctx.calls)
 
 
 def _export_aborted(export: InvoiceExport) -> str:
