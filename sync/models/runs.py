@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ExportRun(models.Model):
@@ -46,7 +47,11 @@ class ExportRun(models.Model):
     def summary(self) -> str:
         """The one-line summary the command prints and the admin shows."""
         if self.dry_run:
-            return f"Dry run: {self.exported} would be exported, {self.held} would be held; nothing sent"
+            return ngettext(
+                "Dry run: %(exported)s invoice would be exported, %(held)s would be held; nothing sent",
+                "Dry run: %(exported)s invoices would be exported, %(held)s would be held; nothing sent",
+                self.exported,
+            ) % {"exported": self.exported, "held": self.held}
         text = (
             f"{self.exported} exported, {self.linked} linked, "
             f"{self.held} held, {self.unknown} unknown, {self.failed} failed, "
