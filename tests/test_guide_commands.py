@@ -1,4 +1,4 @@
-"""The guide's and the README's commands work as printed, on a copy of the repository after `make run`'s set-up.
+"""The guide's and the README's commands work as printed, in the repository's folder after `make run`'s set-up.
 
 Every line of a fenced code block in docs/guide.md, docs/guide.en.md and README.md is run as printed,
 in a shell in the repository's folder, and must exit 0. The state is what `make run` leaves before it
