@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -125,8 +126,11 @@ class SyncResult:
         return f"Exact's lists of {self.administration} refreshed: {lists}."
 
 
-def reference_data_sync(*, client=None) -> SyncResult:
-    """Read Exact's reference lists and replace the mirror of that administration at once."""
+def reference_data_sync(*, client=None, on_list_read: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Read Exact's reference lists and replace the mirror of that administration at once.
+
+    `on_list_read(read, total)` is called after each list is read (a job records its progress with it).
+    """
     client = client or ExactClient(deadline=None)
     administration = client.administration
     # All HTTP first: a failure part-way leaves the previous mirror untouched.
@@ -134,6 +138,8 @@ def reference_data_sync(*, client=None) -> SyncResult:
     for model, endpoint, select, convert in LISTS:
         rows = client.get_list(endpoint, select=select, filter=FILTERS.get(endpoint))
         fetched.append((model, [model(administration=administration, **convert(row)) for row in rows]))
+        if on_list_read is not None:
+            on_list_read(len(fetched), len(LISTS))
     result = SyncResult(administration=administration, calls=_calls(client, len(LISTS)))
     with transaction.atomic():
         for model, objects in fetched:
