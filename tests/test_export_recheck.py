@@ -5,6 +5,7 @@ returns to the invoice they acted on, and its page offers only the actions that 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from coupling.exact.client import ExactClient
 from sandbox import seedcodes
@@ -21,6 +22,13 @@ from tests.factories import exact_mirror_seed
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
 SUPPLIER = seedcodes.SUPPLIER_NUMBER
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are pinned in English here; one test below reads the Dutch a clerk sees."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -58,6 +66,16 @@ def test_a_supplier_that_is_still_a_supplier_keeps_the_invoice_held_and_says_so(
     )
     lookup = held_for_supplier.attempts.get(action="account_lookup")
     assert lookup.outcome == ExportAttempt.Outcome.OK and lookup.triggered_by == person
+
+
+def test_a_dutch_clerk_reads_what_the_recheck_found_in_dutch(held_for_supplier, person):
+    with translation.override("nl"):
+        done = export_recheck(export=held_for_supplier, user=person)
+
+    assert done.text == (
+        "Factuur 5104 blijft tegengehouden. Zojuist in Exact opgezocht: relatie 10006 is nog steeds geen klant "
+        "(een leverancier)."
+    )
 
 
 def test_a_supplier_that_became_a_customer_makes_the_invoice_ready(held_for_supplier, person):
