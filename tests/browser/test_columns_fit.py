@@ -85,3 +85,44 @@ def test_each_roles_key_columns_fit_in_a_1400_px_window(role, chromium, site, da
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# The findings table on a reconciliation's page (an inline: no filters beside it).
+FINDING_COLUMNS = ["kind", "invoice_link", "why", "coachview_amounts", "exact_amounts"]
+
+
+def test_finance_reconciles_last_month_from_the_page_and_its_findings_fit_and_link_to_the_invoices(
+    chromium, site, synced
+):
+    from playwright.sync_api import expect
+
+    from sync.models import InvoiceExport
+
+    call_command("export_invoices", stdout=Quiet(), stderr=Quiet())
+    held = InvoiceExport.objects.filter(state="held").select_related("invoice").first()
+    assert held, "the seeded sandbox holds some invoices"
+    role_user("finance", roles.FINANCE)
+    context = chromium.new_context(base_url=site.url, locale="nl-NL", viewport={"width": WIDTH, "height": 900})
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    try:
+        log_in(tab, "finance")
+        tab.goto("/sync/reconciliation/")
+        expect(tab.locator("#reconciliation-empty")).to_be_visible()  # says how to start one
+        # The month of a held invoice (last month is the default).
+        tab.fill("#reconciliation-start input[name=month]", f"{held.invoice.invoice_date:%Y-%m}")
+        tab.locator("#reconciliation-start button[type=submit]").click()
+        tab.wait_for_url("**/sync/reconciliation/*/change/")
+        expect(tab.locator("ul.messagelist li")).not_to_have_count(0)
+        findings = tab.locator(".inline-group table")
+        problems = []
+        for name in FINDING_COLUMNS:
+            box = findings.locator(f"thead th.column-{name}").first.bounding_box()
+            if box is None or box["x"] + box["width"] > WIDTH:
+                problems.append(f"{name}: right edge at {box and round(box['x'] + box['width'])} px")
+        assert not problems, "\n".join(problems)
+        # The held invoice is only in Coachview: its finding links to its page in the console.
+        findings.locator("tbody a", has_text=held.invoice.number).click()
+        tab.wait_for_url(f"**/sync/invoiceexport/{held.pk}/change/")
+    finally:
+        context.close()
