@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -94,3 +96,18 @@ def test_the_front_page_and_the_mails_write_moments_in_the_same_form_as_the_list
     from sync.services.health import moment_text
 
     assert moment_text(datetime(2026, 1, 15, 12, 0, tzinfo=UTC)) == "15-01-2026 13:00"
+
+
+def test_the_coachview_invoice_and_its_lines_show_amounts_in_the_same_form():
+    from tests.factories import InvoiceLineFactory
+
+    export = paid_export()
+    InvoiceLineFactory(invoice=export.invoice, amount_excl_vat=Decimal("1234.50"), vat_amount=Decimal("259.25"))
+    # The lines' inline needs sync.view_invoiceline, which no role has today: a superuser sees it.
+    superuser = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    superuser.force_login(User.objects.create_superuser("root", password="x"))
+    detail = _get(superuser, "admin:sync_invoice_change", export.invoice.pk)
+    assert detail.count(EURO_1234_50) == 2  # the invoice's total excl. VAT, and its line (inline)
+    assert f"€{NBSP}1.493,75" in detail and f"€{NBSP}259,25" in detail
+    assert "1234,50" not in detail
+    assert f"€{NBSP}1.493,75" in _get(role_client("finance"), "admin:sync_invoice_changelist")
