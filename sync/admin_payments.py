@@ -1,18 +1,54 @@
 """Payment history in the admin: every observed change per invoice, read-only, for finance."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from sync.formats import money, shortened
 from sync.models import PaymentObservation
+
+# The list's description is cut to this (the whole text in its title and on the detail).
+DESCRIPTION_CHARS = 40
 
 
 @admin.register(PaymentObservation)
 class PaymentObservationAdmin(admin.ModelAdmin):
-    list_display = ["export", "status", "outstanding", "paid_date", "description", "source", "observed_at"]
+    # What finance looks for, within 1400 px; the description and what Exact showed are on the detail.
+    list_display = ["invoice_number", "status", "outstanding_display", "paid_date", "description_display", "observed_at"]
     list_select_related = ["export__invoice"]
     list_filter = ["status", "source", "write_off_kind"]
     search_fields = ["export__invoice__number", "export__entry_number"]
     date_hierarchy = "observed_at"
-    readonly_fields = [field.name for field in PaymentObservation._meta.fields]
+    # The detail: every field read-only, amounts in the one money format (sync/formats.py).
+    fields = [
+        "export",
+        "status",
+        "outstanding_display",
+        "paid_date",
+        "written_off_display",
+        "write_off_kind",
+        "description",
+        "exact_shown",
+        "source",
+        "handed_over",
+        "observed_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("invoice"), ordering="export__invoice__number")
+    def invoice_number(self, obj):
+        return obj.export.invoice.number
+
+    @admin.display(description=_("outstanding"), ordering="outstanding")
+    def outstanding_display(self, obj):
+        return money(obj.outstanding, obj.export.invoice.currency)
+
+    @admin.display(description=_("description"))
+    def description_display(self, obj):
+        return shortened(obj.description, DESCRIPTION_CHARS)
+
+    @admin.display(description=_("written off"))
+    def written_off_display(self, obj):
+        return money(obj.written_off, obj.export.invoice.currency)
 
     def has_add_permission(self, request):
         return False
