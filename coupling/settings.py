@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mappings",
     "sync",
     "sandbox",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sync.admin_catalogue import reasons_html
 from sync.admin_console_detail import attempts_timeline, lines_with_mapping, payment_history
+from sync.admin_coverage import CoverageViewMixin
 from sync.admin_exports import ExportActionInline, ExportActionsMixin
 from sync.formats import day, money, shortened
 from sync.models import ExportState, Invoice, PaymentStatus
@@ -260,7 +261,7 @@ class InvoiceConsoleMixin:
         return super().change_view(request, object_id, form_url, extra)
 
 
-class InvoiceExportConsoleAdmin(InvoiceConsoleMixin, ExportActionsMixin, admin.ModelAdmin):
+class InvoiceExportConsoleAdmin(CoverageViewMixin, InvoiceConsoleMixin, ExportActionsMixin, admin.ModelAdmin):
     """The console's invoice list; actions and the who/when/why history come from the export's part."""
 
     # The attempts are shown as a timeline with what was sent and received, not as a second table.

@@ -14,7 +14,7 @@ from sync.models import Debtor, ExportState, Invoice, InvoiceExport
 from sync.services.administration import current_source
 from tests.coachview_data import debtor_record, invoice_record, line_record, put_debtor, put_invoice
 
-# What sandbox_connect authenticates with (coupling/management/commands/sandbox_connect.py).
+# What sandbox_connect authenticates with (devtools/management/commands/sandbox_connect.py).
 PRODUCT_CLIENT_ID, PRODUCT_CLIENT_SECRET = "sandbox-client-id", "sandbox-client-secret"
 CUSTOMER_CODE = "10001"  # an existing customer of the seeded Exact
 

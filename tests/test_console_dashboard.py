@@ -79,9 +79,9 @@ def test_the_last_runs_come_from_job_runs_or_else_from_the_export_run():
 
 def test_the_front_page_links_to_coverage_catalogue_and_history_for_those_who_may_see_them():
     admin_page = role_client("admin").get(reverse("admin:index")).content.decode()
-    assert reverse("admin:mappings_vatcodemapping_coverage") in admin_page
+    assert reverse("admin:sync_mapping_coverage") in admin_page
     assert reverse("admin:sync_errorcatalogueentry_changelist") in admin_page and 'name="explain"' in admin_page
     finance_page = role_client("finance").get(reverse("admin:index")).content.decode()
-    assert reverse("admin:mappings_vatcodemapping_coverage") not in finance_page
+    assert reverse("admin:sync_mapping_coverage") not in finance_page
     assert 'name="explain"' not in finance_page
     assert reverse("admin:sync_exporthistory_changelist") in finance_page

@@ -47,7 +47,7 @@ def _pages():
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
             pages.append((reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]), model_admin, obj))
-    for name in ("admin:mappings_vatcodemapping_coverage", "admin:sync_exporthistory_csv"):
+    for name in ("admin:sync_mapping_coverage", "admin:sync_exporthistory_csv"):
         try:
             pages.append((reverse(name), None, None))
         except NoReverseMatch:

@@ -120,7 +120,7 @@ def test_support_sees_the_mappings_and_the_coverage_but_cannot_change_or_sync(cl
     page = support.get(reverse("admin:mappings_vatcodemapping_changelist"))
     assert page.status_code == 200
     assert "Sync Exact" not in page.content.decode()
-    assert support.get(reverse("admin:mappings_vatcodemapping_coverage")).status_code == 200
+    assert support.get(reverse("admin:sync_mapping_coverage")).status_code == 200
     assert support.get(reverse("admin:mappings_vatcodemapping_add")).status_code == 403
     assert support.post(reverse("admin:mappings_exactvatcode_sync_now")).status_code == 403
 

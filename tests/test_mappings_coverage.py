@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from mappings.models import CostCenterMapping, MappingKind, VatCodeMapping
-from mappings.services import mapping_coverage
 from sync.models import ExportState
+from sync.services.coverage import mapping_coverage
 from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_mapping_closes_its_gap():
 def test_the_report_page_links_each_gap_to_a_prefilled_add_form(admin_client):
     export_with(vat_code="5")
     page = admin_client.get(
-        reverse("admin:mappings_vatcodemapping_coverage"), {"administration": ADMINISTRATION}
+        reverse("admin:sync_mapping_coverage"), {"administration": ADMINISTRATION}
     )
     assert page.status_code == 200
     add_url = (

@@ -19,12 +19,13 @@ from mappings.models import (
     MappingKind,
     VatCodeMapping,
 )
-from mappings.services import mapping_coverage, reference_data_sync
+from mappings.services import reference_data_sync
 from sandbox import seedcodes
 from sandbox.coachview import seed as coachview_seed
 from sandbox.exact.seed import seed_client, seed_exact
 from sync.models import ExportState, InvoiceExport
 from sync.services import fetch
+from sync.services.coverage import mapping_coverage
 from sync.services.preflight import exports_preflight
 from tests.factories import InvoiceExportFactory, InvoiceFactory
 
@@ -36,7 +37,7 @@ def connected(sandbox_http):
     """The sandbox's Exact seeded and the product connected to it; returns the administration key."""
     seed_exact(rng=random.Random(1))
     # Register the app sandbox_connect uses, whatever ids the seed chose.
-    from coupling.management.commands import sandbox_connect
+    from devtools.management.commands import sandbox_connect
 
     seed_client(
         client_id=sandbox_connect.SANDBOX_CLIENT_ID, client_secret=sandbox_connect.SANDBOX_CLIENT_SECRET

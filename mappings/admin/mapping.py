@@ -1,19 +1,16 @@
-"""The mapping tables (Exact's lists as choices, problems flagged) and the coverage report."""
+"""The mapping tables (Exact's lists as choices, problems flagged)."""
 
 import threading
 
 from django import forms
 from django.contrib import admin
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from coupling import clock
 from mappings.admin.reference import SyncButtonMixin
-from mappings.models import MAPPING_MODELS, CostCenterMapping, GLAccountMapping, MappingKind, VatCodeMapping
+from mappings.models import CostCenterMapping, GLAccountMapping, MappingKind, VatCodeMapping
 from mappings.resolver import MappingResolver
-from mappings.services import current_administration, mapping_coverage
+from mappings.services import current_administration
 
 _page = threading.local()
 
@@ -118,41 +115,7 @@ class MappingAdmin(SyncButtonMixin, admin.ModelAdmin):
 
 @admin.register(VatCodeMapping)
 class VatCodeMappingAdmin(MappingAdmin):
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.coverage_view)
-        return [path("coverage/", view, name="mappings_vatcodemapping_coverage"), *super().get_urls()]
-
-    def coverage_view(self, request):
-        """Codes used by invoices not yet exported that have no valid mapping, with a link to add one."""
-        if not any(
-            request.user.has_perm(f"mappings.view_{model._meta.model_name}")
-            for model in MAPPING_MODELS.values()
-        ):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        administration = request.GET.get("administration") or current_administration() or ""
-        gaps = mapping_coverage(administration=administration) if administration else {}
-        sections = []
-        for kind, model in MAPPING_MODELS.items():
-            add_url = reverse(f"admin:mappings_{model._meta.model_name}_add")
-            rows = [
-                {
-                    "gap": gap,
-                    "problem": problem_label(gap.problem_code),
-                    "add_url": f"{add_url}?{urlencode({'administration': administration, 'coachview_code': gap.coachview_code})}",
-                }
-                for gap in gaps.get(kind, [])
-            ]
-            sections.append({"title": model._meta.verbose_name_plural, "kind": kind, "rows": rows})
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Coverage of the mappings"),
-            "administration": administration,
-            "sections": sections,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/mappings/coverage.html", context)
+    pass
 
 
 @admin.register(GLAccountMapping)

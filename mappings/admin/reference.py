@@ -65,7 +65,7 @@ class SyncButtonMixin:
             "can_sync": request.user.has_perm(SYNC_PERMISSION),
             "last_sync": ReferenceSync.objects.order_by("-synced_at").first(),
             **_refresh_context(),
-            "coverage_url": reverse("admin:mappings_vatcodemapping_coverage"),
+            "coverage_url": reverse("admin:sync_mapping_coverage"),
         }
         return super().changelist_view(request, extra_context=extra_context)
 

@@ -35,7 +35,7 @@ def console_dashboard(context):
         "dashboard": dashboard_build(),
         "invoices_url": _url("admin:sync_invoiceexport_changelist") if can("sync.view_invoiceexport") else "",
         "connection_url": _connection_url(user),
-        "coverage_url": _url("admin:mappings_vatcodemapping_coverage") if can("mappings.view_vatcodemapping") else "",
+        "coverage_url": _url("admin:sync_mapping_coverage") if can("mappings.view_vatcodemapping") else "",
         "catalogue_url": _url("admin:sync_errorcatalogueentry_changelist") if can("sync.view_errorcatalogueentry") else "",
         "history_url": _url("admin:sync_exporthistory_changelist") if can("sync.view_exporthistory") else "",
         "history_csv_url": _url("admin:sync_exporthistory_csv") if can("sync.view_exporthistory") and can("sync.export_csv") else "",

@@ -1,25 +1,23 @@
 """Point the Exact connection at the sandbox and complete OAuth over HTTP, without a browser."""
 
+import io
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from coupling.coachview.probe import coachview_probe
 from coupling.exact.errors import ExactError
 from coupling.exact.oauth import authorization_complete, authorization_url, new_state
 from coupling.exact.views import callback_url
 from coupling.http import new_session
-from coupling.models import ExactConnection
-
-# Duplicated from sandbox/exact/seed.py (SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET): product code
-# never imports the sandbox. Keep the two in step.
-SANDBOX_CLIENT_ID = "0f9c4e2a-5b1d-4c3e-9a7f-3d2b1c0e5a71"
-SANDBOX_CLIENT_SECRET = "sandbox-exact-secret-Zk3pQ9"
-# The sandbox's sales journal and payment condition (sandbox/seedcodes.py), set as options.
-SANDBOX_SALES_JOURNAL = "70"
-SANDBOX_PAYMENT_CONDITION = "30"
+from coupling.models import CoachviewConnection, ExactConnection
+from mappings.models import CouplingOptions
+from sandbox import seedcodes
+from sandbox.exact.seed import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
 
 class ConsentFormParser(HTMLParser):
@@ -108,21 +106,16 @@ class Command(BaseCommand):
 
     def _options_for_sandbox(self, administration: str):
         """The options the sandbox's data needs (contracts.md), so the seeded flow exports untouched."""
-        from mappings.models import CouplingOptions
 
         options, _ = CouplingOptions.objects.get_or_create(administration=administration)
-        options.sales_journal = options.sales_journal or SANDBOX_SALES_JOURNAL
-        options.default_payment_condition = options.default_payment_condition or SANDBOX_PAYMENT_CONDITION
+        options.sales_journal = options.sales_journal or seedcodes.SALES_JOURNAL
+        options.default_payment_condition = options.default_payment_condition or seedcodes.PAYMENT_CONDITION
         options.save()
         return options
 
     def _exact_probe(self) -> str:
         """Run `exact_probe` after the Coachview check (contracts.md); its verdict never fails this command."""
-        import io
-
-        from django.core.management import call_command
-
-        # By name, not by import: the check lives in `sync`, which `coupling` does not import.
+        # As a person runs it: exit code 2 means Exact could not be reached.
         out, err = io.StringIO(), io.StringIO()
         try:
             call_command("exact_probe", stdout=out, stderr=err)
@@ -133,9 +126,6 @@ class Command(BaseCommand):
 
     def _coachview_connect(self) -> str:
         """Point the Coachview connection at the sandbox and run its go-live check with --apply (contracts.md)."""
-        from coupling.coachview.probe import coachview_probe
-        from coupling.models import CoachviewConnection
-
         coachview = CoachviewConnection.load()
         coachview.environment = CoachviewConnection.Environment.CUSTOM
         coachview.custom_base_url = f"{settings.SANDBOX_BASE_URL}/sandbox/coachview"

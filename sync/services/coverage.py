@@ -1,4 +1,7 @@
-"""Which Coachview codes of invoices still to export have no valid mapping (the admin's coverage report)."""
+"""Which Coachview codes of invoices still to export have no valid mapping (the coverage report).
+
+It lives with the invoices it counts: sync reads mappings, never the other way round.
+"""
 
 from dataclasses import dataclass
 
@@ -6,6 +9,7 @@ from django.db.models import Count
 
 from mappings.models import MappingKind
 from mappings.resolver import MappingResolver
+from sync.models import InvoiceExport, InvoiceLine
 
 # InvoiceLine field per kind.
 LINE_FIELDS = {
@@ -29,9 +33,6 @@ def mapping_coverage(
     *, administration: str, resolver: MappingResolver | None = None
 ) -> dict[str, list[CoverageGap]]:
     """Per kind, the codes used by invoices not yet exported that no valid mapping covers, with counts."""
-    # sync depends on mappings, not the other way round; the report reads sync's lines lazily.
-    from sync.models import InvoiceExport, InvoiceLine
-
     resolver = resolver or MappingResolver(administration=administration)
     pending = InvoiceExport.objects.filter(administration=administration).exclude(state__in=DONE_STATES)
     lines = InvoiceLine.objects.filter(invoice_id__in=pending.values("invoice_id"))
