@@ -1,7 +1,6 @@
 """The one place requests to Exact's REST API are built, sent, budgeted, logged and classified."""
 
 import json
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -20,9 +19,9 @@ from coupling.exact.budget import (
     endpoint_record_error,
     real_sleep,
 )
-from coupling.exact.calllog import api_call_record
 from coupling.exact.errors import ExactError, error_from_response
 from coupling.exact.oauth import access_token_current, access_token_refused, usable_connection
+from coupling.exact.transport import api_headers, request_logged, unwrapped
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
@@ -48,88 +47,6 @@ def same_origin(url: str, base: str) -> bool:
     """The same scheme, host and port as `base`."""
     a, b = urlsplit(url), urlsplit(base)
     return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())
-
-
-def _unwrap(body):
-    """The entity or list inside Exact's {"d": ...} wrapper, and the next page's URL if any."""
-    data = body.get("d", body) if isinstance(body, dict) else body
-    if isinstance(data, dict) and "results" in data:
-        return data["results"], data.get("__next")
-    return data, None
-
-
-def _headers(access_token: str) -> dict:
-    headers = {
-        "Authorization": f"Bearer {access_token}",
-        "Accept": "application/json",
-        "Content-Type": "application/json",
-        "Prefer": "return=representation",
-    }
-    if settings.EXACT_ACCEPT_LANGUAGE:
-        headers["Accept-Language"] = settings.EXACT_ACCEPT_LANGUAGE
-    return headers
-
-
-def _request_logged(
-    session: requests.Session, method: str, url: str, *, division, endpoint: str, write: bool, **kwargs
-) -> requests.Response:
-    """Send one request and log it; a transport failure becomes a transient ExactError."""
-    at, started = clock.now(), time.monotonic()
-    path = urlsplit(url).path
-    try:
-        response = session.request(method, url, **kwargs)
-    except requests.RequestException as exc:
-        api_call_record(
-            at=at,
-            division=division,
-            method=method,
-            endpoint=endpoint,
-            path=path,
-            status=None,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            error=type(exc).__name__,
-        )
-        # A connect timeout means nothing was sent; any later failure may have hit a write Exact did.
-        unknown = write and not isinstance(exc, requests.ConnectTimeout)
-        raise ExactError(
-            f"No answer from Exact ({type(exc).__name__}).",
-            permanent=False,
-            outcome_unknown=unknown,
-            endpoint=endpoint,
-        ) from exc
-    api_call_record(
-        at=at,
-        division=division,
-        method=method,
-        endpoint=endpoint,
-        path=path,
-        status=response.status_code,
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
-    return response
-
-
-def fetch_me(*, connection: ExactConnection, access_token: str) -> dict:
-    """current/Me with a fresh token, before the division is known (used while connecting)."""
-    response = _request_logged(
-        new_session(),
-        "GET",
-        f"{connection.host}/api/v1/current/Me",
-        division=None,
-        endpoint="current/Me",
-        write=False,
-        params={"$select": "CurrentDivision,UserName,FullName"},
-        headers=_headers(access_token),
-        timeout=settings.HTTP_TIMEOUT,
-    )
-    if response.status_code != 200:
-        raise error_from_response(response, endpoint="current/Me", write=False)
-    data, _ = _unwrap(response.json())
-    me = data[0] if isinstance(data, list) else data
-    if not me or not me.get("CurrentDivision"):
-        raise ExactError("Exact's current/Me did not name a division.", endpoint="current/Me")
-    budget_record_headers(division=int(me["CurrentDivision"]), headers=response.headers)
-    return me
 
 
 class ExactClient:
@@ -167,7 +84,7 @@ class ExactClient:
         url: str | None = self._url(resource)
         while url:
             body = self._call("GET", url, resource=resource, params=params).json()
-            page, url = _unwrap(body)
+            page, url = unwrapped(body)
             rows.extend(page if isinstance(page, list) else [page])
             params = None  # __next already holds the whole query
             if top is not None and len(rows) >= top:
@@ -187,7 +104,7 @@ class ExactClient:
             if exc.status == 404:
                 return None
             raise
-        data, _ = _unwrap(response.json())
+        data, _ = unwrapped(response.json())
         if isinstance(data, list):
             return data[0] if data else None
         return data
@@ -196,7 +113,7 @@ class ExactClient:
         """Create an entity; Exact returns it filled in (Prefer: return=representation)."""
         entities.check_payload(resource, "POST", payload)
         response = self._call("POST", self._url(resource), resource=resource, body=payload)
-        data, _ = _unwrap(response.json())
+        data, _ = unwrapped(response.json())
         return data
 
     def put(self, resource: str, guid: str | UUID, payload: dict) -> None:
@@ -242,7 +159,7 @@ class ExactClient:
             budget_acquire(division=self.division, endpoint=resource, deadline=self.deadline, sleeper=self.sleeper)
             # Read from the database on every call: another process may have refreshed it.
             token = access_token_current(sleeper=self.sleeper)
-            response = _request_logged(
+            response = request_logged(
                 self.session,
                 method,
                 url,
@@ -251,7 +168,7 @@ class ExactClient:
                 write=write,
                 params=params,
                 data=data,
-                headers=_headers(token),
+                headers=api_headers(token),
                 timeout=self._timeout(),
             )
             budget_record_headers(division=self.division, headers=response.headers)

@@ -8,18 +8,18 @@ commits the new tokens right after the response. No transaction is open during t
 
 import logging
 import secrets
-import time
 import uuid
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
 from django.db.models import Q
+from oauthlib.oauth2 import WebApplicationClient
+from requests_oauthlib import OAuth2Session
 
 from coupling import clock
 from coupling.exact.budget import Sleeper, real_sleep
-from coupling.exact.calllog import api_call_record
+from coupling.exact.current import fetch_me
 from coupling.exact.errors import (
     ExactClientRefused,
     ExactError,
@@ -27,6 +27,7 @@ from coupling.exact.errors import (
     ExactReconnectNeeded,
     error_texts,
 )
+from coupling.exact.transport import request_logged
 from coupling.http import new_session
 from coupling.models import ExactConnection
 
@@ -50,50 +51,45 @@ def new_state() -> str:
 
 
 def authorization_url(*, connection: ExactConnection, redirect_uri: str, state: str) -> str:
-    """Exact's consent page for this connection's host."""
-    query = urlencode(
-        {
-            "client_id": connection.client_id,
-            "redirect_uri": redirect_uri,
-            "response_type": "code",
-            "state": state,
-            "force_login": "0",
-        }
-    )
-    return f"{connection.host}/api/oauth2/auth?{query}"
+    """Exact's consent page for this connection's host, carrying our `state` (checked on the way back)."""
+    session = OAuth2Session(connection.client_id, redirect_uri=redirect_uri, state=state)
+    url, _state = session.authorization_url(f"{connection.host}/api/oauth2/auth", force_login="0")
+    return url
 
 
-def _token_call(*, connection: ExactConnection, form: dict) -> requests.Response:
-    """POST the token endpoint (form body, client id and secret included, as Exact expects)."""
-    url = f"{connection.host}/api/oauth2/token"
-    data = {**form, "client_id": connection.client_id, "client_secret": connection.client_secret}
-    at, started = clock.now(), time.monotonic()
+def _token_call(*, connection: ExactConnection, body: str) -> requests.Response:
+    """POST the token endpoint with a form body from oauthlib (client id and secret in it, as Exact expects)."""
     try:
-        response = new_session().post(url, data=data, headers={"Accept": "application/json"}, timeout=settings.HTTP_TIMEOUT)
-    except requests.RequestException as exc:
-        api_call_record(
-            at=at,
+        return request_logged(
+            new_session(),
+            "POST",
+            f"{connection.host}/api/oauth2/token",
             division=connection.division,
-            method="POST",
             endpoint=TOKEN_ENDPOINT,
-            path=urlsplit(url).path,
-            status=None,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            error=type(exc).__name__,
+            write=False,
+            data=body,
+            headers={"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=settings.HTTP_TIMEOUT,
         )
-        raise ExactError(
-            f"Exact's token endpoint could not be reached ({type(exc).__name__}).", endpoint=TOKEN_ENDPOINT
-        ) from exc
-    api_call_record(
-        at=at,
-        division=connection.division,
-        method="POST",
-        endpoint=TOKEN_ENDPOINT,
-        path=urlsplit(url).path,
-        status=response.status_code,
-        duration_ms=int((time.monotonic() - started) * 1000),
+    except ExactError as exc:
+        cause = type(exc.__cause__).__name__ if exc.__cause__ else "no answer"
+        raise ExactError(f"Exact's token endpoint could not be reached ({cause}).", endpoint=TOKEN_ENDPOINT) from exc
+
+
+def _code_body(*, connection: ExactConnection, code: str, redirect_uri: str) -> str:
+    """The authorization-code grant's form body."""
+    return WebApplicationClient(connection.client_id).prepare_request_body(
+        code=code, redirect_uri=redirect_uri, include_client_id=True, client_secret=connection.client_secret
     )
-    return response
+
+
+def _refresh_body(*, connection: ExactConnection) -> str:
+    """The refresh grant's form body."""
+    return WebApplicationClient(connection.client_id).prepare_refresh_body(
+        refresh_token=connection.refresh_token,
+        client_id=connection.client_id,
+        client_secret=connection.client_secret,
+    )
 
 
 def _token_fields(response: requests.Response) -> dict:
@@ -149,15 +145,10 @@ def _mark_reconnect_needed(*, connection: ExactConnection, reason: str) -> Exact
 
 def authorization_complete(*, code: str, redirect_uri: str, user) -> ExactConnection:
     """Exchange the authorization code, read current/Me, and store the tokens and the division."""
-    from coupling.exact.client import fetch_me  # the client imports this module
-
     connection = ExactConnection.load()
     if connection is None:
         raise ExactNotConnected("Set up the Exact Online connection (client ID and secret) first.")
-    response = _token_call(
-        connection=connection,
-        form={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
-    )
+    response = _token_call(connection=connection, body=_code_body(connection=connection, code=code, redirect_uri=redirect_uri))
     if response.status_code != 200:
         code_, text = _token_error(response)
         # Both the OAuth error and its description: the description is what tells a person what to fix.
@@ -280,9 +271,7 @@ def _chain_broken(text: str) -> bool:
 def _refresh(*, connection: ExactConnection) -> str:
     # ASSUMPTION: when a refresh gets no answer we cannot know whether Exact rotated the token; we
     # keep the old one and the next refresh tells (a dead chain then says "Old refresh token used").
-    response = _token_call(
-        connection=connection, form={"grant_type": "refresh_token", "refresh_token": connection.refresh_token}
-    )
+    response = _token_call(connection=connection, body=_refresh_body(connection=connection))
     if response.status_code == 200:
         fields = _token_fields(response)
         # Commit the new tokens at once: the old refresh token is dead from now on.
