@@ -29,11 +29,11 @@ manage: $(STAMP)
 
 ## Install and run the whole test suite on the embedded SQLite database.
 test: $(STAMP)
-	DEBUG=1 $(BIN)/python -m pytest
+	DEBUG=1 $(BIN)/python -m pytest -m "slow or not slow"
 
 ## The same suite against PostgreSQL (127.0.0.1:5432, trust auth).
 test-postgres: $(STAMP)
-	DEBUG=1 DATABASE_URL=$(PG_URL) SANDBOX_DATABASE_URL=$(PG_SANDBOX_URL) $(BIN)/python -m pytest
+	DEBUG=1 DATABASE_URL=$(PG_URL) SANDBOX_DATABASE_URL=$(PG_SANDBOX_URL) $(BIN)/python -m pytest -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

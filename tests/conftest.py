@@ -5,6 +5,25 @@ from tests.sandbox_transport import WSGITransport
 
 pytest_plugins = ["tests.ci_skips", "pytester"]
 
+# Modules whose tests start processes, servers or long fault rounds: `slow` (a bare `pytest` leaves them
+# out, `make test` and CI run them). Tests marked `faults` and the browser folder are slow as well.
+SLOW_MODULES = {
+    "test_guide_commands.py",
+    "test_security_fault_plans.py",
+    "test_security_keys.py",
+    "test_security_wsgi.py",
+    "test_exact_token_race.py",
+    "test_dialects_end_to_end.py",
+    "test_catalogue_explain_error.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        in_browser = "browser" in item.path.parts
+        if in_browser or item.get_closest_marker("faults") or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def sandbox_http(settings):
