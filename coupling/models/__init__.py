@@ -2,5 +2,7 @@
 
 from coupling.models.coachview import CoachviewConnection, CoachviewProfile
 from coupling.models.exact import ExactApiCall, ExactBudget, ExactConnection, ExactEndpointBlock
+from coupling.models.people import UserPreference
 
-__all__ = ["CoachviewConnection", "CoachviewProfile", "ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock"]
+__all__ = ["CoachviewConnection", "CoachviewProfile", "ExactApiCall", "ExactBudget", "ExactConnection", "ExactEndpointBlock",
+           "UserPreference"]
