@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_q",
+    "coupling.jobs_app.BackgroundJobsConfig",  # django_q, named in the reader's language
     "coupling",
     "mappings",
     "sync",
