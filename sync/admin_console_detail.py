@@ -45,7 +45,7 @@ def _json_block(value) -> str:
     return format_html("<pre style='white-space:pre-wrap;max-height:30em;overflow:auto'>{}</pre>", text)
 
 
-def lines_with_mapping(*, export: InvoiceExport) -> str:
+def lines_with_mapping(*, export: InvoiceExport, show_keys: bool = True) -> str:
     """Each line's Coachview codes beside the Exact codes they resolve to now (or the problem)."""
     from mappings.models import MappingKind
     from mappings.resolver import MappingResolver
@@ -68,7 +68,7 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
             return format_html(
                 '{} → <strong style="color:#ba2121" title="{}">{}</strong>',
                 code or "—",
-                result.problem_code,
+                result.problem_code if show_keys else "",
                 # The pre-flight names its values after the mapping kinds (vat_code, gl_account, cost_center).
                 entries[result.problem_code].title({kind: code}) if result.problem_code in entries else result.problem_code,
             )
@@ -104,7 +104,7 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
     )
 
 
-def attempts_timeline(*, export: InvoiceExport) -> str:
+def attempts_timeline(*, export: InvoiceExport, show_keys: bool = True) -> str:
     """Every call made for this export, oldest first: what was sent and what came back (redacted)."""
     attempts = list(export.attempts.select_related("triggered_by").order_by("started_at", "id"))
     if not attempts:
@@ -115,12 +115,12 @@ def attempts_timeline(*, export: InvoiceExport) -> str:
         (
             (
                 moment(attempt.started_at),
-                attempt.action,
+                attempt.action_label(),
                 attempt.get_outcome_display(),
                 f"HTTP {attempt.http_status}" if attempt.http_status else "",
                 format_html("<code>{}</code> {}", attempt.catalogue_code, attempt.error_text[:300])
-                if attempt.catalogue_code or attempt.error_text
-                else "",
+                if show_keys and (attempt.catalogue_code or attempt.error_text)
+                else attempt.error_text[:300],
                 format_html("({} {})", _("by"), attempt.triggered_by) if attempt.triggered_by else "",
                 _("details"),
                 _("sent"),

@@ -9,8 +9,10 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
+from sync.models.exports import ATTEMPT_ACTIONS
 from sync.services.export_actions import (
     ActionRefused,
     export_change_explained,
@@ -31,7 +33,8 @@ def _apply(modeladmin, request, queryset, service, verb: str, **kwargs) -> None:
         except ActionRefused as exc:
             refused.append(str(exc))
     if done:
-        modeladmin.message_user(request, _("%(verb)s: %(n)d invoice(s).") % {"verb": verb, "n": done}, messages.SUCCESS)
+        text = ngettext("%(verb)s: %(n)d invoice.", "%(verb)s: %(n)d invoices.", done) % {"verb": verb, "n": done}
+        modeladmin.message_user(request, text, messages.SUCCESS)
     for text in refused[:10]:
         modeladmin.message_user(request, text, messages.WARNING)
 
@@ -81,9 +84,13 @@ class ExportAttemptInline(admin.TabularInline):
     model = ExportAttempt
     extra = 0
     can_delete = False
-    fields = ["started_at", "action", "outcome", "http_status", "catalogue_code", "error_text", "triggered_by"]
+    fields = ["started_at", "action_display", "outcome", "http_status", "catalogue_code", "error_text", "triggered_by"]
     readonly_fields = fields
     show_change_link = True
+
+    @admin.display(description=_("action"))
+    def action_display(self, obj):
+        return obj.action_label()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -148,17 +155,34 @@ class ExportActionAdmin(admin.ModelAdmin):
         return False
 
 
+class AttemptActionFilter(admin.SimpleListFilter):
+    """The attempts by the kind of call, named as people read it."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(action, label) for action, label in ATTEMPT_ACTIONS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ExportAttempt)
 class ExportAttemptAdmin(admin.ModelAdmin):
     """One call of an export: what was sent and what came back (redacted), read-only."""
 
-    list_display = ["started_at", "export", "action", "outcome", "http_status", "catalogue_code"]
+    list_display = ["started_at", "export", "action_display", "outcome", "http_status", "catalogue_code"]
     list_select_related = ["export__invoice"]
-    list_filter = ["action", "outcome"]
+    list_filter = [AttemptActionFilter, "outcome"]
     search_fields = ["export__invoice__number", "error_text", "catalogue_code"]
-    readonly_fields = ["export", "action", "started_at", "finished_at", "outcome", "http_status", "catalogue_code",
+    readonly_fields = ["export", "action_display", "started_at", "finished_at", "outcome", "http_status", "catalogue_code",
                        "error_text", "sent_pretty", "received_pretty", "triggered_by"]  # fmt: skip
-    exclude = ["sent", "received"]
+    exclude = ["sent", "received", "action"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, obj):
+        return obj.action_label()
 
     @admin.display(description=_("sent (redacted)"))
     def sent_pretty(self, obj):

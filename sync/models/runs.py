@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,10 +31,12 @@ class ExportRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
-        return self.summary()
+        if self.started_at is None:
+            return str(_("export run"))
+        return _("export run of %(at)s") % {"at": formats.localize(timezone.localtime(self.started_at))}
 
     def summary(self) -> str:
-        """The one-line summary the command prints and the admin shows."""
+        """The one-line summary the command prints (English, like every command's output)."""
         if self.dry_run:
             return f"Dry run: {self.exported} would be exported, {self.held} would be held; nothing sent"
         text = (
