@@ -11,9 +11,11 @@ from django.db.models.functions import Cast
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coupling.roles import is_administrator
 from sync.admin_catalogue import reasons_html
 from sync.admin_console_detail import attempts_timeline, day, lines_with_mapping, money, payment_history
 from sync.admin_exports import ExportActionInline, ExportActionsMixin
+from sync.admin_words import ReasonWordsChangeList, administration_label, reason_entries, reasons_cell
 from sync.models import ExportState, Invoice, PaymentStatus
 from sync.services.administration import current_source
 from sync.services.dashboard import failing_codes
@@ -47,7 +49,8 @@ class CatalogueEntryFilter(admin.SimpleListFilter):
     parameter_name = "catalogue"
 
     def lookups(self, request, model_admin):
-        return [(f.code, f"{f.code} ({f.count})") for f in failing_codes(limit=15) if f.code]
+        keys = is_administrator(request.user)
+        return [(f.code, f"{f'{f.code} — ' if keys else ''}{f.title} ({f.count})") for f in failing_codes(limit=15) if f.code]
 
     def queryset(self, request, queryset):
         code = self.value()
@@ -146,11 +149,24 @@ class InvoiceConsoleMixin:
 
     @admin.display(description=_("reason"))
     def first_reason(self, obj):
-        reasons = [r for r in obj.reasons or [] if isinstance(r, dict)]
-        if not reasons or obj.state not in (ExportState.HELD, ExportState.FAILED, ExportState.EXCLUDED):
+        if obj.state not in (ExportState.HELD, ExportState.FAILED, ExportState.EXCLUDED):
             return ""
-        more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
-        return format_html("<code>{}</code> {}{}", reasons[0].get("code") or "?", (reasons[0].get("message") or "")[:80], more)
+        entries = getattr(obj, "reason_entries", None)
+        entries = reason_entries([obj.reasons]) if entries is None else entries
+        return reasons_cell(obj.reasons, entries, show_keys=getattr(obj, "show_keys", False))
+
+    def get_changelist(self, request, **kwargs):
+        return ReasonWordsChangeList  # the reason column's catalogue titles, read once per page
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.show_keys = is_administrator(request.user)  # catalogue keys and GUIDs: administrators only
+        return obj
+
+    @admin.display(description=_("Exact administration"))
+    def administration_display(self, obj):
+        return administration_label(obj.administration)
 
     # --- the detail ---
 
@@ -171,15 +187,15 @@ class InvoiceConsoleMixin:
 
     @admin.display(description=_("why, and how to fix it"))
     def reasons_display(self, obj):
-        return reasons_html(obj.reasons) if obj.reasons else "—"
+        return reasons_html(obj.reasons, show_keys=getattr(obj, "show_keys", False)) if obj.reasons else "—"
 
     @admin.display(description=_("lines and their mapping"))
     def lines_display(self, obj):
-        return lines_with_mapping(export=obj)
+        return lines_with_mapping(export=obj, show_keys=getattr(obj, "show_keys", False))
 
     @admin.display(description=_("what was sent to Exact and what came back"))
     def attempts_display(self, obj):
-        return attempts_timeline(export=obj)
+        return attempts_timeline(export=obj, show_keys=getattr(obj, "show_keys", False))
 
     @admin.display(description=_("payment history"))
     def payments_display(self, obj):
@@ -192,7 +208,7 @@ class InvoiceConsoleMixin:
                 "fields": [
                     "invoice_summary",
                     "debtor_display",
-                    "administration",
+                    "administration_display",
                     "state_badge",
                     "state_changed_at",
                     "entry_number",
@@ -211,12 +227,15 @@ class InvoiceConsoleMixin:
 
     def get_fieldsets(self, request, obj=None):
         # `change_explained` comes with the export's actions (ExportActionsMixin); skip it without them.
+        keys = is_administrator(request.user)
         return [
-            (title, {**options, "fields": [name for name in options["fields"] if self._shows(name)]})
+            (title, {**options, "fields": [name for name in options["fields"] if self._shows(name, keys)]})
             for title, options in self.detail_fieldsets
         ]
 
-    def _shows(self, name: str) -> bool:
+    def _shows(self, name: str, keys: bool = True) -> bool:
+        if name == "entry_id":
+            return keys  # Exact's GUID: administrators only; everyone sees the entry number
         return name != "change_explained" or hasattr(self, name)
 
     def get_readonly_fields(self, request, obj=None):

@@ -103,6 +103,16 @@ class ErrorCatalogueEntry(models.Model):
         """The short title in the active language, instance values filled in."""
         return self._text("title", values)
 
+    def title_for_many(self, values_seen: list[dict]) -> str:
+        """The title over several invoices: each value filled with the values they have, up to three."""
+        merged: dict[str, list[str]] = {}
+        for values in values_seen:
+            for name, value in (values or {}).items():
+                if value not in (None, "") and str(value) not in merged.setdefault(name, []):
+                    merged[name].append(str(value))
+        filled = {name: ", ".join(seen[:3]) + (", …" if len(seen) > 3 else "") for name, seen in merged.items() if seen}
+        return self.title(filled)
+
     def cause(self, values: dict | None = None) -> str:
         """The cause in the active language."""
         return self._text("cause", values)

@@ -1,0 +1,69 @@
+"""What people read instead of keys: a reason as the catalogue's title in their language with its values
+filled in, an Exact administration by its division number. Catalogue keys only for administrators.
+
+InvoiceExport.reasons keeps the message as the pre-flight or Exact wrote it (the CLI and the CSV read
+it); the screen renders the catalogue entry instead, so a change of language or a corrected
+catalogue text shows at once.
+"""
+
+from django.contrib.admin.views.main import ChangeList
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from coupling.roles import is_administrator
+from sync.models import ErrorCatalogueEntry
+
+
+def reason_entries(reason_lists) -> dict[str, ErrorCatalogueEntry]:
+    """The catalogue entries of every reason in `reason_lists` (one query)."""
+    codes = {r.get("code") for reasons in reason_lists for r in reasons or [] if isinstance(r, dict) and r.get("code")}
+    if not codes:
+        return {}
+    return {entry.code: entry for entry in ErrorCatalogueEntry.objects.filter(code__in=codes)}
+
+
+def reason_title(reason: dict, entries: dict[str, ErrorCatalogueEntry]) -> str:
+    """The entry's title with the reason's values ("Line 1: G/L account 8900 blocked"); without an entry,
+    the message as it came (Exact's own words)."""
+    values = reason.get("values") or {}
+    entry = entries.get(reason.get("code"))
+    if entry is None:
+        return reason.get("message") or reason.get("code") or ""
+    title = entry.title(values)
+    if values.get("line") not in (None, ""):
+        return _("Line %(line)s: %(title)s") % {"line": values["line"], "title": title}
+    return title
+
+
+def reasons_cell(reasons: list, entries: dict[str, ErrorCatalogueEntry], *, show_keys: bool) -> str:
+    """The first reason for a list's column, "(+2)" for the others; its key in front for administrators."""
+    reasons = [r for r in reasons or [] if isinstance(r, dict)]
+    if not reasons:
+        return ""
+    more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
+    title = reason_title(reasons[0], entries)
+    if show_keys:
+        return format_html("<code>{}</code> {}{}", reasons[0].get("code") or "?", title, more)
+    return format_html("{}{}", title, more)
+
+
+def administration_label(key: str | None) -> str:
+    """ "test:1234567" as people know it: "administration 1234567 (test)"."""
+    from coupling.models import ExactConnection
+
+    environment, _sep, division = (key or "").partition(":")
+    if not division:
+        return key or "—"
+    label = dict(ExactConnection.Environment.choices).get(environment, environment)
+    return _("administration %(division)s (%(environment)s)") % {"division": division, "environment": label}
+
+
+class ReasonWordsChangeList(ChangeList):
+    """Loads the catalogue entries of the page's reasons once, for the reason column (no query per row)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        entries = reason_entries(obj.reasons for obj in self.result_list)
+        show_keys = is_administrator(request.user)
+        for obj in self.result_list:
+            obj.reason_entries, obj.show_keys = entries, show_keys
