@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coupling.roles import is_administrator
 from sync.catalogue import (
     affected_exports,
     affected_retry,
@@ -61,6 +62,17 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
                      "classes": ["collapse"]}),
     ]
     actions = ["retry_affected_action", "seed_accept_action", "seed_dismiss_action"]
+
+    def get_list_display(self, request):
+        # The key is an entry's identity for administrators; support and finance read its title.
+        names = super().get_list_display(request)
+        return names if is_administrator(request.user) else [name for name in names if name != "code"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or is_administrator(request.user):
+            return fieldsets  # a new entry needs its key; an existing one keeps it
+        return [(title, {**opts, "fields": [f for f in opts["fields"] if f != "code"]}) for title, opts in fieldsets]
 
     @admin.display(description=_("title"))
     def title_display(self, obj):

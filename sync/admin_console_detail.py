@@ -1,12 +1,12 @@
 """The invoice detail's read-only panels: lines with their mapping, the attempts timeline, payments."""
 
-import json
 
 from django.apps import apps
 from django.utils.formats import date_format, localize, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from sync.admin_words import json_shown
 from sync.models import InvoiceExport
 
 # Keys whose values never reach a page, whatever an attempt recorded (they are redacted at the
@@ -36,10 +36,10 @@ def moment(value) -> str:
     return localize(value) if value else ""
 
 
-def _json_block(value) -> str:
+def _json_block(value, show_keys: bool = True) -> str:
     if value in (None, "", {}, []):
         return "—"
-    text = json.dumps(_redacted(value), indent=2, ensure_ascii=False, default=str)
+    text = json_shown(_redacted(value), show_keys=show_keys)
     if len(text) > BODY_LIMIT:
         text = text[:BODY_LIMIT] + "\n…"
     return format_html("<pre style='white-space:pre-wrap;max-height:30em;overflow:auto'>{}</pre>", text)
@@ -124,9 +124,9 @@ def attempts_timeline(*, export: InvoiceExport, show_keys: bool = True) -> str:
                 format_html("({} {})", _("by"), attempt.triggered_by) if attempt.triggered_by else "",
                 _("details"),
                 _("sent"),
-                _json_block(attempt.sent),
+                _json_block(attempt.sent, show_keys),
                 _("received"),
-                _json_block(attempt.received),
+                _json_block(attempt.received, show_keys),
             )
             for attempt in attempts
         ),

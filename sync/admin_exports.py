@@ -3,7 +3,6 @@
 The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
 """
 
-import json
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -11,6 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.roles import is_administrator
+from sync.admin_words import json_shown
 from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
 from sync.models.exports import ATTEMPT_ACTIONS
 from sync.services.export_actions import (
@@ -126,7 +128,8 @@ class ExportActionsMixin:
 
 
 @admin.register(ExportRun)
-class ExportRunAdmin(admin.ModelAdmin):
+class ExportRunAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
+    keys_fields = ("administration", "worker", "stopped_code")
     list_display = [
         "started_at", "administration", "dry_run", "exported", "linked", "held", "unknown", "failed",
         "retry_later", "calls_used", "stopped_reason",
@@ -169,8 +172,10 @@ class AttemptActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExportAttempt)
-class ExportAttemptAdmin(admin.ModelAdmin):
+class ExportAttemptAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
     """One call of an export: what was sent and what came back (redacted), read-only."""
+
+    keys_fields = ("catalogue_code",)
 
     list_display = ["started_at", "export", "action_display", "outcome", "http_status", "catalogue_code"]
     list_select_related = ["export__invoice"]
@@ -186,11 +191,17 @@ class ExportAttemptAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sent (redacted)"))
     def sent_pretty(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.sent, indent=2, ensure_ascii=False, default=str))
+        return format_html("<pre>{}</pre>", json_shown(obj.sent, show_keys=getattr(obj, "show_keys", False)))
 
     @admin.display(description=_("received (redacted)"))
     def received_pretty(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.received, indent=2, ensure_ascii=False, default=str))
+        return format_html("<pre>{}</pre>", json_shown(obj.received, show_keys=getattr(obj, "show_keys", False)))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.show_keys = is_administrator(request.user)  # Exact's GUIDs in the bodies: administrators only
+        return obj
 
     def has_add_permission(self, request):
         return False

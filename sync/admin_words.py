@@ -6,10 +6,14 @@ it); the screen renders the catalogue entry instead, so a change of language or 
 catalogue text shows at once.
 """
 
+import json
+import re
+
 from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from coupling.models.exact import administration_label  # noqa: F401  (the console's words, in one place)
 from coupling.roles import is_administrator
 from sync.models import ErrorCatalogueEntry
 
@@ -47,15 +51,13 @@ def reasons_cell(reasons: list, entries: dict[str, ErrorCatalogueEntry], *, show
     return format_html("{}{}", title, more)
 
 
-def administration_label(key: str | None) -> str:
-    """ "test:1234567" as people know it: "administration 1234567 (test)"."""
-    from coupling.models import ExactConnection
+GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 
-    environment, _sep, division = (key or "").partition(":")
-    if not division:
-        return key or "—"
-    label = dict(ExactConnection.Environment.choices).get(environment, environment)
-    return _("administration %(division)s (%(environment)s)") % {"division": division, "environment": label}
+
+def json_shown(value, *, show_keys: bool) -> str:
+    """A request or response body as text; for anyone but an administrator Exact's GUIDs read "…"."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return text if show_keys else GUID.sub("…", text)
 
 
 class ReasonWordsChangeList(ChangeList):

@@ -6,7 +6,9 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from coupling.admin_keys import KeysForAdministratorsMixin
 from coupling.exact.errors import ExactError
+from coupling.models import administration_label
 from mappings.models import (
     ExactCostCenter,
     ExactFinancialPeriod,
@@ -37,6 +39,23 @@ def sync_now_view(model_admin, request):
     return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
+PROBLEM_LABELS = {
+    "preflight.vat_code_unmapped": _("unknown in Exact"),
+    "preflight.gl_account_unmapped": _("unknown in Exact"),
+    "preflight.cost_center_unmapped": _("unknown in Exact"),
+    "preflight.vat_code_inclusive": _("inclusive VAT"),
+    "preflight.vat_code_blocked": _("blocked"),
+    "preflight.vat_code_not_sales": _("purchases only"),
+    "preflight.gl_account_blocked": _("blocked"),
+    "preflight.gl_account_not_revenue": _("not a revenue account"),
+    "preflight.cost_center_ended": _("ended"),
+}
+
+
+def problem_label(code: str | None) -> str:
+    return str(PROBLEM_LABELS.get(code, code or ""))
+
+
 class SyncButtonMixin:
     """Adds `sync-now/` and the "Sync Exact's lists now" button to a change list."""
 
@@ -50,18 +69,22 @@ class SyncButtonMixin:
 
     def changelist_view(self, request, extra_context=None):
         opts = self.model._meta
+        last_sync = ReferenceSync.objects.order_by("-synced_at").first()
         extra_context = {
             **(extra_context or {}),
             "sync_now_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_sync_now"),
             "can_sync": request.user.has_perm(SYNC_PERMISSION),
-            "last_sync": ReferenceSync.objects.order_by("-synced_at").first(),
+            "last_sync": last_sync,
+            "last_sync_administration": administration_label(last_sync.administration) if last_sync else "",
             "coverage_url": reverse("admin:mappings_vatcodemapping_coverage"),
         }
         return super().changelist_view(request, extra_context=extra_context)
 
 
-class ReferenceAdmin(SyncButtonMixin, admin.ModelAdmin):
+class ReferenceAdmin(KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):
     """Read-only: the mirror is replaced by each refresh, never edited."""
+
+    keys_fields = ("administration", "exact_id")
 
     list_filter = ["administration"]
     search_fields = ["code", "description"]
@@ -78,7 +101,7 @@ class ReferenceAdmin(SyncButtonMixin, admin.ModelAdmin):
     @admin.display(description=_("usable on a sales line"))
     def usable(self, obj) -> str:
         problem = obj.problem_code()
-        return "✔" if problem is None else "✘ " + problem.removeprefix("preflight.").replace("_", " ")
+        return "✔" if problem is None else "✘ " + problem_label(problem)
 
 
 @admin.register(ExactVatCode)

@@ -80,7 +80,7 @@ class ErrorCatalogueEntry(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code}: {self.title()}"
+        return self.title()  # the code is an administrator's word; pages that need it show it
 
     @property
     def locally_edited(self) -> bool:

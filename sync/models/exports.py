@@ -85,7 +85,7 @@ class InvoiceExport(models.Model):
         indexes = [models.Index(fields=["administration", "state"])]
 
     def __str__(self):
-        return f"{self.invoice} → {self.administration} ({self.get_state_display()})"
+        return f"{self.invoice} ({self.get_state_display()})"  # the administration: administration_display
 
 
 # What each kind of call does, as people read it (ExportAttempt.action keeps the machine name).
