@@ -151,3 +151,29 @@ def test_a_count_of_calls_is_a_real_plural():
     with translation.override("nl"):
         assert _calls(1, "Exact") == "1 aanroep naar Exact"
         assert _calls(12, "Coachview") == "12 aanroepen naar Coachview"
+
+
+def test_support_reads_exacts_lists_without_the_administration_key_or_guids():
+    from mappings.models import ExactGLAccount
+    from tests.factories import ADMINISTRATION, exact_mirror_seed
+
+    exact_mirror_seed()
+    account = ExactGLAccount.objects.exclude(exact_id=None).first() or ExactGLAccount.objects.first()
+    account.exact_id = account.exact_id or uuid.uuid4()
+    account.save()
+    support, admin = role_client("support"), role_client("admin")
+    listed = words(page(support, reverse("admin:mappings_exactglaccount_changelist")))
+    detail = words(page(support, reverse("admin:mappings_exactglaccount_change", args=[account.pk])))
+    assert ADMINISTRATION not in listed and ADMINISTRATION not in detail
+    assert "administratie 1234567 (test)" in listed  # when Exact's lists were read, in words
+    assert str(account.exact_id) not in detail
+    assert str(account.exact_id) in page(admin, reverse("admin:mappings_exactglaccount_change", args=[account.pk]))
+
+
+def test_support_reads_an_attempts_body_with_the_guids_left_out(held):
+    guid = str(uuid.uuid4())
+    attempt = ExportAttempt.objects.create(export=held, action="entry", outcome="ok", sent={"GLAccount": guid, "AmountFC": "10.00"})
+    url = reverse("admin:sync_exportattempt_change", args=[attempt.pk])
+    shown = page(role_client("support"), url)
+    assert guid not in shown and "10.00" in shown
+    assert guid in page(role_client("admin"), url)
