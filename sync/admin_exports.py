@@ -102,8 +102,16 @@ class ExportActionInline(admin.TabularInline):
     model = ExportAction
     extra = 0
     can_delete = False
-    fields = ["at", "user", "kind", "state_before", "state_after", "reason"]
+    fields = ["at", "user", "kind", "state_before_display", "state_after_display", "reason"]
     readonly_fields = fields
+
+    @admin.display(description=_("state before"))
+    def state_before_display(self, obj):
+        return obj.state_label(obj.state_before)
+
+    @admin.display(description=_("state after"))
+    def state_after_display(self, obj):
+        return obj.state_label(obj.state_after)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -146,10 +154,13 @@ class ExportRunAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
 
 @admin.register(ExportAction)
 class ExportActionAdmin(admin.ModelAdmin):
-    list_display = ["at", "export", "kind", "user", "state_before", "state_after", "reason"]
+    list_display = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
     list_select_related = ["export__invoice", "user"]
     list_filter = ["kind"]
     search_fields = ["export__invoice__number", "reason"]
+    fields = readonly_fields = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
+    state_before_display = ExportActionInline.state_before_display
+    state_after_display = ExportActionInline.state_after_display
 
     def has_add_permission(self, request):
         return False

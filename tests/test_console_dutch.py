@@ -177,3 +177,16 @@ def test_support_reads_an_attempts_body_with_the_guids_left_out(held):
     shown = page(role_client("support"), url)
     assert guid not in shown and "10.00" in shown
     assert guid in page(role_client("admin"), url)
+
+
+def test_the_action_history_names_the_states_in_words(held):
+    from coupling import clock
+    from sync.models import ExportAction
+
+    ExportAction.objects.create(export=held, kind="retry", state_before="held", state_after="new", at=clock.now())
+    support = role_client("support")
+    listed = words(page(support, reverse("admin:sync_exportaction_changelist")))
+    assert "tegengehouden" in listed and "nieuw" in listed
+    assert not re.search(r"\bheld\b", listed)
+    detail = words(page(support, reverse("admin:sync_invoiceexport_change", args=[held.pk])))
+    assert "tegengehouden" in detail and not re.search(r"\bheld\b", detail)
