@@ -67,6 +67,9 @@ OPERATIONS_VIEW = [
 RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline"]
 # Downloading the reconciliation is finance's job (and the administrators').
 RECONCILIATION_EXPORT = [*RECONCILIATION_VIEW, "sync.export_reconciliation"]
+# Starting one for a month ("add reconciliation") reads Exact's sales entries: finance's job too (issue 19,
+# item 9). It only reads and uses the shared budget; support sees reconciliations but does not start them.
+RECONCILIATION_RUN = ["sync.add_reconciliation"]
 CONNECTION_EDIT = [
     "coupling.add_exactconnection",
     "coupling.change_exactconnection",
@@ -87,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *INVOICES_VIEW,
         *OPERATIONS_VIEW,
         *RECONCILIATION_EXPORT,
+        *RECONCILIATION_RUN,
         *CONNECTION_EDIT,
         *MAPPINGS_EDIT,
         *MAPPINGS_VIEW,
@@ -138,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sync.view_debtor",
         "sync.export_csv",
         *RECONCILIATION_EXPORT,
+        *RECONCILIATION_RUN,
     ],
 }
 

@@ -120,6 +120,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
+# One format for dates and times on screen (coupling/formats/); amounts go through sync/formats.py.
+FORMAT_MODULE_PATH = ["coupling.formats"]
 USE_I18N = True
 USE_TZ = True
 

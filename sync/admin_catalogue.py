@@ -24,6 +24,7 @@ from sync.catalogue import (
 )
 from sync.errorcatalogue.affected import FAILING_STATES
 from sync.errorcatalogue.conflicts import seed_conflict_accept, seed_conflict_dismiss
+from sync.errorcatalogue.messages import search_words
 from sync.models import ErrorCatalogueEntry, InvoiceExport, UnmatchedMessage
 
 EXPLAIN_PARAM = "explain"
@@ -115,7 +116,10 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
             del request.GET[EXPLAIN_PARAM]
         extra_context = {**(extra_context or {}), "explain_text": text, "explain_param": EXPLAIN_PARAM}
         if text.strip():
-            extra_context["explanations"] = explain(text)
+            # A message no entry explains yet leads to the keyword search with its own words.
+            extra_context["explanations"] = [
+                (item, None if item.code else _keyword_search_url(item.message)) for item in explain(text)
+            ]
         return super().changelist_view(request, extra_context=extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -180,6 +184,12 @@ def _moved_back(n: int) -> str:
         "%(n)d invoices moved back to the state new; the next export run checks them again.",
         n,
     ) % {"n": n}
+
+
+def _keyword_search_url(message: str) -> str | None:
+    """The catalogue list searched for the message's significant words, or None when it has none."""
+    words = search_words(message)
+    return f"{reverse(CHANGELIST_URL)}?{urlencode({'q': words})}" if words else None
 
 
 def _affected_rows(code: str) -> list[dict]:

@@ -2,12 +2,14 @@
 
 
 from django.apps import apps
-from django.utils.formats import date_format, localize, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from sync.admin_words import json_shown
+from sync.formats import day, moment, money
 from sync.models import InvoiceExport
+
+__all__ = ["attempts_timeline", "day", "lines_with_mapping", "moment", "money", "payment_history"]
 
 # Keys whose values never reach a page, whatever an attempt recorded (they are redacted at the
 # source; this is the second line of defence).
@@ -21,19 +23,6 @@ def _redacted(value):
     if isinstance(value, list):
         return [_redacted(v) for v in value]
     return value
-
-
-def money(value) -> str:
-    """An amount as people read it in the active language (1.234,50 in Dutch)."""
-    return "" if value is None else number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
-
-
-def day(value) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
-
-
-def moment(value) -> str:
-    return localize(value) if value else ""
 
 
 def _json_block(value, show_keys: bool = True) -> str:
@@ -82,8 +71,8 @@ def lines_with_mapping(*, export: InvoiceExport, show_keys: bool = True) -> str:
             (
                 line.sequence,
                 line.description[:120],
-                money(line.amount_excl_vat),
-                money(line.vat_amount),
+                money(line.amount_excl_vat, invoice.currency),
+                money(line.vat_amount, invoice.currency),
                 resolved(MappingKind.VAT_CODE, line.vat_code),
                 resolved(MappingKind.GL_ACCOUNT, line.gl_account_code),
                 resolved(MappingKind.COST_CENTER, line.cost_center_code),

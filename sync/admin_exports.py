@@ -5,7 +5,10 @@ The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExp
 
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +20,7 @@ from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, Inv
 from sync.models.exports import ATTEMPT_ACTIONS
 from sync.services.export_actions import (
     ActionRefused,
+    export_actions_open,
     export_change_explained,
     export_exclude,
     export_include,
@@ -24,6 +28,18 @@ from sync.services.export_actions import (
     export_recheck,
     export_retry,
 )
+
+# Posted by an invoice's own page with its action: afterwards the person returns to that invoice.
+FROM_DETAIL = "_from_detail"
+# Which person action each admin action is (ExportAction.Kind), to offer only those that apply.
+ACTION_KINDS = {
+    "retry_exports": ExportAction.Kind.RETRY,
+    "recheck_exports": ExportAction.Kind.RECHECK,
+    "exclude_exports": ExportAction.Kind.EXCLUDE,
+    "include_exports": ExportAction.Kind.INCLUDE,
+    "same_invoice_exports": ExportAction.Kind.SAME_INVOICE,
+    "new_number_exports": ExportAction.Kind.NEW_NUMBER,
+}
 
 
 def _apply(modeladmin, request, queryset, service, verb: str, **kwargs) -> None:
@@ -46,9 +62,31 @@ def retry_exports(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, export_retry, _("Will be retried"))
 
 
+# Per invoice what the re-check found; a long selection ends with a count instead of a wall of messages.
+RECHECK_MESSAGES = 20
+
+
 @admin.action(description=_("Re-check now (pre-flight, nothing is sent)"), permissions=["change"])
 def recheck_exports(modeladmin, request, queryset):
-    _apply(modeladmin, request, queryset, export_recheck, _("Re-checked"))
+    shown = 0
+    for export in queryset.select_related("invoice__debtor"):
+        try:
+            done = export_recheck(export=export, user=request.user)
+        except ActionRefused as exc:
+            text, level = str(exc), messages.WARNING
+        else:
+            text = done.text
+            level = messages.SUCCESS if export.state == ExportState.READY else messages.WARNING
+        shown += 1
+        if shown <= RECHECK_MESSAGES:
+            modeladmin.message_user(request, text, level)
+    if shown > RECHECK_MESSAGES:
+        rest = shown - RECHECK_MESSAGES
+        modeladmin.message_user(
+            request,
+            ngettext("%d more invoice re-checked.", "%d more invoices re-checked.", rest) % rest,
+            messages.INFO,
+        )
 
 
 @admin.action(description=_("Include again"), permissions=["change"])
@@ -78,7 +116,7 @@ def exclude_exports(modeladmin, request, queryset):
         request,
         "admin/sync/export_exclude_confirm.html",
         {**modeladmin.admin_site.each_context(request), "exports": list(queryset.select_related("invoice")),
-         "title": _("Exclude invoices from the export")},
+         "title": _("Exclude invoices from the export"), "from_detail": bool(request.POST.get(FROM_DETAIL))},
     )
 
 
@@ -122,6 +160,23 @@ class ExportActionsMixin:
 
     actions = [retry_exports, recheck_exports, exclude_exports, include_exports, same_invoice_exports, new_number_exports]
     inlines = [ExportActionInline, ExportAttemptInline]
+
+    def actions_for(self, request, export: InvoiceExport) -> list[tuple[str, str]]:
+        """(name, label) of the actions that apply to this invoice in its state, for its own page."""
+        open_kinds = export_actions_open(export)
+        return [
+            (name, label)
+            for name, (_function, _name, label) in self.get_actions(request).items()
+            if ACTION_KINDS.get(name) in open_kinds
+        ]
+
+    def response_action(self, request, queryset):
+        response = super().response_action(request, queryset)
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if request.POST.get(FROM_DETAIL) and len(selected) == 1 and isinstance(response, HttpResponseRedirect):
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[selected[0]]))
+        return response
 
     @admin.display(description=_("what changed, and the way out"))
     def change_explained(self, obj):

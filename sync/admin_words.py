@@ -10,7 +10,6 @@ import json
 import re
 
 from django.contrib.admin.views.main import ChangeList
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from coupling.models.exact import administration_label  # noqa: F401  (the console's words, in one place)
@@ -37,18 +36,6 @@ def reason_title(reason: dict, entries: dict[str, ErrorCatalogueEntry]) -> str:
     if values.get("line") not in (None, ""):
         return _("Line %(line)s: %(title)s") % {"line": values["line"], "title": title}
     return title
-
-
-def reasons_cell(reasons: list, entries: dict[str, ErrorCatalogueEntry], *, show_keys: bool) -> str:
-    """The first reason for a list's column, "(+2)" for the others; its key in front for administrators."""
-    reasons = [r for r in reasons or [] if isinstance(r, dict)]
-    if not reasons:
-        return ""
-    more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
-    title = reason_title(reasons[0], entries)
-    if show_keys:
-        return format_html("<code>{}</code> {}{}", reasons[0].get("code") or "?", title, more)
-    return format_html("{}{}", title, more)
 
 
 GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)

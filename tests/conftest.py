@@ -3,6 +3,8 @@ import pytest
 from coupling import http
 from tests.sandbox_transport import WSGITransport
 
+pytest_plugins = ["tests.ci_skips", "pytester"]
+
 
 @pytest.fixture
 def sandbox_http(settings):

@@ -47,5 +47,10 @@ def paid_export(number: str = "2026902"):
         total_incl_vat=Decimal("1493.75"),
     )
     return InvoiceExportFactory(
-        invoice=invoice, state="exported", entry_number=26000123, payment_status="paid", paid_date=date(2026, 4, 2)
+        invoice=invoice,
+        state="exported",
+        entry_number=26000123,
+        payment_status="paid",
+        paid_date=date(2026, 4, 2),
+        amount_outstanding=Decimal("0.00"),
     )

@@ -43,6 +43,7 @@ def catalogue_seeded() -> None:
         _catalogue_seed_v3_data,
         _catalogue_seed_v4_exact,
         _catalogue_seed_v5_exact_texts,
+        _catalogue_seed_v6_natural_pastes,
     )
     from sync.migrations._catalogue_seeding import seed_apply
     from sync.models import ErrorCatalogueEntry
@@ -56,6 +57,7 @@ def catalogue_seeded() -> None:
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v3_data.ROWS, version=3)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v4_exact.ROWS, version=4)
         seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v5_exact_texts.ROWS, version=5)
+        seed_apply(apps.get_model("sync", "ErrorCatalogueEntry"), _catalogue_seed_v6_natural_pastes.ROWS, version=6)
 
 
 def all_booked(*, administration: str) -> None:

@@ -11,6 +11,7 @@ from sync.migrations import (
     _catalogue_seed_v3_data,
     _catalogue_seed_v4_exact,
     _catalogue_seed_v5_exact_texts,
+    _catalogue_seed_v6_natural_pastes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,7 @@ EXACT_MESSAGES = [
      "Blocked: Ledger account: 8010 - Turnover courses"),
     ("exact.already_exists_mandate", "Bestaat reeds: Mandaat referentie", "Already exists: Mandate reference"),
     ("exact.mandatory_payment_type", "Verplicht: Soort betaling", "Mandatory: Payment type"),
+    ("exact.mandatory_cost_center", "Verplicht: Kostenplaats", "Mandatory: Cost center"),
 ]
 
 WRAPPERS = [
@@ -208,6 +210,7 @@ def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered
         + _catalogue_seed_v3_data.ROWS
         + _catalogue_seed_v4_exact.ROWS
         + _catalogue_seed_v5_exact_texts.ROWS
+        + _catalogue_seed_v6_natural_pastes.ROWS
     )
     for row in rows:
         system, _, name = row["code"].partition(".")
@@ -217,7 +220,7 @@ def test_every_seeded_code_is_dotted_lower_case_with_a_known_system_and_numbered
     # One row per code within a seed version (v1 is three files); a later version may update an earlier code.
     v1 = _catalogue_seed_v1_exact.ROWS + _catalogue_seed_v1_links.ROWS + _catalogue_seed_v1_preflight.ROWS
     for version in (v1, _catalogue_seed_v2_coachview.ROWS, _catalogue_seed_v3_data.ROWS, _catalogue_seed_v4_exact.ROWS,
-                    _catalogue_seed_v5_exact_texts.ROWS):
+                    _catalogue_seed_v5_exact_texts.ROWS, _catalogue_seed_v6_natural_pastes.ROWS):
         assert len({row["code"] for row in version}) == len(version)
 
 

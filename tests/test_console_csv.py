@@ -29,11 +29,11 @@ def test_the_csv_has_semicolons_decimal_commas_dutch_dates_and_the_agreed_column
     header, row = _rows(response)
     assert header == [
         "Factuur", "Factuurdatum", "Debiteurnummer", "Debiteur", "Bedrag excl. btw", "Btw", "Bedrag incl. btw",
-        "Exact-boekstuknummer", "Status", "Betaalstatus", "Betaald op",
+        "Exact-boekstuknummer", "Status", "Betaalstatus", "Betaald op", header[11],  # the open amount (below)
     ]
     assert row == [
         "2026902", "05-03-2026", "20077", "Opleidingen Zuid B.V.", "1234,50", "259,25", "1493,75", "26000123",
-        "geëxporteerd", "betaald", "02-04-2026",
+        "geëxporteerd", "betaald", "02-04-2026", "0,00",
     ]
 
 
@@ -78,3 +78,15 @@ def test_negative_amounts_of_a_credit_invoice_keep_their_sign_and_two_decimals()
     assert dutch_amount(Decimal("-121")) == "-121,00"
     assert dutch_amount(Decimal("0.005")) == "0,01"
     assert dutch_amount(None) == ""
+
+
+def test_the_csv_ends_with_the_open_amount_as_a_plain_number():
+    from decimal import Decimal
+
+    from tests.console_support import export_in
+
+    export_in("exported", number="2026903", payment_status="partial", amount_outstanding=Decimal("1234.50"))
+    export_in("exported", number="2026904")  # no payment seen yet: nothing known to be open
+    header, *rows = _rows(role_client("finance", language="en").get(reverse(URL)))
+    assert len(header) == 12 and header[-1] == "Open amount"  # added last: the columns before keep their place
+    assert {row[0]: row[-1] for row in rows} == {"2026903": "1234,50", "2026904": ""}

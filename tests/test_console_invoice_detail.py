@@ -48,8 +48,8 @@ def test_the_detail_shows_the_payment_history_to_finance():
     PaymentObservation.objects.create(export=export, status="partial", outstanding="100.00", observed_at=clock.now())
     PaymentObservation.objects.create(export=export, status="paid", outstanding="0.00", paid_date=export.paid_date, observed_at=clock.now())
     page = _page(export, role="finance", language="nl")
-    assert "deels betaald" in page and "2-4-2026" in page  # Dutch date format
-    assert "100,00" in page and "1.493,75" in page  # Dutch amounts: outstanding, and the invoice total
+    assert "deels betaald" in page and "02-04-2026" in page  # the one date format
+    assert "€\u00a0100,00" in page and "€\u00a01.493,75" in page  # the one money format: outstanding, invoice total
 
 
 def test_user_supplied_text_is_escaped():

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from coupling import clock
 from mappings.models import CouplingOptions
@@ -214,8 +215,10 @@ def test_a_dry_run_reports_and_sends_nothing():
     exact = FakeExact()
     result = exports_run(client=exact, dry_run=True)
     assert exact.calls == [("GET", "crm/Accounts")]  # one batched read, nothing written
-    assert result.report[0].startswith(f"{inv.number}: journal 70")
-    assert "GL 8000" in result.report[1] and "VAT 2" in result.report[1]
+    with translation.override("en"):
+        result = exports_run(client=FakeExact(), dry_run=True)
+    assert result.report[0].startswith(f"{inv.number}: would be booked in journal 70")
+    assert "G/L account 8000, VAT code 2" in result.report[1]
 
 
 def test_a_worker_that_died_after_posting_leaves_a_state_the_next_run_resolves_by_lookup():

@@ -4,10 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from coupling.exact.errors import ExactNotConnected
 from coupling.roles import ADMINISTRATORS, FINANCE, SUPPORT, apply_role_permissions
 from mappings.models import CostCenterMapping, VatCodeMapping
-from mappings.services.reference import SyncResult
 from tests.factories import ADMINISTRATION, exact_mirror_seed
 
 pytestmark = pytest.mark.django_db
@@ -78,26 +76,6 @@ def test_the_lists_of_exact_are_shown_with_their_flags(admin_client):
     html = page.content.decode()
     assert "Sync Exact&#x27;s lists now" in html or "Sync Exact's lists now" in html
     assert "✘ blocked" in html and "gl account blocked" not in html  # the flag in words, not the catalogue key
-
-
-def test_the_sync_button_refreshes_exacts_lists(admin_client, monkeypatch):
-    monkeypatch.setattr(
-        "mappings.admin.reference.reference_data_sync",
-        lambda: SyncResult(ADMINISTRATION, {"VAT codes": 6}, 6),
-    )
-    url = reverse("admin:mappings_exactvatcode_sync_now")
-    assert admin_client.get(url).status_code == 405
-    response = admin_client.post(url, follow=True)
-    assert "6 VAT codes" in response.content.decode()
-
-
-def test_the_sync_button_reports_that_exact_is_not_connected(admin_client, monkeypatch):
-    def not_connected():
-        raise ExactNotConnected("Exact Online is not connected")
-
-    monkeypatch.setattr("mappings.admin.reference.reference_data_sync", not_connected)
-    response = admin_client.post(reverse("admin:mappings_exactvatcode_sync_now"), follow=True)
-    assert "not connected" in response.content.decode()
 
 
 def test_the_options_offer_exacts_sales_journals(admin_client):

@@ -59,3 +59,110 @@ def test_the_reconcile_command_exits_2_without_a_connection():
     with pytest.raises(SystemExit) as exit_info:
         call_command("reconcile", "--year", "2026", "--month", "10")
     assert exit_info.value.code == 2
+
+
+# --- starting a reconciliation from the page (issue 19, item 9) ---
+
+START = "admin:sync_reconciliation_start"
+
+
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def _last_month() -> tuple[int, int]:
+    today = timezone.localdate()
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+@pytest.fixture
+def exact_sandbox(sandbox_http, settings):
+    """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
+    import random
+
+    from django.core.management import call_command
+
+    from coupling.exact.client import ExactClient
+    from sandbox.exact.seed import seed_exact
+
+    settings.CLOCK_OFFSET_SECONDS = 0.0
+    seed_exact(rng=random.Random(1))
+    call_command("sandbox_connect")
+    client = ExactClient()
+    f.options(administration=client.administration, sales_journal="70")
+    return client
+
+
+@pytest.mark.django_db
+def test_the_empty_list_says_how_to_start_one(finance_client):
+    page = _english(finance_client).get(reverse("admin:sync_reconciliation_changelist")).content.decode()
+    assert "No reconciliation yet. Choose a month above and press “Reconcile”." in page
+    year, month = _last_month()
+    assert f'type="month" name="month" value="{year}-{month:02d}"' in page  # last month by default
+
+
+@pytest.mark.django_db
+def test_support_sees_reconciliations_but_cannot_start_one(client):
+    support = f.user_in(roles.SUPPORT, email="support@example.nl")
+    assert not support.has_perm("sync.add_reconciliation")
+    client.force_login(support)
+    page = _english(client).get(reverse("admin:sync_reconciliation_changelist"))
+    assert page.status_code == 200
+    assert b"reconciliation-start" not in page.content
+    assert b"Finance or a coupling administrator starts one on this page." in page.content
+    year, month = _last_month()
+    assert client.post(reverse(START), {"month": f"{year}-{month:02d}"}).status_code == 403
+    assert not Reconciliation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_finance_cannot_reconcile_a_month_that_has_not_begun(finance_client):
+    today = timezone.localdate()
+    future = f"{today.year + 1}-{today.month:02d}"
+    response = _english(finance_client).post(reverse(START), {"month": future}, follow=True)
+    assert b"That month has not begun yet." in response.content
+    assert not Reconciliation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_without_an_exact_connection_finance_is_told_and_nothing_is_stored(finance_client):
+    year, month = _last_month()
+    response = _english(finance_client).post(reverse(START), {"month": f"{year}-{month:02d}"}, follow=True)
+    assert b"Not reconciled: Exact is not connected." in response.content
+    assert not Reconciliation.objects.exists()
+
+
+@pytest.mark.django_db(databases=["default", "sandbox"])
+def test_finance_starts_last_months_reconciliation_and_each_finding_links_to_its_invoice_and_reason(
+    finance_client, exact_sandbox
+):
+    from datetime import date
+
+    from sync.models import ExportState
+    from tests.test_reconciliation_sandbox import book
+
+    year, month = _last_month()
+    day = date(year, month, 10)
+    held = f.export(
+        inv=f.invoice(number="5001", day=day),
+        state=ExportState.HELD,
+        reasons=[{"code": "preflight.debtor_not_customer", "values": {}, "message": "Debtor 10003 is a supplier in Exact."}],
+    )
+    book(exact_sandbox, your_ref="HAND-1", day=day, excl="50.00")
+    client = _english(finance_client)
+
+    response = client.post(reverse(START), {"month": f"{year}-{month:02d}"}, follow=True)
+
+    reconciliation = Reconciliation.objects.get()
+    assert (reconciliation.year, reconciliation.month, reconciliation.complete) == (year, month, True)
+    assert response.redirect_chain[-1][0] == reverse("admin:sync_reconciliation_change", args=[reconciliation.pk])
+    page = response.content.decode()
+    assert "reconciled: 2 differences to look at." in page
+    # The held invoice: only in Coachview, linked to its console page, with why it is held.
+    assert f'<a href="{reverse("admin:sync_invoiceexport_change", args=[held.pk])}">5001</a>' in page
+    assert "in the coupling: held" in page and "Debtor 10003 is a supplier in Exact." in page
+    # The entry booked by hand, by the invoice number as Exact holds it; columns in words, not API names.
+    assert "HAND-1" in page and "Booked by hand: the coupling did not make this entry" in page
+    assert "Entry number in Exact" in page and "YourRef" not in page
+    assert "test:1234567" not in page  # the administration's technical key is not for finance

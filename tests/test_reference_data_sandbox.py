@@ -21,8 +21,10 @@ from mappings.models import (
 )
 from mappings.services import mapping_coverage, reference_data_sync
 from sandbox import seedcodes
+from sandbox.coachview import seed as coachview_seed
 from sandbox.exact.seed import seed_client, seed_exact
 from sync.models import ExportState, InvoiceExport
+from sync.services import fetch
 from sync.services.preflight import exports_preflight
 from tests.factories import InvoiceExportFactory, InvoiceFactory
 
@@ -123,11 +125,7 @@ def test_fixing_the_mappings_releases_the_held_invoices_at_the_next_run(connecte
     assert set(InvoiceExport.objects.values_list("state", flat=True)) == {ExportState.READY}
 
 
-def test_with_the_coachview_seed_the_coverage_report_shows_exactly_the_seeded_gaps(connected, request):
-    # Runs once the Coachview part (its seed, fetch and `coachview` fixture) is merged in.
-    coachview_seed = pytest.importorskip("sandbox.coachview.seed")
-    fetch = pytest.importorskip("sync.services.fetch")
-    request.getfixturevalue("coachview")
+def test_with_the_coachview_seed_the_coverage_report_shows_exactly_the_seeded_gaps(connected, coachview):
     coachview_seed.seed_coachview(rng=random.Random(1), invoices=50, debtors=20)
     reference_data_sync()
     fetch.invoices_fetch()

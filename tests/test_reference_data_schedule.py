@@ -16,11 +16,3 @@ def test_setting_up_the_schedules_twice_changes_nothing():
     schedules_setup()
     assert schedules_setup()[:2] == (0, 0)
     assert Schedule.objects.filter(func="mappings.tasks.reference_data_sync_task").count() == 1
-
-
-def test_the_task_calls_the_service(monkeypatch):
-    from mappings import tasks
-    from mappings.services.reference import SyncResult
-
-    monkeypatch.setattr(tasks, "reference_data_sync", lambda: SyncResult("test:1", {"VAT codes": 3}))
-    assert "3 VAT codes" in tasks.reference_data_sync_task()

@@ -162,7 +162,8 @@ def test_the_command_prints_a_one_line_summary(monkeypatch):
     )
     monkeypatch.setattr("mappings.services.reference.ExactClient", lambda deadline=None: FakeClient())
     out = StringIO()
-    call_command("sync_reference_data", stdout=out)
+    with translation.override("en"):
+        call_command("sync_reference_data", stdout=out)
     assert out.getvalue().count("\n") == 1
     assert "refreshed" in out.getvalue()
 

@@ -1,6 +1,6 @@
 from decimal import Decimal as D
 
-from sync.services.vat import exact_line_vat, vat_plan
+from sync.services.vat import LineVat, exact_line_vat, vat_plan
 
 
 def test_exact_rounds_each_line_half_up_to_cents():
@@ -78,3 +78,48 @@ def test_every_line_with_vat_is_sent_with_its_amount_and_zero_rate_lines_never()
     plan = vat_plan(lines=[(D("1250.00"), D("0.21"), D("262.50")), (D("40.00"), D("0"), D("0.00"))], total_vat=D("262.50"))
     assert [line.send for line in plan.lines] == [True, False]
     assert [line.corrected for line in plan.lines] == [False, False]
+
+
+def test_the_correcting_cent_goes_to_the_largest_line_wherever_it_stands():
+    # Exact: 0.0315 → 0.03, 2.10, 0.21 = 2.34; Coachview's total 2.35 needs one cent more. On the
+    # 10.00 line a cent is 0.1 % of VAT; on the 0.15 line it would be booked at 26.7 %.
+    lines = [(D("0.15"), D("0.21"), D("0.03")), (D("10.00"), D("0.21"), D("2.10")), (D("1.00"), D("0.21"), D("0.21"))]
+    plan = vat_plan(lines=lines, total_vat=D("2.35"))
+    assert [line.booked for line in plan.lines] == [D("0.03"), D("2.11"), D("0.21")]
+    assert [line.corrected for line in plan.lines] == [False, True, False]
+
+
+def test_a_line_already_a_cent_off_takes_no_second_cent():
+    # Coachview's own VAT puts the 100.00 line a cent above Exact's 21.00; the missing cent then goes
+    # to the next line, never making the first two cents off.
+    lines = [(D("100.00"), D("0.21"), D("21.01")), (D("10.00"), D("0.21"), D("2.10"))]
+    plan = vat_plan(lines=lines, total_vat=D("23.12"))
+    assert [line.booked for line in plan.lines] == [D("21.01"), D("2.11")]
+
+
+def test_coachviews_line_vat_in_more_decimals_is_rounded_half_up():
+    # 2.105 on the small line is 2.11 (half up), which makes Coachview's total without moving a cent;
+    # half-even (2.10) would move a cent onto the large line instead.
+    lines = [(D("100.00"), D("0.21"), D("21.00")), (D("10.00"), D("0.21"), D("2.105"))]
+    plan = vat_plan(lines=lines, total_vat=D("23.11"))
+    assert [line.booked for line in plan.lines] == [D("21.00"), D("2.11")]
+
+
+def test_a_held_plan_books_exacts_own_vat_and_says_by_how_much_it_differs():
+    plan = vat_plan(lines=[(D("10.00"), D("0.21"), D("2.50"))], total_vat=D("2.50"))
+    assert plan.held is True
+    assert plan.lines == [LineVat(exact=D("2.10"), booked=D("2.10"), rate=D("0.21"))]
+    assert (plan.total_vat, plan.exact_total, plan.difference) == (D("2.50"), D("2.10"), D("0.40"))
+    assert plan.detail == "VAT 2.50 vs Exact's 2.10 over 1 lines"
+
+
+def test_a_plan_that_reaches_the_total_is_not_held_and_keeps_its_rates():
+    plan = vat_plan(lines=[(D("10.00"), D("0.09"), D("0.90"))], total_vat=D("0.90"))
+    assert plan.held is False
+    assert plan.lines == [LineVat(exact=D("0.90"), booked=D("0.90"), rate=D("0.09"))]
+    assert (plan.total_vat, plan.exact_total) == (D("0.90"), D("0.90"))
+
+
+def test_an_invoice_without_lines_has_exacts_total_in_cents():
+    plan = vat_plan(lines=[], total_vat=D("0.00"))
+    assert (plan.held, plan.lines, str(plan.exact_total)) == (False, [], "0.00")

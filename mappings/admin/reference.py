@@ -1,13 +1,15 @@
 """Exact's lists as the mirror holds them (read-only), with a button to refresh them now."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from coupling import clock
 from coupling.admin_keys import KeysForAdministratorsMixin
-from coupling.exact.errors import ExactError
 from coupling.models import administration_label
 from mappings.models import (
     ExactCostCenter,
@@ -16,25 +18,32 @@ from mappings.models import (
     ExactJournal,
     ExactPaymentCondition,
     ExactVatCode,
+    ReferenceRefresh,
     ReferenceSync,
 )
-from mappings.services import reference_data_sync
+from mappings.services.reference_jobs import (
+    reference_refresh_pending,
+    reference_refresh_request,
+    reference_refresh_text,
+)
 
 SYNC_PERMISSION = "mappings.change_couplingoptions"
+# How long a finished refresh's result stays on the lists' pages.
+RESULT_SHOWN_FOR = timedelta(hours=1)
 
 
 def sync_now_view(model_admin, request):
-    """POST only: refresh Exact's lists, report the outcome, go back to the list the button was on."""
+    """POST only: queue a refresh of Exact's lists for the worker and go back at once; the list shows its progress."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm(SYNC_PERMISSION):
         raise PermissionDenied
-    try:
-        result = reference_data_sync()
-    except ExactError as exc:
-        model_admin.message_user(request, _("Exact's lists were not refreshed: %s") % exc, messages.ERROR)
+    _refresh, queued = reference_refresh_request(user=request.user)
+    if queued:
+        text = _("Exact's lists are being read in the background (about a minute); this page shows how far it is.")
     else:
-        model_admin.message_user(request, result.summary(), messages.SUCCESS)
+        text = _("Exact's lists are already being read; this page shows how far it is.")
+    model_admin.message_user(request, text, messages.SUCCESS if queued else messages.INFO)
     opts = model_admin.model._meta
     return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
@@ -76,9 +85,21 @@ class SyncButtonMixin:
             "can_sync": request.user.has_perm(SYNC_PERMISSION),
             "last_sync": last_sync,
             "last_sync_administration": administration_label(last_sync.administration) if last_sync else "",
+            **_refresh_context(),
             "coverage_url": reverse("admin:mappings_vatcodemapping_coverage"),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+def _refresh_context() -> dict:
+    """The refresh waiting or running now (the page reloads itself until it is done), else the last one's result."""
+    pending = reference_refresh_pending()
+    refresh = pending or ReferenceRefresh.objects.filter(requested_at__gte=clock.now() - RESULT_SHOWN_FOR).first()
+    return {
+        "refresh_running": pending is not None,
+        "refresh_text": reference_refresh_text(refresh) if refresh else "",
+        "refresh_ok": refresh.ok if refresh else None,
+    }
 
 
 class ReferenceAdmin(KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):

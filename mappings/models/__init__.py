@@ -17,6 +17,7 @@ from mappings.models.reference import (
     ExactJournal,
     ExactPaymentCondition,
     ExactVatCode,
+    ReferenceRefresh,
     ReferenceSync,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "ExactVatCode",
     "GLAccountMapping",
     "MappingKind",
+    "ReferenceRefresh",
     "ReferenceSync",
     "VatCodeMapping",
 ]

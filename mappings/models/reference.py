@@ -4,6 +4,7 @@ Each table is replaced as a whole by `reference_data_sync()`; nothing here is ed
 Codes are stored exactly as Exact returns them (VAT codes keep their padding, e.g. "2  ").
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,38 @@ class ReferenceSync(models.Model):
 
     def __str__(self):
         return f"{self.administration} @ {self.synced_at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceRefresh(models.Model):
+    """One refresh of Exact's lists run as a background job: asked for (by a person or the schedule),
+    running with the lists read so far, then its result. `ReferenceSync` keeps what the mirror holds."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # None while queued or running; False when it stopped (no connection, Exact refused, crash).
+    ok = models.BooleanField(_("completed"), null=True)
+    lists_read = models.PositiveSmallIntegerField(_("lists read"), default=0)
+    lists_total = models.PositiveSmallIntegerField(_("lists to read"), default=0)
+    administration = models.CharField(_("Exact administration"), max_length=40, blank=True)
+    counts = models.JSONField(_("rows per list"), default=dict, blank=True)
+    # Why it stopped, in the words of Exact or the error (empty when it completed).
+    error = models.CharField(_("stopped because"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("refresh of Exact's lists")
+        verbose_name_plural = _("refreshes of Exact's lists")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.requested_at:%Y-%m-%d %H:%M}: {self.administration or '-'}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.finished_at is not None
 
 
 class ExactVatCode(models.Model):

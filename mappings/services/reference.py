@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -109,6 +110,9 @@ LISTS = [
 ]
 
 
+GL_ACCOUNTS = next(item for item in LISTS if item[0] is ExactGLAccount)
+
+
 @dataclass
 class SyncResult:
     administration: str
@@ -122,8 +126,11 @@ class SyncResult:
         return f"Exact's lists of {self.administration} refreshed: {lists}."
 
 
-def reference_data_sync(*, client=None) -> SyncResult:
-    """Read Exact's reference lists and replace the mirror of that administration at once."""
+def reference_data_sync(*, client=None, on_list_read: Callable[[int, int], None] | None = None) -> SyncResult:
+    """Read Exact's reference lists and replace the mirror of that administration at once.
+
+    `on_list_read(read, total)` is called after each list is read (a job records its progress with it).
+    """
     client = client or ExactClient(deadline=None)
     administration = client.administration
     # All HTTP first: a failure part-way leaves the previous mirror untouched.
@@ -131,6 +138,8 @@ def reference_data_sync(*, client=None) -> SyncResult:
     for model, endpoint, select, convert in LISTS:
         rows = client.get_list(endpoint, select=select, filter=FILTERS.get(endpoint))
         fetched.append((model, [model(administration=administration, **convert(row)) for row in rows]))
+        if on_list_read is not None:
+            on_list_read(len(fetched), len(LISTS))
     result = SyncResult(administration=administration, calls=_calls(client, len(LISTS)))
     with transaction.atomic():
         for model, objects in fetched:
@@ -143,6 +152,36 @@ def reference_data_sync(*, client=None) -> SyncResult:
         )
     logger.info("reference data of %s refreshed: %s", administration, result.counts)
     return result
+
+
+def gl_accounts_refresh(*, administration: str, rows: list[dict]) -> dict[str, ExactGLAccount]:
+    """Update the mirror rows of these G/L accounts from Exact's rows just read; {code: mirror row}.
+
+    For a re-check that asked Exact about a few accounts only: the rest of the mirror stays as last read.
+    """
+    _model, _endpoint, _select, convert = GL_ACCOUNTS
+    refreshed = {}
+    mirror = {row.code.strip(): row for row in ExactGLAccount.objects.filter(administration=administration)}
+    for row in rows:
+        code = (row.get("Code") or "").strip()
+        fields = convert(row)
+        current = mirror.get(code)
+        if current is None:
+            current = ExactGLAccount.objects.create(administration=administration, **fields)
+        else:
+            ExactGLAccount.objects.filter(pk=current.pk).update(**fields)
+            current.refresh_from_db()
+        refreshed[code] = current
+    return refreshed
+
+
+def gl_accounts_query(codes) -> tuple[str, list[str], str]:
+    """(endpoint, $select, $filter) that reads these G/L accounts (Code is one of its mandatory filters)."""
+    from coupling.exact import odata
+
+    _model, _endpoint, select, _convert = GL_ACCOUNTS
+    wanted = sorted({code.strip() for code in codes if code and code.strip()})
+    return "financial/GLAccounts", select, " or ".join(f"Code eq {odata.string(code)}" for code in wanted)
 
 
 def _calls(client, lists: int) -> int:

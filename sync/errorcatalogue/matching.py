@@ -51,6 +51,9 @@ class CatalogueIndex:
         """The most specific entry for one message: its kind's patterns, then whole text, titles, codes."""
         candidates = [(pattern, entry) for pattern, entry in self.rules.get(parsed.kind, []) if parsed.kind]
         best = _best(candidates, (parsed.subject, parsed.key))
+        if best is None and parsed.kind == "text":
+            # A numbered message ("Invoer 3: Het bedrag van de BTW regel …") pasted without its number.
+            best = _best(self.rules.get("input", []), (parsed.subject, parsed.key))
         if best is None:
             # Whole-text rules; OAuth rules too, as a Reason header repeats the token endpoint's words.
             rules = self.rules.get("text", []) + self.rules.get("oauth", [])
@@ -59,6 +62,9 @@ class CatalogueIndex:
             best = _best(self.titles, (parsed.whole,))
         if best is None:
             best = self.by_code.get(parsed.raw.strip().lower())
+        if best is None and parsed.numbered is not None:
+            # "Invoer 1: Boekstuknummer 20260011 bestaat reeds": the message without Exact's number.
+            best = self.find(parsed.numbered)
         return best
 
 

@@ -29,6 +29,19 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 _WORD_KIND = {word: kind for kind, words in KIND_WORDS.items() for word in words}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_KIND), key=len, reverse=True))
+# Exact's screen often puts the kind word after the subject ("Boekstuknummer 20260011 bestaat reeds",
+# "Grootboekrekening geblokkeerd", "Boekjaar (Periode-datumtabel) bestaat niet: 2027"): the same message
+# as "Bestaat reeds - Boekstuknummer: …", "Geblokkeerd: Grootboekrekening", "Onbekend: Boekjaar (…)".
+_TRAILING_KIND = {
+    **{word: kind for word, kind in _WORD_KIND.items() if kind != "input"},
+    **{word: "unknown" for word in ("bestaat niet", "does not exist", "existiert nicht")},
+}
+_TRAILING_WORDS = "|".join(sorted((re.escape(w) for w in _TRAILING_KIND), key=len, reverse=True))
+_TRAILING_RE = re.compile(
+    rf"^(?P<rest>.*?\S)\s+(?P<word>{_TRAILING_WORDS})\s*(?::\s*(?P<value>[^:]*?))?\s*[.!]?\s*$", re.I | re.S
+)
+# A bare "Invoer 1:" split off the message it numbers ("Invoer 1: Verplicht: Kostenplaats").
+_BARE_INPUT_RE = re.compile(r"^(?:invoer|input|eintrag)\s+\d+\s*:?\s*$", re.I)
 # "Invoer 17: ...": the input kind always carries a line number.
 _KIND_RE = re.compile(rf"^(?P<word>{_WORDS})(?:\s+(?P<input>\d+))?\s*(?::|\s-\s|\s–\s)\s*(?P<rest>.*)$", re.I | re.S)
 # Several messages in one line without a break ("Verplicht : vervaldatum Verplicht:Betalingsconditie").
@@ -70,8 +83,10 @@ _VALUES: list[tuple[str, re.Pattern]] = [
     ("entry_type", re.compile(r"\((?i:type|soort):\s*([^)]+)\)")),
     ("vat_code", re.compile(r"(?i:\bbtw[- ]?code|\bvat[- ]?code|\bmwst\.?-?\s?code)\s+['\"]?(\d[\w]{0,5}|[A-Z]{1,4}\d{0,3})\b")),
     ("entry_number", re.compile(r"(?i:boekstuknummer|entry number)\s*:\s*([^,;]+?)\s*(?=[,;]|$)")),
+    ("entry_number", re.compile(r"(?i:boekstuknummer|entry number)\s+(\d+)\b")),
     ("journal", re.compile(r"(?i:\bdagboek|\bjournal|\bdiary)\s*:\s*([^,;\s]+)")),
     ("gl_account", re.compile(r"(?i:g/l account|gl account|ledger account|grootboekrekening)\s*:\s*(.+?)\s*$")),
+    ("gl_account", re.compile(r"(?i:g/l account|gl account|ledger account|grootboekrekening)\s+(\d+)\b")),
     ("account_name", re.compile(r"(?i:\baccount|\brelatie|\bklant|\bcustomer)\s*\(((?!(?i:typ))[^)]+)\)")),
     ("scope", re.compile(r"\b([A-Z][A-Za-z]+\.(?:Lezen|Schrijven|Read|Write))\b")),
     ("detail", re.compile(r"\[([^\]]*)\]\s*\.?\s*$")),
@@ -91,6 +106,7 @@ class ParsedMessage:
     whole: str  # normalised whole message (kind word included)
     values: dict = field(default_factory=dict)
     from_reason: bool = False
+    numbered: "ParsedMessage | None" = None  # after "Invoer N:", the message it numbers, parsed on its own
 
     @property
     def group_key(self) -> str:
@@ -129,9 +145,13 @@ def split_messages(text: str) -> list[tuple[str, str | None, dict, bool]]:
         for line in re.split(r"\r\n|\r|\n", chunk):
             # Wrappers first: "Error 500: Mandatory: ..." is one message, not two.
             body, wrapper_values = unwrap(line)
+            numbered = ""
             for part in _INLINE_SPLIT_RE.split(body):
-                if part.strip(" \t'\"‘’“”.,"):
-                    pieces.append((part.strip(), None, {**values, **wrapper_values}, False))
+                if _BARE_INPUT_RE.match(part.strip()):
+                    numbered = part.strip() + " "  # belongs to the message that follows
+                elif part.strip(" \t'\"‘’“”.,"):
+                    pieces.append((numbered + part.strip(), None, {**values, **wrapper_values}, False))
+                    numbered = ""
     if reason and reason.group(1).strip():
         pieces.append((reason.group(1).strip(), None, {}, True))
     return pieces
@@ -227,16 +247,27 @@ def parse_message(raw: str, *, kind: str | None = None, values: dict | None = No
     found = dict(values or {})
     body, wrapper_values = unwrap(raw)
     found.update(wrapper_values)
+    unwrapped = body
     body, extracted = extract_values(body)
     found.update(extracted)
     subject_text = body
+    numbered = None
     if kind is None:
         m = _KIND_RE.match(body.strip())
+        trailing = _TRAILING_RE.match(body.strip())
         if m and (m.group("input") is not None) == (_WORD_KIND[m.group("word").lower()] == "input"):
             kind = _WORD_KIND[m.group("word").lower()]
             subject_text = m.group("rest")
             if m.group("input"):
                 found["input"] = m.group("input")
+                numbered = _numbered(unwrapped)
+                for name, value in (numbered.values if numbered else {}).items():
+                    found.setdefault(name, value)
+        elif trailing:
+            kind = _TRAILING_KIND[fold(trailing.group("word"))]
+            subject_text = trailing.group("rest")
+            if (trailing.group("value") or "").strip():
+                found.setdefault("detail", trailing.group("value").strip())
         else:
             kind = "text"
     subject = canonical(subject_text)
@@ -248,7 +279,15 @@ def parse_message(raw: str, *, kind: str | None = None, values: dict | None = No
         whole=canonical(body),
         values=found,
         from_reason=from_reason,
+        numbered=numbered,
     )
+
+
+def _numbered(text: str) -> ParsedMessage | None:
+    """The message after "Invoer N:", parsed on its own (Exact numbers any message that way)."""
+    m = _KIND_RE.match(text.strip())
+    rest = m.group("rest").strip() if m else ""
+    return parse_message(rest) if rest else None
 
 
 def _generic_numbers(text: str) -> str:
@@ -261,3 +300,23 @@ def parse_text(text: str) -> list[ParsedMessage]:
         parse_message(raw, kind=kind, values=values, from_reason=from_reason)
         for raw, kind, values, from_reason in split_messages(text)
     ]
+
+
+# Words that do not tell one message from another, in the languages Exact answers in.
+_COMMON_WORDS = {
+    "aan", "bij", "door", "een", "het", "met", "niet", "naar", "voor", "van", "deze", "komt", "overeen", "totaal",
+    "the", "and", "with", "for", "this", "that", "does", "from", "not", "der", "die", "das", "mit", "nicht",
+    "exact", "invoer", "input", "error", "fout", "foutmelding", "message", "element", "topic", "onderwerp",
+}  # fmt: skip
+SEARCH_WORDS = 3
+
+
+def search_words(text: str) -> str:
+    """A message's significant words (no numbers, codes, kind words or common words), for a keyword search."""
+    body, _values = extract_values(unwrap(text)[0])
+    kind_words = {part for word in _TRAILING_KIND for part in word.split()}
+    words = []
+    for word in re.findall(r"[a-z]{4,}", fold(re.sub(r"\{[a-z_0-9]+\}", " ", body))):
+        if word not in _COMMON_WORDS and word not in kind_words and word not in words:
+            words.append(word)
+    return " ".join(words[:SEARCH_WORDS])

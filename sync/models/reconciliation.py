@@ -1,8 +1,10 @@
 """A month of Coachview's invoices held against the sales entries Exact holds for it."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sync.models.invoices import MONEY, Invoice
@@ -38,7 +40,8 @@ class Reconciliation(models.Model):
         permissions = [("export_reconciliation", _("Can download a reconciliation as CSV"))]
 
     def __str__(self):
-        return f"{self.year}-{self.month:02d} {self.administration}"
+        # The month in words ("november 2026"); the administration key is for administrators, on the detail.
+        return date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
 
     @property
     def differences(self) -> int:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ExportRun(models.Model):
@@ -24,6 +25,8 @@ class ExportRun(models.Model):
     # Why the run ended before the work was done (budget spent, endpoint blocked, deadline), if it did.
     stopped_reason = models.CharField(_("stopped early because"), max_length=255, blank=True)
     stopped_code = models.CharField(_("catalogue code of the stop"), max_length=60, blank=True)
+    # When the counts above were last written during the run: a run that stopped writing is not running.
+    progress_at = models.DateTimeField(_("progress written"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export run")
@@ -35,10 +38,23 @@ class ExportRun(models.Model):
             return str(_("export run"))
         return _("export run of %(at)s") % {"at": formats.localize(timezone.localtime(self.started_at))}
 
+    def is_running(self, *, now, stale_after) -> bool:
+        """Unfinished and still writing its progress (a killed worker leaves an unfinished row behind)."""
+        return self.finished_at is None and (self.progress_at or self.started_at) >= now - stale_after
+
+    @property
+    def handled(self) -> int:
+        """Invoices this run has dealt with so far, whatever the outcome."""
+        return self.exported + self.linked + self.held + self.unknown + self.failed + self.retry_later
+
     def summary(self) -> str:
         """The one-line summary the command prints (English, like every command's output)."""
         if self.dry_run:
-            return f"Dry run: {self.exported} would be exported, {self.held} would be held; nothing sent"
+            return ngettext(
+                "Dry run: %(exported)s invoice would be exported, %(held)s would be held; nothing sent",
+                "Dry run: %(exported)s invoices would be exported, %(held)s would be held; nothing sent",
+                self.exported,
+            ) % {"exported": self.exported, "held": self.held}
         text = (
             f"{self.exported} exported, {self.linked} linked, "
             f"{self.held} held, {self.unknown} unknown, {self.failed} failed, "

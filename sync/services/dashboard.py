@@ -6,11 +6,15 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db.models import Count, Max
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coupling import clock
 from sync.models import ErrorCatalogueEntry, ExportState, InvoiceExport
 from sync.services.backlog import backlog_estimate, backlog_text
+from sync.services.export_progress import RUN_STALE_AFTER
 from sync.services.golive import golive_state
 
 # The states whose reasons name catalogue entries a person must act on.
@@ -44,6 +48,10 @@ class JobSummary:
     at: datetime | None
     ok: bool | None
     summary: str
+    running: bool = False
+    # The last run that completed, when the latest did not (or is still running).
+    last_success_at: datetime | None = None
+    last_success_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ class Dashboard:
     problems: list = field(default_factory=list)
     golive: object = None  # sync.services.golive.GoLiveState
     backlog_text: str = ""  # "N invoices waiting — done on … around …" (sync.services.backlog)
+
+    @property
+    def running(self) -> bool:
+        """A job is running: the page reloads itself until it is done."""
+        return any(job.running for job in self.jobs)
 
 
 def _model(label: str):
@@ -129,29 +142,41 @@ def failing_codes(*, limit: int | None = 5) -> list[FailureCount]:
     return [FailureCount(code=code, title=titles.get(code, "") if code else _("no entry yet"), count=n) for code, n in top]
 
 
-def _latest_job_runs() -> dict[str, object]:
+def _job_runs(kind: str):
+    """(latest, last completed) JobRun of one kind; two queries."""
     job_run = _model("sync.JobRun")
     if job_run is None:
-        return {}
-    latest = {}
-    for kind in ("fetch", "export", "poll"):
-        latest[kind] = job_run.objects.filter(kind=kind).order_by("-started_at", "-id").first()
-    return latest
+        return None, None
+    runs = job_run.objects.filter(kind=kind)
+    return runs.order_by("-started_at", "-id").first(), runs.filter(ok=True).order_by("-finished_at", "-id").first()
 
 
 def recent_jobs() -> list[JobSummary]:
-    """The last fetch, export and payment poll with their results (job runs, else each part's own record)."""
-    runs = _latest_job_runs()
+    """The last fetch, export, payment poll and refresh of Exact's lists: running, or their result, and
+    the last one that completed when the latest did not (job runs, else each part's own record)."""
     jobs = []
     labels = {"fetch": _("Fetch from Coachview"), "export": _("Export to Exact"), "poll": _("Payment poll")}
+    now = clock.now()
     for kind, label in labels.items():
-        run = runs.get(kind)
-        if run is not None:
-            text = _job_text(kind, run.counts or {}) or run.summary
-            jobs.append(JobSummary(kind, label, run.finished_at or run.started_at, run.ok, text))
-        else:
+        run, success = _job_runs(kind)
+        if run is None:
             jobs.append(_fallback_job(kind, label))
+            continue
+        running = run.finished_at is None and run.started_at >= now - RUN_STALE_AFTER
+        if running:
+            ok, text = None, _("running since %s") % date_format(localtime(run.started_at), "H:i")
+        else:
+            ok, text = run.ok is True, _job_text(kind, run.counts or {}) or run.summary
+        at = run.finished_at or run.started_at
+        jobs.append(JobSummary(kind, label, at, ok, text, running, *_success(kind, run, success)))
+    jobs.append(_reference_job())
     return jobs
+
+
+def _success(kind: str, latest, success) -> tuple[datetime | None, str]:
+    if success is None or success.pk == latest.pk:
+        return None, ""
+    return success.finished_at, _job_text(kind, success.counts or {}) or success.summary
 
 
 def _job_text(kind: str, counts: dict) -> str:
@@ -201,14 +226,31 @@ def _calls(n: int, system: str) -> str:
     return ngettext("%(n)s call to %(system)s", "%(n)s calls to %(system)s", n) % {"n": n, "system": system}
 
 
+def _running_export_text(run) -> str:
+    return ngettext(
+        "running: %(count)s invoice handled so far (%(exported)s exported, %(held)s held, %(failed)s failed)",
+        "running: %(count)s invoices handled so far (%(exported)s exported, %(held)s held, %(failed)s failed)",
+        run.handled,
+    ) % {"count": run.handled, "exported": run.exported + run.linked, "held": run.held, "failed": run.failed}
+
+
 def _fallback_job(kind: str, label: str) -> JobSummary:
     """Until every job records a JobRun, read the part's own bookkeeping."""
     if kind == "export" and (export_run := _model("sync.ExportRun")):
-        run = export_run.objects.filter(dry_run=False).order_by("-started_at", "-id").first()
+        runs = export_run.objects.filter(dry_run=False)
+        run = runs.order_by("-started_at", "-id").first()
         if run is not None:
-            ok = None if run.finished_at is None else not run.stopped_reason
-            text = _export_text(run)
-            return JobSummary(kind, label, run.finished_at or run.started_at, ok, text)
+            if run.is_running(now=clock.now(), stale_after=RUN_STALE_AFTER):
+                ok, text, running = None, _running_export_text(run), True
+            else:
+                ok, text, running = run.finished_at is not None and not run.stopped_reason, _export_text(run), False
+            success = None
+            if not ok:
+                success = runs.exclude(finished_at=None).filter(stopped_reason="").order_by("-started_at", "-id").first()
+            return JobSummary(
+                kind, label, run.finished_at or run.progress_at or run.started_at, ok, text, running,
+                success.finished_at if success else None, _export_text(success) if success else "",
+            )  # fmt: skip
     if kind == "poll" and (poll_state := _model("sync.PaymentPollState")):
         state = poll_state.objects.exclude(last_poll_at=None).order_by("-last_poll_at").first()
         if state is not None:
@@ -218,6 +260,30 @@ def _fallback_job(kind: str, label: str) -> JobSummary:
         if at is not None:
             return JobSummary(kind, label, at, True, "")
     return JobSummary(kind, label, None, None, _("has not run yet"))
+
+
+def _reference_job() -> JobSummary:
+    """The refresh of Exact's lists (mappings' own record of it); before any, when the mirror was last read."""
+    from mappings.models import ReferenceRefresh, ReferenceSync
+    from mappings.services.reference_jobs import reference_refresh_text, refresh_stale_after
+
+    label = _("Exact's lists")
+    refresh = ReferenceRefresh.objects.order_by("-requested_at", "-id").first()
+    if refresh is None:
+        synced = ReferenceSync.objects.order_by("-synced_at").first()
+        if synced is None:
+            return JobSummary("reference", label, None, None, _("has not run yet"))
+        return JobSummary("reference", label, synced.synced_at, True, "")
+    running = refresh.finished_at is None and refresh.requested_at >= clock.now() - refresh_stale_after()
+    ok = None if running else refresh.ok is True
+    success = None
+    if not ok:
+        success = ReferenceRefresh.objects.filter(ok=True).order_by("-finished_at", "-id").first()
+    return JobSummary(
+        "reference", label, refresh.finished_at or refresh.started_at or refresh.requested_at, ok,
+        reference_refresh_text(refresh), running,
+        success.finished_at if success else None, reference_refresh_text(success) if success else "",
+    )  # fmt: skip
 
 
 def open_problems() -> list:

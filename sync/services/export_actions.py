@@ -4,11 +4,13 @@ Each changes local state only (nothing is sent to Exact here: the next export ru
 recorded with who and when.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coupling import clock
 from sync.models import ExportAction, ExportState, InvoiceExport
-from sync.services import export_ports as ports
 
 Kind = ExportAction.Kind
 # A person may not touch an export while a worker holds it or once it is in Exact.
@@ -18,6 +20,24 @@ EXCLUDABLE = [ExportState.NEW, ExportState.HELD, ExportState.READY, ExportState.
 
 class ActionRefused(Exception):
     """The export is not in a state this action applies to."""
+
+
+def export_actions_open(export: InvoiceExport) -> set[str]:
+    """The actions (ExportAction.Kind) that apply to this export in its state; a page offers only these."""
+    kinds = set()
+    if export.state in RETRYABLE:
+        kinds |= {Kind.RETRY, Kind.RECHECK}
+    if export.state in EXCLUDABLE:
+        kinds.add(Kind.EXCLUDE)
+    if export.state == ExportState.EXCLUDED:
+        kinds.add(Kind.INCLUDE)
+    if export.state == ExportState.CHANGED:
+        kinds.add(Kind.ACCEPT_CHANGE)
+    if export.state == ExportState.HELD and any(
+        r.get("code") == "exact.entry_number_taken" for r in export.reasons or [] if isinstance(r, dict)
+    ):
+        kinds |= {Kind.SAME_INVOICE, Kind.NEW_NUMBER}
+    return kinds
 
 
 def _record(*, export: InvoiceExport, kind: str, before: str, user, reason: str = "") -> ExportAction:
@@ -65,17 +85,63 @@ def export_include(*, export: InvoiceExport, user=None) -> ExportAction:
         return _record(export=export, kind=Kind.INCLUDE, before=before, user=user)
 
 
-def export_recheck(*, export: InvoiceExport, user=None) -> ExportAction:
-    """Run the pre-flight for this invoice now (no Exact calls): held with reasons, or ready."""
+@dataclass
+class Rechecked:
+    """A re-check's record and what it found, in words (one sentence on the state, then the findings)."""
+
+    action: ExportAction
+    findings: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.findings)
+
+
+def export_recheck(*, export: InvoiceExport, user=None, client=None) -> Rechecked:
+    """Run the pre-flight for this invoice now, its Exact-side reasons looked up where one read decides them.
+
+    Held while a cause remains; `ready` only when nothing is found. A failed invoice keeps Exact's refusal:
+    only sending it again can tell whether that is solved.
+    """
+    from sync.services.export_recheck import export_rechecked
+
     before = export.state
     if before not in RETRYABLE:
-        raise ActionRefused(f"{export.invoice} is {before}: nothing to re-check")
-    reasons = ports.preflight_reasons(export=export)
-    state = ExportState.HELD if reasons else ExportState.READY
+        raise ActionRefused(_("Invoice %(number)s is %(state)s: nothing to re-check.") % _named(export))
+    found = export_rechecked(export=export, client=client, user=user)
+    if before == ExportState.FAILED:
+        state, reasons = ExportState.FAILED, export.reasons
+    else:
+        state, reasons = (ExportState.HELD if found.reasons else ExportState.READY), found.reasons
     with transaction.atomic():
         if not _move(export, RETRYABLE, state=state, reasons=reasons, next_attempt_at=None):
-            raise ActionRefused(f"{export.invoice} changed state meanwhile")
-        return _record(export=export, kind=Kind.RECHECK, before=before, user=user)
+            raise ActionRefused(_("Invoice %(number)s changed state meanwhile; look again.") % _named(export))
+        action = _record(export=export, kind=Kind.RECHECK, before=before, user=user)
+    return Rechecked(action=action, findings=_findings(export, before, found))
+
+
+def _named(export: InvoiceExport) -> dict:
+    return {"number": export.invoice.number, "state": export.get_state_display()}
+
+
+def _findings(export: InvoiceExport, before: str, found) -> list[str]:
+    number = export.invoice.number
+    if export.state == ExportState.READY:
+        head = _("Invoice %(number)s: the check finds nothing; it is ready for the next export.")
+    elif export.state == ExportState.FAILED:
+        head = _(
+            "Invoice %(number)s stays failed: Exact refused it when it was sent, and only sending it again can "
+            "tell whether that is solved (choose 'Retry at the next export run')."
+        )
+    elif before == ExportState.HELD:
+        head = _("Invoice %(number)s stays held.")
+    else:
+        head = _("Invoice %(number)s is held.")
+    findings = [head % {"number": number}, *found.notes]
+    rest = [r.get("message") or "" for r in found.reasons if r.get("code") not in found.noted_codes]
+    if any(rest):
+        findings.append(_("The check finds: %s") % "; ".join(text for text in rest if text))
+    return findings
 
 
 def export_accept_change(*, export: InvoiceExport, reason: str = "", user=None) -> ExportAction:

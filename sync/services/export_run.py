@@ -13,9 +13,11 @@ from coupling import clock
 from coupling.exact.errors import ExactError
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
-from sync.services.exact_payloads import PayloadError, sales_entry_payload
+from sync.services.exact_payloads import PayloadError
 from sync.services.export import BACKOFF_MINUTES, RunContext, StopRun, invoice_export, run_context
 from sync.services.export_claims import claim_release, claim_renew, claimable, export_claim
+from sync.services.export_dry_run import dry_run_report
+from sync.services.export_progress import ExportProgress
 from sync.services.export_resolve import exports_resolve
 from sync.services.lookup import BATCH, accounts_by_code
 
@@ -134,7 +136,7 @@ def exports_run(
     ctx = run_context(client=client, administration=connected, worker=worker, user=user)
     exports_prepare(administration=connected, options=ctx.options)
     if dry_run:
-        result = ExportRunResult(run=run, report=_dry_run(ctx, run, limit))
+        result = ExportRunResult(run=run, report=dry_run_report(ctx=ctx, run=run, limit=limit))
         run.finished_at = clock.now()
         run.save()
         return result
@@ -150,6 +152,8 @@ def exports_run(
     ):
         run.held += 1
         ports.booking_status_written(export=export)
+    progress = ExportProgress(run)
+    progress.write(calls=ctx.calls)
 
     seen: set[int] = set()
     while limit is None or len(seen) < limit:
@@ -174,7 +178,7 @@ def exports_run(
             .order_by("invoice__invoice_date", "invoice_id")
         )
         try:
-            _export_chunk(ctx, run, exports)
+            _export_chunk(ctx, run, exports, progress)
         except (StopRun, ExactError) as exc:
             # Budget, endpoint block, or a failing lookup: give the claimed rest back untouched.
             run.stopped_reason = str(exc)[:255]
@@ -183,6 +187,7 @@ def exports_run(
                 back = ExportState.UNKNOWN if before.get(export.pk) == ExportState.UNKNOWN else ExportState.READY
                 claim_release(export=export, worker=worker, state=back)
             break
+        progress.write(calls=ctx.calls)
 
     ports.writebacks_flushed(deadline=deadline)
     run.calls_used = ctx.calls
@@ -191,7 +196,7 @@ def exports_run(
     return ExportRunResult(run=run)
 
 
-def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport]) -> None:
+def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport], progress: ExportProgress) -> None:
     rest, linked = exports_resolve(ctx=ctx, exports=exports)
     run.linked += len(linked)
     codes = {}
@@ -229,6 +234,7 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport])
             run.failed += 1
         elif state == ExportState.READY:
             run.retry_later += 1
+        progress.tick(calls=ctx.calls)
 
 
 def _export_aborted(export: InvoiceExport) -> str:
@@ -239,61 +245,6 @@ def _export_aborted(export: InvoiceExport) -> str:
         next_attempt_at=clock.now() + timedelta(minutes=BACKOFF_MINUTES[0]),
     )  # fmt: skip
     return state
-
-
-def _dry_run(ctx: RunContext, run: ExportRun, limit: int | None) -> list[str]:
-    """Per invoice the entry it would post, or why it would be held; sends nothing."""
-    states = [ExportState.NEW, ExportState.HELD, ExportState.READY, ExportState.UNKNOWN]
-    exports = (
-        InvoiceExport.objects.filter(Q(state__in=states), administration=ctx.administration)
-        .select_related("invoice", "invoice__debtor")
-        .prefetch_related("invoice__lines")
-        .order_by("invoice__invoice_date", "invoice_id")
-    )
-    if limit:
-        exports = exports[:limit]
-    exports = list(exports)
-    codes = set()
-    for export in exports:
-        try:
-            codes.add(ports.debtor_code(debtor=export.invoice.debtor, options=ctx.options))
-        except PayloadError:
-            pass
-    # Reads only (one call per ~40 debtors): whether each code is new, a customer, or someone else.
-    accounts = accounts_by_code(client=ctx.client, codes=codes, on_call=ctx.count_call) if codes else {}
-    run.calls_used = ctx.calls
-    report = []
-    for export in exports:
-        invoice = export.invoice
-        reasons = ports.preflight_reasons(export=export, exact_accounts=accounts)
-        if not reasons:
-            try:
-                code = ports.debtor_code(debtor=invoice.debtor, options=ctx.options)
-                entry = sales_entry_payload(
-                    invoice=invoice, export=None, options=ctx.options, customer_id=f"<account {code}>",
-                    document_id=None, resolver=ctx.resolver,
-                )  # fmt: skip
-            except PayloadError as exc:
-                reasons = [{"code": exc.code, "message": exc.detail}]
-        if reasons:
-            run.held += 1
-            text = "; ".join(f"{r['code']} {r.get('message') or ''}".strip() for r in reasons)
-            report.append(f"{invoice.number}: would be held: {text}")
-            continue
-        run.exported += 1
-        report.append(
-            f"{invoice.number}: journal {entry['Journal']}, customer {code} "
-            f"({'existing' if code in accounts else 'new'}), date {invoice.invoice_date}, "
-            f"excl {invoice.total_excl_vat} VAT {invoice.total_vat} incl {invoice.total_incl_vat}"
-        )
-        for line, sent in zip(invoice.lines.all(), entry["SalesEntryLines"], strict=True):
-            vat = sent.get("VATAmountFC")
-            report.append(
-                f"    {line.sequence}: GL {line.gl_account_code} ({sent['GLAccount']}) VAT {sent['VATCode'].strip()} "
-                f"CC {sent.get('CostCenter') or '-'} amount {line.amount_excl_vat} "
-                f"VAT {line.vat_amount}{' (sent explicitly: ' + str(vat) + ')' if vat is not None else ''}"
-            )
-    return report
 
 
 def exports_scheduled_run(*, deadline: datetime | None = None) -> ExportRunResult:

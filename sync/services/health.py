@@ -48,8 +48,9 @@ class Problem:
 
 
 def moment_text(value: datetime | None) -> str:
-    """A moment as people read it in the site's time zone, the same in every language."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """A moment as people read it in the site's time zone, the same in every language: the console's
+    one format (05-03-2026 14:05, sync/formats.py), also in the e-mails."""
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
 
 
 def exact_link():

@@ -44,6 +44,8 @@ def history_csv_header() -> list[str]:
         _("state"),
         _("payment status"),
         _("paid on"),
+        # Added last (issue 19): scripts that read the columns above by position keep working.
+        _("open amount"),
     ]
     return [capfirst(title) for title in titles]
 
@@ -70,6 +72,8 @@ def export_history_csv(*, exports: Iterable[InvoiceExport]) -> str:
                 export.get_state_display(),
                 export.get_payment_status_display() if export.payment_status else "",
                 dutch_date(export.paid_date),
+                # What was still open at the latest payment observation; empty before the first one.
+                dutch_amount(export.amount_outstanding),
             ]
         )
     return out.getvalue()

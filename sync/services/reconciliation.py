@@ -3,7 +3,7 @@
 import calendar
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
@@ -43,6 +43,11 @@ class ExactSide:
     entries: list[dict] = field(default_factory=list)
     complete: bool = True
     note: str = ""
+
+
+def last_month(today: date) -> tuple[int, int]:
+    """The month before `today`'s, as (year, month): the month a reconciliation usually looks at."""
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
 def month_range(year: int, month: int) -> tuple[date, date]:
@@ -153,12 +158,14 @@ def _totals(values: list[Amounts]) -> Amounts:
     )
 
 
-def reconciliation_run(*, year: int, month: int, client=None) -> Reconciliation:
-    """Read the month's entries from Exact (no transaction open), compare, and store the result."""
+def reconciliation_run(*, year: int, month: int, client=None, deadline: datetime | None = None) -> Reconciliation:
+    """Read the month's entries from Exact (no transaction open), compare, and store the result.
+
+    Past `deadline` Exact is not asked further: the result is stored as incomplete, with the reason."""
     if client is None:
         from coupling.exact.client import ExactClient
 
-        client = ExactClient()
+        client = ExactClient(deadline=deadline)
     administration = client.administration
     journals = journals_for(administration)
     first, after = month_range(year, month)

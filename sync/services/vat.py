@@ -65,20 +65,22 @@ def vat_plan(*, lines: list[tuple[Decimal, Decimal, Decimal]], total_vat: Decima
     # a cent off (e.g. +2 and -2 cents), start from Exact's computation. Either way, reach
     # Coachview's total within a cent per line, or hold.
     starts = [start for start in (_coachview_line_vat(lines, exact), list(exact)) if start is not None]
+
+    def each(booked: list[Decimal]):
+        # Every list here has one entry per line by construction; `strict` only guards that.
+        return zip(exact, booked, lines, strict=True)  # pragma: no mutate
+
     for start in starts:
         booked = _spread(lines, exact, start, Decimal(total_vat))
         if booked is not None:
             return VatPlan(
-                lines=[
-                    LineVat(exact=e, booked=v, rate=Decimal(rate))
-                    for e, v, (_a, rate, _c) in zip(exact, booked, lines, strict=True)
-                ],
+                lines=[LineVat(exact=e, booked=v, rate=Decimal(rate)) for e, v, (_a, rate, _c) in each(booked)],
                 total_vat=Decimal(total_vat),
                 exact_total=exact_total,
                 held=False,
             )
     return VatPlan(
-        lines=[LineVat(exact=e, booked=e, rate=Decimal(rate)) for e, (_a, rate, _c) in zip(exact, lines, strict=True)],
+        lines=[LineVat(exact=e, booked=e, rate=Decimal(rate)) for e, _b, (_a, rate, _c) in each(exact)],
         total_vat=Decimal(total_vat),
         exact_total=exact_total,
         held=True,
@@ -89,8 +91,9 @@ def vat_plan(*, lines: list[tuple[Decimal, Decimal, Decimal]], total_vat: Decima
 def _spread(lines, exact: list[Decimal], start: list[Decimal], total_vat: Decimal) -> list[Decimal] | None:
     """Move cents onto lines with VAT, largest amounts first, each within a cent of Exact's; None if short."""
     booked = list(start)
-    remaining = total_vat - sum(booked, Decimal("0.00"))
-    step = CENT if remaining > 0 else -CENT
+    remaining = total_vat - sum(booked)  # a Decimal: total_vat is one
+    # With nothing remaining the loop below stops at once, whatever the step.
+    step = CENT if remaining > 0 else -CENT  # pragma: no mutate
     order = sorted(
         (i for i, (_a, rate, _v) in enumerate(lines) if rate),
         key=lambda i: (-abs(Decimal(lines[i][0])), i),
@@ -107,7 +110,7 @@ def _spread(lines, exact: list[Decimal], start: list[Decimal], total_vat: Decima
 def _coachview_line_vat(lines, exact: list[Decimal]) -> list[Decimal] | None:
     """Coachview's VAT per line when each is within a cent of Exact's (none on 0 % lines), else None."""
     booked = []
-    for (_amount, rate, coachview_vat), computed in zip(lines, exact, strict=True):
+    for (_amount, rate, coachview_vat), computed in zip(lines, exact, strict=True):  # pragma: no mutate (equal lengths)
         coachview_vat = Decimal(coachview_vat).quantize(CENT, rounding=ROUND_HALF_UP)
         # A line without VAT never gets a correction: a cent of VAT on a 0 % code is a data error.
         allowed = TOLERANCE_PER_LINE if rate else Decimal("0")

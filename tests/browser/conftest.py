@@ -5,7 +5,7 @@ writes them over docs/img/; otherwise they are artefacts in BROWSER_ARTIFACTS or
 
 Why these choices:
 
-- Debian's Chromium at /usr/bin/chromium, never a browser that Playwright downloads itself: CI
+- Debian's Chromium (`chromium` on PATH, else /usr/bin/chromium), never a browser that Playwright downloads itself: CI
   installs it with apt (.ci/run); elsewhere the folder is skipped with the reason.
 - A real server (pytest-django's `live_server`, one thread per request). On SQLite the test
   databases become files for the run (an in-memory database cannot be shared between the server's
@@ -28,7 +28,8 @@ from django.conf import settings as django_settings
 
 from tests.browser.support import Quiet
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Found the way .ci/run provides it (on PATH), falling back to where Debian puts it.
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -48,7 +49,7 @@ def _why_not() -> str | None:
         # They test pages, not the database; once per CI run (make test) keeps CI fast.
         return "browser tests run in `make test` (SQLite); BROWSER_TESTS_ON_POSTGRES=1 runs them here too"
     if not CHROMIUM.exists():
-        return "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium)"
+        return "browser tests need Debian's Chromium on PATH (apt-get install -y chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

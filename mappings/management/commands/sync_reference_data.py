@@ -2,17 +2,16 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coupling.exact.errors import ExactError
-from mappings.services import reference_data_sync
+from mappings.services.reference_jobs import reference_refresh_run, reference_refresh_text
 
 
 class Command(BaseCommand):
     help = "Read Exact's VAT codes, G/L accounts, cost centres, journals, payment conditions and periods."
 
     def handle(self, *args, **options):
-        try:
-            result = reference_data_sync()
-        except ExactError as exc:
+        # Recorded like the button's and the schedule's refreshes, so the front page shows it too.
+        refresh = reference_refresh_run()
+        if not refresh.ok:
             # Not connected, budget spent, endpoint blocked or Exact refused: could not run (exit 2).
-            raise CommandError(f"Exact's lists were not refreshed: {exc}", returncode=2) from exc
-        self.stdout.write(result.summary())
+            raise CommandError(f"Exact's lists were not refreshed: {refresh.error}", returncode=2)
+        self.stdout.write(reference_refresh_text(refresh))

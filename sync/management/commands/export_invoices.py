@@ -1,6 +1,9 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from coupling.exact.errors import ExactError
 from sync.services.export_run import exports_run
@@ -20,14 +23,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Send nothing; print what would happen.")
         parser.add_argument("--limit", type=int, default=None, help="Export at most N invoices.")
+        parser.add_argument(
+            "--language", "--lang", choices=[code for code, _name in settings.LANGUAGES], default=None,
+            help="language of the report (default: LANGUAGE_CODE, Dutch)",
+        )  # fmt: skip
 
-    def handle(self, *args, dry_run=False, limit=None, **options):
+    def handle(self, *args, language=None, **options):
+        # A person reads this report: in their language (Django leaves a command's language alone).
+        with translation.override(language or settings.LANGUAGE_CODE):
+            self._handle(**options)
+
+    def _handle(self, *, dry_run=False, limit=None, **options):
         from coupling.exact.client import ExactClient
 
         try:
             ExactClient()  # not connected (or the link needs a person): exit 2 before anything else
         except ExactError as exc:
-            self.stdout.write(f"Export could not run: {exc}")
+            self.stdout.write(_("Export could not run: %s") % exc)
             raise CommandError(str(exc), returncode=2) from exc
         golive = golive_state()
         if not dry_run and not golive.export_allowed:
@@ -52,7 +64,7 @@ class Command(BaseCommand):
             self.stderr.write(invoices_fetch().summary())
             result = exports_run(limit=limit, dry_run=dry_run, client=client)
         except ExactError as exc:
-            self.stdout.write(f"Export could not run: {exc}")
+            self.stdout.write(_("Export could not run: %s") % exc)
             raise CommandError(str(exc), returncode=2) from exc
         for line in result.report:
             self.stdout.write(line)

@@ -1,0 +1,68 @@
+"""A running export writes its counts as it goes, so the front page shows a count that moves."""
+
+from datetime import timedelta
+
+import pytest
+
+from coupling import clock
+from sync.models import ExportRun
+from sync.services import export_progress
+from sync.services.export_progress import ExportProgress
+from sync.services.export_run import exports_run
+from tests.export_fake_exact import FakeExact
+from tests.factories import InvoiceFactory, exact_mirror_seed
+
+pytestmark = pytest.mark.django_db
+
+
+class WatchingExact(FakeExact):
+    """Reads the run's row as the front page would, each time an entry is posted."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def post(self, resource, payload):
+        if resource == "salesentry/SalesEntries":
+            run = ExportRun.objects.get()
+            self.seen.append((run.exported, run.finished_at is None, run.progress_at is not None))
+        return super().post(resource, payload)
+
+
+def test_the_runs_counts_are_written_while_it_runs(monkeypatch):
+    exact_mirror_seed()
+    for n in range(3):
+        InvoiceFactory(number=str(2026100 + n), pdf=b"%PDF-1.4")
+    monkeypatch.setattr(export_progress, "PROGRESS_EVERY", timedelta(0))  # every invoice, to watch it move
+    exact = WatchingExact()
+    result = exports_run(client=exact)
+    assert exact.seen == [(0, True, True), (1, True, True), (2, True, True)]
+    run = ExportRun.objects.get()
+    assert (run.exported, run.handled, result.run.exported) == (3, 3, 3)
+    assert run.finished_at is not None
+
+
+def test_progress_is_written_at_most_every_few_seconds_within_a_chunk(monkeypatch):
+    exact_mirror_seed()
+    run = ExportRun.objects.create(administration="test:1234567", started_at=clock.now())
+    start = clock.now()
+    at = {"now": start}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    progress = ExportProgress(run)
+    written = []
+    for exported, seconds in ((1, 0), (2, 1), (3, 6)):
+        at["now"] = start + timedelta(seconds=seconds)
+        run.exported = exported
+        progress.tick(calls=exported * 3)
+        written.append(ExportRun.objects.get(pk=run.pk).exported)
+    assert written == [1, 1, 3]  # the second invoice came within 5 s of the first write
+    assert ExportRun.objects.get(pk=run.pk).calls_used == 9
+
+
+def test_an_unfinished_run_that_stopped_writing_is_not_running():
+    now = clock.now()
+    alive = ExportRun(started_at=now - timedelta(hours=2), progress_at=now - timedelta(minutes=1))
+    dead = ExportRun(started_at=now - timedelta(hours=2), progress_at=now - timedelta(hours=1))
+    done = ExportRun(started_at=now, finished_at=now)
+    stale = timedelta(minutes=15)
+    assert [run.is_running(now=now, stale_after=stale) for run in (alive, dead, done)] == [True, False, False]
