@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Register the Coachview connection and profile, and the people with their roles.
 from coupling import admin_coachview, admin_profile, admin_users  # noqa: F401
+from coupling.admin_keys import KeysForAdministratorsMixin
 from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
@@ -47,8 +48,9 @@ class ExactConnectionForm(forms.ModelForm):
 
 
 @admin.register(ExactConnection)
-class ExactConnectionAdmin(SecretsReadOnlyMixin, admin.ModelAdmin):
+class ExactConnectionAdmin(KeysForAdministratorsMixin, SecretsReadOnlyMixin, admin.ModelAdmin):
     form = ExactConnectionForm
+    keys_fields = ("client_id",)  # a GUID of Exact's App Center: administrators only
     read_only_replaced = {"client_secret": "client_secret_state"}
     list_display = ["__str__", "status", "division", "access_token_expires_at", "connected_at"]
     readonly_fields = [

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from coupling.admin_secrets import SecretsReadOnlyMixin
-from coupling.roles import ADMINISTRATORS, ROLES_ADMINISTRATORS_GIVE, user_staff_from_roles
+from coupling.roles import ADMINISTRATORS, ROLES_ADMINISTRATORS_GIVE, role_label, user_staff_from_roles
 
 User = get_user_model()
 ROLE_HELP = _("The role decides what the person sees and may do; a person in a role can log in.")
@@ -24,9 +24,21 @@ def is_privileged(user) -> bool:
     return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
 
 
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The users list's filter by role, with the roles' names in the reader's language."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(pk, role_label(name)) for pk, name in Group.objects.order_by("name").values_list("pk", "name")]
+
+
 class RoleUserAdmin(SecretsReadOnlyMixin, UserAdmin):
-    # A read-only page would print the stored password hash in full.
-    read_only_replaced = {"password": None}
+    # A read-only page would print the stored password hash in full, and the groups by their stored names.
+    read_only_replaced = {"password": None, "groups": "roles_display"}
+    list_filter = ["is_staff", "is_superuser", "is_active", ("groups", RoleFilter)]
+
+    @admin.display(description=_("Role"))
+    def roles_display(self, obj):
+        return ", ".join(role_label(name) for name in obj.groups.values_list("name", flat=True)) or "—"
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -52,6 +64,9 @@ class RoleUserAdmin(SecretsReadOnlyMixin, UserAdmin):
             if not request.user.is_superuser:
                 kwargs["queryset"] = Group.objects.filter(name__in=ROLES_ADMINISTRATORS_GIVE).order_by("name")
             kwargs["help_text"] = ROLE_HELP
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda group: role_label(group.name)
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):

@@ -10,7 +10,10 @@ class CouplingConfig(AppConfig):
         from django.contrib import admin
         from django.db.models.signals import post_migrate
 
-        from coupling import checks  # noqa: F401  (registers the system checks)
+        from coupling import (
+            checks,  # noqa: F401  (registers the system checks)
+            language,  # noqa: F401  (a person's language, copied into the session at login)
+        )
         from coupling.login_throttle import ThrottledAdminAuthenticationForm
         from coupling.roles import apply_role_permissions
 

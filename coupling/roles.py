@@ -4,10 +4,20 @@ The groups are created by a data migration; their permissions are (re)applied af
 `migrate`, because permissions of models added by later migrations exist only then.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 ADMINISTRATORS = "Coupling administrators"
 SUPPORT = "Support"
 FINANCE = "Finance"
 ROLES = [ADMINISTRATORS, SUPPORT, FINANCE]
+# The groups keep their names in the database (code and the data migration find them by name); people
+# see them in their own language.
+ROLE_LABELS = {ADMINISTRATORS: _("Coupling administrators"), SUPPORT: _("Support"), FINANCE: _("Finance")}
+
+
+def role_label(name: str) -> str:
+    """A group's name as people read it (a group that is not a role keeps its own name)."""
+    return str(ROLE_LABELS.get(name, name))
 
 # --- mappings: administrators maintain mappings and options; support only looks; finance neither ---
 _MAPPING_MODELS = ["vatcodemapping", "glaccountmapping", "costcentermapping", "couplingoptions"]
@@ -167,6 +177,15 @@ CALL_OUT = ["coupling.manage_connection", "coupling.change_coachviewconnection"]
 def may_call_out(user) -> bool:
     """Whether `user` may run an action that calls outside (superusers and administrators)."""
     return user.has_perms(CALL_OUT)
+
+
+def is_administrator(user) -> bool:
+    """Whether `user` sees what only administrators need: catalogue keys, Exact's GUIDs, technical keys.
+
+    Read from the permissions the admin has loaded anyway (no query of its own); superusers and the
+    administrators' role hold them, support and finance do not.
+    """
+    return user.is_authenticated and may_call_out(user)
 
 
 # The roles an administrator (not a superuser) may give: never the administrators' own.

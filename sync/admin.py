@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from coupling.admin_keys import KeysForAdministratorsMixin
 from sync.admin_console import InvoiceExportConsoleAdmin
 from sync.formats import money
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
@@ -44,7 +45,8 @@ class ReadOnlyMixin:
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InvoiceAdmin(KeysForAdministratorsMixin, ReadOnlyMixin, admin.ModelAdmin):
+    keys_fields = ("coachview_id", "debtor_coachview_id", "coachview_source")
     list_display = ["number", "invoice_date", "debtor", "total_incl_vat_display", "status", "is_credit"]
     list_select_related = ["debtor"]
     search_fields = ["number", "debtor__number", "debtor__name"]
@@ -76,7 +78,8 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Debtor)
-class DebtorAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DebtorAdmin(KeysForAdministratorsMixin, ReadOnlyMixin, admin.ModelAdmin):
+    keys_fields = ("coachview_id", "extern_id", "coachview_source")
     list_display = ["number", "name", "city", "email"]
     search_fields = ["number", "name", "email"]
     exclude = ["snapshot"]

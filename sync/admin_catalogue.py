@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coupling.roles import is_administrator
 from sync.catalogue import (
     affected_exports,
     affected_retry,
@@ -62,6 +63,17 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
                      "classes": ["collapse"]}),
     ]
     actions = ["retry_affected_action", "seed_accept_action", "seed_dismiss_action"]
+
+    def get_list_display(self, request):
+        # The key is an entry's identity for administrators; support and finance read its title.
+        names = super().get_list_display(request)
+        return names if is_administrator(request.user) else [name for name in names if name != "code"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or is_administrator(request.user):
+            return fieldsets  # a new entry needs its key; an existing one keeps it
+        return [(title, {**opts, "fields": [f for f in opts["fields"] if f != "code"]}) for title, opts in fieldsets]
 
     @admin.display(description=_("title"))
     def title_display(self, obj):
@@ -139,8 +151,7 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             moved = affected_retry(code=entry.code, user=request.user)
-            self.message_user(request, _("%(n)d invoice(s) moved back to 'new'; the next export run checks them again.")
-                              % {"n": moved}, messages.SUCCESS)
+            self.message_user(request, _moved_back(moved), messages.SUCCESS)
             return redirect(reverse("admin:sync_errorcatalogueentry_change", args=[entry.pk]))
         return _confirm(request, self, [entry])
 
@@ -149,8 +160,7 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
         entries = list(queryset)
         if request.POST.get("confirmed"):
             moved = sum(affected_retry(code=entry.code, user=request.user) for entry in entries)
-            self.message_user(request, _("%(n)d invoice(s) moved back to 'new'; the next export run checks them again.")
-                              % {"n": moved}, messages.SUCCESS)
+            self.message_user(request, _moved_back(moved), messages.SUCCESS)
             return None
         return _confirm(request, self, entries, action="retry_affected_action")
 
@@ -158,12 +168,22 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Take the newer seeded text (drops the local edit)"), permissions=["change"])
     def seed_accept_action(self, request, queryset):
         n = sum(seed_conflict_accept(entry=entry) for entry in queryset)
-        self.message_user(request, _("%(n)d entries now have the newer seeded text.") % {"n": n})
+        self.message_user(request, ngettext(
+            "%(n)d entry now has the newer seeded text.", "%(n)d entries now have the newer seeded text.", n
+        ) % {"n": n})
 
     @admin.action(description=_("Keep the local edit (forget the newer seeded text)"), permissions=["change"])
     def seed_dismiss_action(self, request, queryset):
         n = sum(seed_conflict_dismiss(entry=entry) for entry in queryset)
-        self.message_user(request, _("%(n)d entries keep their local edit.") % {"n": n})
+        self.message_user(request, ngettext("%(n)d entry keeps its local edit.", "%(n)d entries keep their local edit.", n) % {"n": n})
+
+
+def _moved_back(n: int) -> str:
+    return ngettext(
+        "%(n)d invoice moved back to the state new; the next export run checks it again.",
+        "%(n)d invoices moved back to the state new; the next export run checks them again.",
+        n,
+    ) % {"n": n}
 
 
 def _keyword_search_url(message: str) -> str | None:
@@ -242,24 +262,24 @@ def unmatched_add_url(row: UnmatchedMessage) -> str:
     return reverse("admin:sync_errorcatalogueentry_add") + "?" + urlencode(initial)
 
 
-def reasons_html(reasons: list[dict]) -> str:
+def reasons_html(reasons: list[dict], *, show_keys: bool = True) -> str:
     """InvoiceExport.reasons as support reads them: title, cause, fix and who acts in the user's language.
 
-    For the export's admin: `readonly_fields = [..., "reasons_explained"]` with a display method
-    returning `reasons_html(obj.reasons)`.
+    The title links to the catalogue entry; its key (`preflight.…`) is shown only with `show_keys`
+    (administrators). For the export's admin: a display method returning `reasons_html(obj.reasons)`.
     """
     items = []
     for item in reasons_explained(reasons or []):
         if item.code is None:
-            items.append(format_html("<li><code>{}</code> — {}</li>", item.message, _("no entry yet")))
+            items.append(format_html("<li><q>{}</q> — {}</li>", item.message, _("no entry yet")))
             continue
         steps = format_html_join("", "<li>{}</li>", ((step,) for step in item.fix_steps))
         items.append(
             format_html(
-                '<li><strong>{}</strong> (<a href="{}">{}</a>, {})<br>{}<ol>{}</ol></li>',
-                item.title,
+                '<li><strong><a href="{}">{}</a></strong> ({}{})<br>{}<ol>{}</ol></li>',
                 reverse(CHANGELIST_URL) + "?" + urlencode({"code": item.code}),
-                item.code,
+                item.title,
+                format_html("<code>{}</code>, ", item.code) if show_keys else "",
                 item.who_acts_label,
                 item.cause,
                 steps,

@@ -12,10 +12,12 @@ from django.db.models.functions import Cast
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coupling.roles import is_administrator
 from sync.admin_catalogue import reasons_html
 from sync.admin_console_detail import attempts_timeline, lines_with_mapping, payment_history
 from sync.admin_coverage import CoverageViewMixin
 from sync.admin_exports import ExportActionInline, ExportActionsMixin
+from sync.admin_words import ReasonWordsChangeList, administration_label, reason_entries, reason_title
 from sync.formats import day, money, shortened
 from sync.models import ExportState, Invoice, PaymentStatus
 from sync.services.administration import current_source
@@ -53,7 +55,8 @@ class CatalogueEntryFilter(admin.SimpleListFilter):
     parameter_name = "catalogue"
 
     def lookups(self, request, model_admin):
-        return [(f.code, f"{f.code} ({f.count})") for f in failing_codes(limit=15) if f.code]
+        keys = is_administrator(request.user)
+        return [(f.code, f"{f'{f.code} — ' if keys else ''}{f.title} ({f.count})") for f in failing_codes(limit=15) if f.code]
 
     def queryset(self, request, queryset):
         code = self.value()
@@ -159,12 +162,30 @@ class InvoiceConsoleMixin:
 
     @admin.display(description=_("reason"))
     def first_reason(self, obj):
-        reasons = [r for r in obj.reasons or [] if isinstance(r, dict)]
-        if not reasons or obj.state not in (ExportState.HELD, ExportState.FAILED, ExportState.EXCLUDED):
+        if obj.state not in (ExportState.HELD, ExportState.FAILED, ExportState.EXCLUDED):
             return ""
+        reasons = [r for r in obj.reasons or [] if isinstance(r, dict)]
+        if not reasons:
+            return ""
+        entries = getattr(obj, "reason_entries", None)
+        entries = reason_entries([reasons]) if entries is None else entries
         more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
-        # The whole text is in the title and on the detail page; the catalogue key only there.
-        return format_html("{}{}", shortened(reasons[0].get("message") or "", REASON_CHARS), more)
+        # The catalogue's title with the reason's values; the whole text in the title attribute and on
+        # the detail page, the catalogue key only there (for administrators).
+        return format_html("{}{}", shortened(reason_title(reasons[0], entries), REASON_CHARS), more)
+
+    def get_changelist(self, request, **kwargs):
+        return ReasonWordsChangeList  # the reason column's catalogue titles, read once per page
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.show_keys = is_administrator(request.user)  # catalogue keys and GUIDs: administrators only
+        return obj
+
+    @admin.display(description=_("Exact administration"))
+    def administration_display(self, obj):
+        return administration_label(obj.administration)
 
     @admin.display(description=_("outstanding"), ordering="amount_outstanding")
     def outstanding_display(self, obj):
@@ -188,15 +209,15 @@ class InvoiceConsoleMixin:
 
     @admin.display(description=_("why, and how to fix it"))
     def reasons_display(self, obj):
-        return reasons_html(obj.reasons) if obj.reasons else "—"
+        return reasons_html(obj.reasons, show_keys=getattr(obj, "show_keys", False)) if obj.reasons else "—"
 
     @admin.display(description=_("lines and their mapping"))
     def lines_display(self, obj):
-        return lines_with_mapping(export=obj)
+        return lines_with_mapping(export=obj, show_keys=getattr(obj, "show_keys", False))
 
     @admin.display(description=_("what was sent to Exact and what came back"))
     def attempts_display(self, obj):
-        return attempts_timeline(export=obj)
+        return attempts_timeline(export=obj, show_keys=getattr(obj, "show_keys", False))
 
     @admin.display(description=_("payment history"))
     def payments_display(self, obj):
@@ -209,7 +230,7 @@ class InvoiceConsoleMixin:
                 "fields": [
                     "invoice_summary",
                     "debtor_display",
-                    "administration",
+                    "administration_display",
                     "state_badge",
                     "state_changed_at",
                     "entry_number",
@@ -228,12 +249,15 @@ class InvoiceConsoleMixin:
 
     def get_fieldsets(self, request, obj=None):
         # `change_explained` comes with the export's actions (ExportActionsMixin); skip it without them.
+        keys = is_administrator(request.user)
         return [
-            (title, {**options, "fields": [name for name in options["fields"] if self._shows(name)]})
+            (title, {**options, "fields": [name for name in options["fields"] if self._shows(name, keys)]})
             for title, options in self.detail_fieldsets
         ]
 
-    def _shows(self, name: str) -> bool:
+    def _shows(self, name: str, keys: bool = True) -> bool:
+        if name == "entry_id":
+            return keys  # Exact's GUID: administrators only; everyone sees the entry number
         return name != "change_explained" or hasattr(self, name)
 
     def get_readonly_fields(self, request, obj=None):

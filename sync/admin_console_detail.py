@@ -1,11 +1,11 @@
 """The invoice detail's read-only panels: lines with their mapping, the attempts timeline, payments."""
 
-import json
 
 from django.apps import apps
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from sync.admin_words import json_shown
 from sync.formats import day, moment, money
 from sync.models import InvoiceExport
 
@@ -25,16 +25,16 @@ def _redacted(value):
     return value
 
 
-def _json_block(value) -> str:
+def _json_block(value, show_keys: bool = True) -> str:
     if value in (None, "", {}, []):
         return "—"
-    text = json.dumps(_redacted(value), indent=2, ensure_ascii=False, default=str)
+    text = json_shown(_redacted(value), show_keys=show_keys)
     if len(text) > BODY_LIMIT:
         text = text[:BODY_LIMIT] + "\n…"
     return format_html("<pre style='white-space:pre-wrap;max-height:30em;overflow:auto'>{}</pre>", text)
 
 
-def lines_with_mapping(*, export: InvoiceExport) -> str:
+def lines_with_mapping(*, export: InvoiceExport, show_keys: bool = True) -> str:
     """Each line's Coachview codes beside the Exact codes they resolve to now (or the problem)."""
     from mappings.models import MappingKind
     from mappings.resolver import MappingResolver
@@ -57,7 +57,7 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
             return format_html(
                 '{} → <strong style="color:#ba2121" title="{}">{}</strong>',
                 code or "—",
-                result.problem_code,
+                result.problem_code if show_keys else "",
                 # The pre-flight names its values after the mapping kinds (vat_code, gl_account, cost_center).
                 entries[result.problem_code].title({kind: code}) if result.problem_code in entries else result.problem_code,
             )
@@ -93,7 +93,7 @@ def lines_with_mapping(*, export: InvoiceExport) -> str:
     )
 
 
-def attempts_timeline(*, export: InvoiceExport) -> str:
+def attempts_timeline(*, export: InvoiceExport, show_keys: bool = True) -> str:
     """Every call made for this export, oldest first: what was sent and what came back (redacted)."""
     attempts = list(export.attempts.select_related("triggered_by").order_by("started_at", "id"))
     if not attempts:
@@ -104,18 +104,18 @@ def attempts_timeline(*, export: InvoiceExport) -> str:
         (
             (
                 moment(attempt.started_at),
-                attempt.action,
+                attempt.action_label(),
                 attempt.get_outcome_display(),
                 f"HTTP {attempt.http_status}" if attempt.http_status else "",
                 format_html("<code>{}</code> {}", attempt.catalogue_code, attempt.error_text[:300])
-                if attempt.catalogue_code or attempt.error_text
-                else "",
+                if show_keys and (attempt.catalogue_code or attempt.error_text)
+                else attempt.error_text[:300],
                 format_html("({} {})", _("by"), attempt.triggered_by) if attempt.triggered_by else "",
                 _("details"),
                 _("sent"),
-                _json_block(attempt.sent),
+                _json_block(attempt.sent, show_keys),
                 _("received"),
-                _json_block(attempt.received),
+                _json_block(attempt.received, show_keys),
             )
             for attempt in attempts
         ),

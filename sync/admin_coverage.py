@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from mappings.admin.mapping import problem_label
+from mappings.admin.reference import problem_label
 from mappings.models import MAPPING_MODELS, VatCodeMapping
 from mappings.services import current_administration
 from sync.services.coverage import mapping_coverage

@@ -3,7 +3,6 @@
 The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
 """
 
-import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -14,7 +13,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.roles import is_administrator
+from sync.admin_words import json_shown
 from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
+from sync.models.exports import ATTEMPT_ACTIONS
 from sync.services.export_actions import (
     ActionRefused,
     export_actions_open,
@@ -48,7 +51,8 @@ def _apply(modeladmin, request, queryset, service, verb: str, **kwargs) -> None:
         except ActionRefused as exc:
             refused.append(str(exc))
     if done:
-        modeladmin.message_user(request, _("%(verb)s: %(n)d invoice(s).") % {"verb": verb, "n": done}, messages.SUCCESS)
+        text = ngettext("%(verb)s: %(n)d invoice.", "%(verb)s: %(n)d invoices.", done) % {"verb": verb, "n": done}
+        modeladmin.message_user(request, text, messages.SUCCESS)
     for text in refused[:10]:
         modeladmin.message_user(request, text, messages.WARNING)
 
@@ -120,9 +124,13 @@ class ExportAttemptInline(admin.TabularInline):
     model = ExportAttempt
     extra = 0
     can_delete = False
-    fields = ["started_at", "action", "outcome", "http_status", "catalogue_code", "error_text", "triggered_by"]
+    fields = ["started_at", "action_display", "outcome", "http_status", "catalogue_code", "error_text", "triggered_by"]
     readonly_fields = fields
     show_change_link = True
+
+    @admin.display(description=_("action"))
+    def action_display(self, obj):
+        return obj.action_label()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -132,8 +140,16 @@ class ExportActionInline(admin.TabularInline):
     model = ExportAction
     extra = 0
     can_delete = False
-    fields = ["at", "user", "kind", "state_before", "state_after", "reason"]
+    fields = ["at", "user", "kind", "state_before_display", "state_after_display", "reason"]
     readonly_fields = fields
+
+    @admin.display(description=_("state before"))
+    def state_before_display(self, obj):
+        return obj.state_label(obj.state_before)
+
+    @admin.display(description=_("state after"))
+    def state_after_display(self, obj):
+        return obj.state_label(obj.state_after)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -175,7 +191,8 @@ class ExportActionsMixin:
 
 
 @admin.register(ExportRun)
-class ExportRunAdmin(admin.ModelAdmin):
+class ExportRunAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
+    keys_fields = ("administration", "worker", "stopped_code")
     list_display = [
         "started_at", "administration", "dry_run", "exported", "linked", "held", "unknown", "failed",
         "retry_later", "calls_used", "stopped_reason",
@@ -192,10 +209,13 @@ class ExportRunAdmin(admin.ModelAdmin):
 
 @admin.register(ExportAction)
 class ExportActionAdmin(admin.ModelAdmin):
-    list_display = ["at", "export", "kind", "user", "state_before", "state_after", "reason"]
+    list_display = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
     list_select_related = ["export__invoice", "user"]
     list_filter = ["kind"]
     search_fields = ["export__invoice__number", "reason"]
+    fields = readonly_fields = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
+    state_before_display = ExportActionInline.state_before_display
+    state_after_display = ExportActionInline.state_after_display
 
     def has_add_permission(self, request):
         return False
@@ -204,25 +224,50 @@ class ExportActionAdmin(admin.ModelAdmin):
         return False
 
 
+class AttemptActionFilter(admin.SimpleListFilter):
+    """The attempts by the kind of call, named as people read it."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(action, label) for action, label in ATTEMPT_ACTIONS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ExportAttempt)
-class ExportAttemptAdmin(admin.ModelAdmin):
+class ExportAttemptAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
     """One call of an export: what was sent and what came back (redacted), read-only."""
 
-    list_display = ["started_at", "export", "action", "outcome", "http_status", "catalogue_code"]
+    keys_fields = ("catalogue_code",)
+
+    list_display = ["started_at", "export", "action_display", "outcome", "http_status", "catalogue_code"]
     list_select_related = ["export__invoice"]
-    list_filter = ["action", "outcome"]
+    list_filter = [AttemptActionFilter, "outcome"]
     search_fields = ["export__invoice__number", "error_text", "catalogue_code"]
-    readonly_fields = ["export", "action", "started_at", "finished_at", "outcome", "http_status", "catalogue_code",
+    readonly_fields = ["export", "action_display", "started_at", "finished_at", "outcome", "http_status", "catalogue_code",
                        "error_text", "sent_pretty", "received_pretty", "triggered_by"]  # fmt: skip
-    exclude = ["sent", "received"]
+    exclude = ["sent", "received", "action"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, obj):
+        return obj.action_label()
 
     @admin.display(description=_("sent (redacted)"))
     def sent_pretty(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.sent, indent=2, ensure_ascii=False, default=str))
+        return format_html("<pre>{}</pre>", json_shown(obj.sent, show_keys=getattr(obj, "show_keys", False)))
 
     @admin.display(description=_("received (redacted)"))
     def received_pretty(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.received, indent=2, ensure_ascii=False, default=str))
+        return format_html("<pre>{}</pre>", json_shown(obj.received, show_keys=getattr(obj, "show_keys", False)))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.show_keys = is_administrator(request.user)  # Exact's GUIDs in the bodies: administrators only
+        return obj
 
     def has_add_permission(self, request):
         return False

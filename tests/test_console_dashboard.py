@@ -73,7 +73,7 @@ def test_the_last_runs_come_from_job_runs_or_else_from_the_export_run():
     jobs = {job.kind: job for job in dashboard_build().jobs}
     assert jobs["fetch"].ok is True and jobs["fetch"].summary == "3 invoices fetched"
     assert jobs["export"].ok is True and "2 geëxporteerd" in jobs["export"].summary  # in the reader's language
-    assert "9 Exact-calls" in jobs["export"].summary
+    assert "9 aanroepen naar Exact" in jobs["export"].summary  # words, not "Exact-calls"
     assert jobs["poll"].at is None
 
 

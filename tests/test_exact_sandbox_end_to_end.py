@@ -12,8 +12,8 @@ from django.urls import reverse
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactError, ExactReconnectNeeded
 from coupling.http import new_session
-from devtools.management.commands.sandbox_connect import ConsentFormParser
 from coupling.models import ExactConnection
+from devtools.management.commands.sandbox_connect import ConsentFormParser
 from sandbox.exact.seed import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, seed_exact
 from sandbox.seedcodes import DIVISION
 

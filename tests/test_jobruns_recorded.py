@@ -20,7 +20,7 @@ def test_a_fetch_records_its_run_with_its_summary_and_the_front_page_shows_it(co
     assert run.summary == result.summary() and run.counts["calls"] == result.calls
     with translation.override("nl"):
         fetch = next(job for job in recent_jobs() if job.kind == "fetch")
-    assert fetch.summary == f"{result.invoices_new} nieuwe en 0 gewijzigde facturen; {result.calls} Coachview-calls"
+    assert fetch.summary == f"{result.invoices_new} nieuwe en 0 gewijzigde facturen; {result.calls} aanroepen naar Coachview"
 
 
 def test_a_fetch_that_cannot_reach_coachview_records_a_run_that_did_not_complete():
@@ -30,7 +30,7 @@ def test_a_fetch_that_cannot_reach_coachview_records_a_run_that_did_not_complete
     assert run.ok is False and "stopped" in run.summary
     with translation.override("en"):
         fetch = next(job for job in recent_jobs() if job.kind == "fetch")
-    assert fetch.summary.startswith("0 new and 0 changed invoices; 0 Coachview calls — stopped: ")
+    assert fetch.summary.startswith("0 new and 0 changed invoices; 0 calls to Coachview — stopped: ")
 
 
 def test_a_payment_poll_records_its_run(coachview):

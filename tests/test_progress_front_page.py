@@ -52,7 +52,7 @@ def test_a_failed_latest_run_is_shown_beside_the_last_one_that_completed():
     ExportRun.objects.create(started_at=now, finished_at=now, stopped_reason="daily budget spent")
     page = _front_page()
     assert "Coachview: 503 busy" in page
-    assert "7 new and 1 changed invoices; 4 Coachview calls" in page  # the last fetch that completed
+    assert "7 new and 1 changed invoices; 4 calls to Coachview" in page  # the last fetch that completed
     assert "daily budget spent" in page
     assert "12 exported" in page  # the last export that completed
     assert page.count("console-last-success") == 2

@@ -80,7 +80,8 @@ class ExactConnection(models.Model):
         permissions = [("manage_connection", _("Can connect and disconnect Exact Online"))]
 
     def __str__(self) -> str:
-        return f"Exact Online {self.administration} ({self.get_status_display()})"
+        # People know the administration by its division number; the key `administration` is for code.
+        return f"Exact Online {self.division or ''} ({self.get_environment_display()}, {self.get_status_display()})"
 
     @classmethod
     def load(cls) -> "ExactConnection | None":
@@ -174,3 +175,12 @@ class ExactApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} → {self.status}"
+
+
+def administration_label(key: str | None) -> str:
+    """ "test:1234567" as people know it: "administration 1234567 (test)"."""
+    environment, _sep, division = (key or "").partition(":")
+    if not division:
+        return key or "—"
+    label = dict(ExactConnection.Environment.choices).get(environment, environment)
+    return _("administration %(division)s (%(environment)s)") % {"division": division, "environment": label}

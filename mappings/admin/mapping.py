@@ -7,29 +7,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from coupling import clock
-from mappings.admin.reference import SyncButtonMixin
+from coupling.admin_keys import KeysForAdministratorsMixin
+from mappings.admin.reference import SyncButtonMixin, problem_label
 from mappings.models import CostCenterMapping, GLAccountMapping, MappingKind, VatCodeMapping
 from mappings.resolver import MappingResolver
 from mappings.services import current_administration
 
 _page = threading.local()
-
-PROBLEM_LABELS = {
-    "preflight.vat_code_unmapped": _("unknown in Exact"),
-    "preflight.gl_account_unmapped": _("unknown in Exact"),
-    "preflight.cost_center_unmapped": _("unknown in Exact"),
-    "preflight.vat_code_inclusive": _("inclusive VAT"),
-    "preflight.vat_code_blocked": _("blocked"),
-    "preflight.vat_code_not_sales": _("purchases only"),
-    "preflight.gl_account_blocked": _("blocked"),
-    "preflight.gl_account_not_revenue": _("not a revenue account"),
-    "preflight.cost_center_ended": _("ended"),
-}
-
-
-def problem_label(code: str | None) -> str:
-    return str(PROBLEM_LABELS.get(code, code or ""))
-
 
 class MappingForm(forms.ModelForm):
     """Offers Exact's own codes (flagged when unusable) and refuses a target a sales line cannot use."""
@@ -74,7 +58,8 @@ class MappingForm(forms.ModelForm):
         return code
 
 
-class MappingAdmin(SyncButtonMixin, admin.ModelAdmin):
+class MappingAdmin(KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):
+    keys_fields = ("administration",)
     list_display = ["coachview_code", "exact_code", "status", "note", "administration", "updated_at"]
     list_filter = ["administration"]
     search_fields = ["coachview_code", "exact_code", "note"]

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from coupling.admin_keys import KeysForAdministratorsMixin
 from mappings.models import CouplingOptions, ExactJournal, ExactPaymentCondition
 from mappings.services import current_administration
 
@@ -59,7 +60,8 @@ class CouplingOptionsForm(forms.ModelForm):
 
 
 @admin.register(CouplingOptions)
-class CouplingOptionsAdmin(admin.ModelAdmin):
+class CouplingOptionsAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
+    keys_fields = ("administration",)
     form = CouplingOptionsForm
     list_display = [
         "administration",

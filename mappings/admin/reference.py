@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from coupling import clock
+from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.models import administration_label
 from mappings.models import (
     ExactCostCenter,
     ExactFinancialPeriod,
@@ -46,6 +48,23 @@ def sync_now_view(model_admin, request):
     return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
+PROBLEM_LABELS = {
+    "preflight.vat_code_unmapped": _("unknown in Exact"),
+    "preflight.gl_account_unmapped": _("unknown in Exact"),
+    "preflight.cost_center_unmapped": _("unknown in Exact"),
+    "preflight.vat_code_inclusive": _("inclusive VAT"),
+    "preflight.vat_code_blocked": _("blocked"),
+    "preflight.vat_code_not_sales": _("purchases only"),
+    "preflight.gl_account_blocked": _("blocked"),
+    "preflight.gl_account_not_revenue": _("not a revenue account"),
+    "preflight.cost_center_ended": _("ended"),
+}
+
+
+def problem_label(code: str | None) -> str:
+    return str(PROBLEM_LABELS.get(code, code or ""))
+
+
 class SyncButtonMixin:
     """Adds `sync-now/` and the "Sync Exact's lists now" button to a change list."""
 
@@ -59,11 +78,13 @@ class SyncButtonMixin:
 
     def changelist_view(self, request, extra_context=None):
         opts = self.model._meta
+        last_sync = ReferenceSync.objects.order_by("-synced_at").first()
         extra_context = {
             **(extra_context or {}),
             "sync_now_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_sync_now"),
             "can_sync": request.user.has_perm(SYNC_PERMISSION),
-            "last_sync": ReferenceSync.objects.order_by("-synced_at").first(),
+            "last_sync": last_sync,
+            "last_sync_administration": administration_label(last_sync.administration) if last_sync else "",
             **_refresh_context(),
             "coverage_url": reverse("admin:sync_mapping_coverage"),
         }
@@ -81,8 +102,10 @@ def _refresh_context() -> dict:
     }
 
 
-class ReferenceAdmin(SyncButtonMixin, admin.ModelAdmin):
+class ReferenceAdmin(KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):
     """Read-only: the mirror is replaced by each refresh, never edited."""
+
+    keys_fields = ("administration", "exact_id")
 
     list_filter = ["administration"]
     search_fields = ["code", "description"]
@@ -99,7 +122,7 @@ class ReferenceAdmin(SyncButtonMixin, admin.ModelAdmin):
     @admin.display(description=_("usable on a sales line"))
     def usable(self, obj) -> str:
         problem = obj.problem_code()
-        return "✔" if problem is None else "✘ " + problem.removeprefix("preflight.").replace("_", " ")
+        return "✔" if problem is None else "✘ " + problem_label(problem)
 
 
 @admin.register(ExactVatCode)

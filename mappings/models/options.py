@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coupling.models import administration_label
+
 
 class CouplingOptions(models.Model):
     administration = models.CharField(_("Exact administration"), max_length=40, unique=True)
@@ -62,7 +64,7 @@ class CouplingOptions(models.Model):
         verbose_name_plural = _("coupling options")
 
     def __str__(self):
-        return str(_("Options for %(administration)s") % {"administration": self.administration})
+        return str(_("Options for %(administration)s") % {"administration": administration_label(self.administration)})
 
     @classmethod
     def for_administration(cls, administration: str) -> "CouplingOptions":

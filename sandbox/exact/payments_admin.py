@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from sandbox import seedcodes
 from sandbox.exact import payments, receivables
@@ -33,30 +34,30 @@ class ExactReceivableAdmin(admin.ModelAdmin):
         receivables.terms_ensure(division=seedcodes.DIVISION)
         return super().get_queryset(request).filter(entity=receivables.RECEIVABLES)
 
-    @admin.display(description="YourRef")
+    @admin.display(description=_("invoice number (YourRef)"))
     def your_ref(self, obj):
         return obj.data.get("YourRef")
 
-    @admin.display(description="AmountDC")
+    @admin.display(description=_("amount"))
     def amount(self, obj):
         return obj.data.get("AmountDC")
 
-    @admin.display(description="Status")
+    @admin.display(description=_("status"))
     def status(self, obj):
-        return "matched" if obj.data.get("Status") == receivables.MATCHED else "open"
+        return _("matched") if obj.data.get("Status") == receivables.MATCHED else _("open")
 
-    @admin.action(description="Pay in full (one bank payment for the selected invoices)")
+    @admin.action(description=_("Pay in full (one bank payment for the selected invoices)"))
     def pay_in_full(self, request, queryset):
         _run(self, request, lambda: payments.payment_register(numbers=_numbers(queryset)))
 
-    @admin.action(description="Write off the rest as payment difference")
+    @admin.action(description=_("Write off the rest as payment difference"))
     def write_off_payment(self, request, queryset):
         _run(self, request, lambda: payments.payment_register(numbers=_numbers(queryset), write_off="payment"))
 
-    @admin.action(description="Write off the rest as exchange-rate difference")
+    @admin.action(description=_("Write off the rest as exchange-rate difference"))
     def write_off_exchange(self, request, queryset):
         _run(self, request, lambda: payments.payment_register(numbers=_numbers(queryset), write_off="exchange"))
 
-    @admin.action(description="Undo the matches of the selected invoices")
+    @admin.action(description=_("Undo the matches of the selected invoices"))
     def undo(self, request, queryset):
         _run(self, request, lambda: payments.match_undo(numbers=_numbers(queryset)))

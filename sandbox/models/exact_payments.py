@@ -6,6 +6,7 @@ same way; a match set is sandbox bookkeeping Exact never shows, kept here so a m
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sandbox.models.exact import ExactRecord
 
@@ -40,4 +41,5 @@ class ExactReceivable(ExactRecord):
 
     class Meta:
         proxy = True
-        verbose_name = "Exact receivable"
+        verbose_name = _("Exact receivable")
+        verbose_name_plural = _("Exact receivables")

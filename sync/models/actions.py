@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sync.models.exports import InvoiceExport
+from sync.models.exports import ExportState, InvoiceExport
 
 
 class ExportAction(models.Model):
@@ -33,4 +33,9 @@ class ExportAction(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.kind} {self.state_before}→{self.state_after}"
+        return f"{self.get_kind_display()}: {self.state_label(self.state_before)} → {self.state_label(self.state_after)}"
+
+    @staticmethod
+    def state_label(state: str) -> str:
+        """A state as people read it ("tegengehouden"); the field keeps the machine name of contracts.md."""
+        return str(ExportState(state).label) if state in ExportState.values else state

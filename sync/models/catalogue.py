@@ -80,7 +80,7 @@ class ErrorCatalogueEntry(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code}: {self.title()}"
+        return self.title()  # the code is an administrator's word; pages that need it show it
 
     @property
     def locally_edited(self) -> bool:
@@ -102,6 +102,16 @@ class ErrorCatalogueEntry(models.Model):
     def title(self, values: dict | None = None) -> str:
         """The short title in the active language, instance values filled in."""
         return self._text("title", values)
+
+    def title_for_many(self, values_seen: list[dict]) -> str:
+        """The title over several invoices: each value filled with the values they have, up to three."""
+        merged: dict[str, list[str]] = {}
+        for values in values_seen:
+            for name, value in (values or {}).items():
+                if value not in (None, "") and str(value) not in merged.setdefault(name, []):
+                    merged[name].append(str(value))
+        filled = {name: ", ".join(seen[:3]) + (", …" if len(seen) > 3 else "") for name, seen in merged.items() if seen}
+        return self.title(filled)
 
     def cause(self, values: dict | None = None) -> str:
         """The cause in the active language."""

@@ -85,7 +85,24 @@ class InvoiceExport(models.Model):
         indexes = [models.Index(fields=["administration", "state"])]
 
     def __str__(self):
-        return f"{self.invoice} → {self.administration} ({self.get_state_display()})"
+        return f"{self.invoice} ({self.get_state_display()})"  # the administration: administration_display
+
+
+# What each kind of call does, as people read it (ExportAttempt.action keeps the machine name).
+ATTEMPT_ACTIONS = {
+    "lookup": _("look up the entry in Exact"),
+    "account": _("create the customer"),
+    "account_update": _("update the customer"),
+    "bank_account": _("add the bank account"),
+    "contact": _("add the contact person"),
+    "document": _("create the document"),
+    "attachment": _("attach the PDF"),
+    "entry": _("book the sales entry"),
+    "bank_account_lookup": _("look up the bank account"),
+    "contact_lookup": _("look up the contact person"),
+    "document_lookup": _("look up the document"),
+    "attachment_lookup": _("look up the PDF attachment"),
+}
 
 
 class ExportAttempt(models.Model):
@@ -121,4 +138,8 @@ class ExportAttempt(models.Model):
         indexes = [models.Index(fields=["started_at", "id"], name="exportattempt_started")]
 
     def __str__(self):
-        return f"{self.action} {self.outcome}"
+        return f"{self.action_label()} {self.get_outcome_display()}"
+
+    def action_label(self) -> str:
+        """The call's kind in the reader's language (an unknown kind keeps its machine name)."""
+        return str(ATTEMPT_ACTIONS.get(self.action, self.action))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,7 +34,9 @@ class ExportRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
-        return self.summary()
+        if self.started_at is None:
+            return str(_("export run"))
+        return _("export run of %(at)s") % {"at": formats.localize(timezone.localtime(self.started_at))}
 
     def is_running(self, *, now, stale_after) -> bool:
         """Unfinished and still writing its progress (a killed worker leaves an unfinished row behind)."""
@@ -45,7 +48,7 @@ class ExportRun(models.Model):
         return self.exported + self.linked + self.held + self.unknown + self.failed + self.retry_later
 
     def summary(self) -> str:
-        """The one-line summary the command prints and the admin shows."""
+        """The one-line summary the command prints (English, like every command's output)."""
         if self.dry_run:
             return ngettext(
                 "Dry run: %(exported)s invoice would be exported, %(held)s would be held; nothing sent",

@@ -127,14 +127,18 @@ def state_counts() -> list[tuple[str, str, int]]:
 def failing_codes(*, limit: int | None = 5) -> list[FailureCount]:
     """Catalogue entries by the number of held or failed invoices they explain now (two queries)."""
     counter: Counter[str] = Counter()
+    values_seen: dict[str, list[dict]] = {}
     rows = InvoiceExport.objects.filter(state__in=FAILING_STATES).values_list("reasons", flat=True)
     for reasons in rows[:FAILURE_SCAN_LIMIT]:
         # One invoice counts once per entry, however many lines share the cause.
-        codes = {r.get("code") for r in reasons or [] if isinstance(r, dict)}
-        counter.update(code or "" for code in codes)
+        reasons = [r for r in reasons or [] if isinstance(r, dict)]
+        counter.update({r.get("code") or "" for r in reasons})
+        for r in reasons:
+            values_seen.setdefault(r.get("code") or "", []).append(r.get("values") or {})
     top = counter.most_common(limit)
     entries = ErrorCatalogueEntry.objects.filter(code__in=[code for code, _n in top if code])
-    titles = {entry.code: entry.title() for entry in entries}
+    # The title with the values these invoices have ("Relation 20077 is not a customer"), not "…".
+    titles = {entry.code: entry.title_for_many(values_seen.get(entry.code, [])) for entry in entries}
     return [FailureCount(code=code, title=titles.get(code, "") if code else _("no entry yet"), count=n) for code, n in top]
 
 
@@ -178,9 +182,19 @@ def _success(kind: str, latest, success) -> tuple[datetime | None, str]:
 def _job_text(kind: str, counts: dict) -> str:
     """The job's result in the reader's language, from its counts ("" when it has none)."""
     if kind == "fetch" and {"new", "updated", "calls"} <= counts.keys():
-        text = _("%(new)s new and %(updated)s changed invoices; %(calls)s Coachview calls") % counts
+        text = ngettext(
+            "%(new)s new and %(updated)s changed invoice; %(calls)s",
+            "%(new)s new and %(updated)s changed invoices; %(calls)s",
+            counts["new"] + counts["updated"],
+        ) % {
+            "new": counts["new"],
+            "updated": counts["updated"],
+            "calls": _calls(counts["calls"], "Coachview"),
+        }
     elif kind == "poll" and {"changed", "calls"} <= counts.keys():
-        text = _("%(changed)s invoices with a new payment status; %(calls)s Exact calls") % counts
+        text = ngettext(
+            "%(changed)s invoice with a new payment status", "%(changed)s invoices with a new payment status", counts["changed"]
+        ) % counts + "; " + _calls(counts["calls"], "Exact")
     else:
         return ""
     if counts.get("stopped"):
@@ -190,21 +204,26 @@ def _job_text(kind: str, counts: dict) -> str:
 
 def _export_text(run) -> str:
     if run.dry_run:
-        return run.summary()
-    text = _(
-        "%(exported)s exported, %(held)s held, %(failed)s failed, %(unknown)s unknown, "
-        "%(retry)s to retry; %(calls)s Exact calls"
-    ) % {
+        return _("Dry run: %(exported)s would be exported, %(held)s would be held; nothing sent") % {
+            "exported": run.exported,
+            "held": run.held,
+        }
+    text = _("%(exported)s exported, %(held)s held, %(failed)s failed, %(unknown)s unknown, %(retry)s to retry; %(calls)s") % {
         "exported": run.exported + run.linked,
         "held": run.held,
         "failed": run.failed,
         "unknown": run.unknown,
         "retry": run.retry_later,
-        "calls": run.calls_used,
+        "calls": _calls(run.calls_used, "Exact"),
     }
     if run.stopped_reason:
         text += " — " + _("stopped: %s") % run.stopped_reason
     return text
+
+
+def _calls(n: int, system: str) -> str:
+    """"1 call to Exact", "12 calls to Coachview": a count with a real plural."""
+    return ngettext("%(n)s call to %(system)s", "%(n)s calls to %(system)s", n) % {"n": n, "system": system}
 
 
 def _running_export_text(run) -> str:

@@ -3,9 +3,12 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from coupling.roles import is_administrator
+from sync.admin_words import administration_label
 from sync.services.dashboard import dashboard_build
 
 register = template.Library()
+register.filter("administration_label", administration_label)
 
 
 def _url(name: str, *args) -> str:
@@ -33,6 +36,7 @@ def console_dashboard(context):
     can = user.has_perm
     return {
         "dashboard": dashboard_build(),
+        "show_keys": is_administrator(user),  # catalogue keys: administrators only
         "invoices_url": _url("admin:sync_invoiceexport_changelist") if can("sync.view_invoiceexport") else "",
         "connection_url": _connection_url(user),
         "coverage_url": _url("admin:sync_mapping_coverage") if can("mappings.view_vatcodemapping") else "",

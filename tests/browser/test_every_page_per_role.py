@@ -1,8 +1,9 @@
 """Each role, in Dutch at 1400 px, opens every page its admin index offers, and the first object of each list.
 
 On a seeded sandbox that was fetched, read and exported once, the walk fails on a server error, a stored
-secret or token on any page (whole or in part), and, for support and finance, a GUID or a catalogue key
-in a list's text: those are for administrators only.
+secret or token on any page (whole or in part), one of our own English strings on any page (the interface
+is Dutch all the way), and, for support and finance, a GUID, a catalogue key or an administration's technical
+key (`test:1234567`) in a page's text: those are for administrators only.
 """
 
 import re
@@ -22,10 +23,27 @@ GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 CATALOGUE_KEY = re.compile(
     r"\b(?:preflight|exact|coachview|connection)\.(?!(?:net|com|nl|org)\b)[a-z][a-z0-9_]*\b"
 )
-# Pages that still show catalogue keys to support and finance (issue 19, item 5, is replacing them with
-# words): the front page's top failures, the invoice lists' reason column and "reason" filter, and the
-# catalogue's code column. Remove a page here once it shows words; GUIDs are never allowed.
-KEYS_STILL_SHOWN = {"/", "/sync/invoiceexport/", "/sync/exporthistory/", "/sync/errorcatalogueentry/"}
+# The technical key of an Exact administration ("test:1234567"): people know it by its division number.
+ADMINISTRATION_KEY = re.compile(r"\b(?:test|live):\d+\b")
+# Our own English source strings whose Dutch differs (locale/*/django.po), and the English a page showed
+# before it was translated: none of them may show in the Dutch interface. Matched as whole words, case
+# and all, in the page's visible text.
+ENGLISH = [
+    # state names and attempt kinds
+    "held", "ready", "exported", "excluded", "outcome unknown", "lookup", "entry", "attachment",
+    # hold reasons as the pre-flight stored them
+    "G/L account", "is blocked in Exact", "has no mapping to", "is not a customer", "VAT code",
+    # actions and their messages
+    "Re-check now", "Check again now", "invoice(s)", "moved back to",
+    # menus: the background jobs (Django-Q), the sandbox, the role groups
+    "Django Q", "Successful tasks", "Failed tasks", "Scheduled tasks", "Queued tasks",
+    "Sandbox (simulated", "Coupling administrators", "Finance",
+    # developer vocabulary
+    "Exact-calls", "Exact calls", "learned from",
+]
+ENGLISH_WORDS = re.compile(r"(?<![\w/.-])(?:" + "|".join(re.escape(text) for text in ENGLISH) + r")(?![\w/-])")
+# Beyond the index's lists: a held invoice and its reasons (the first row of the plain list may be exported).
+FILTERED_LISTS = ["/sync/invoiceexport/?state__exact=held"]
 ROLES = {"administrator": roles.ADMINISTRATORS, "support": roles.SUPPORT, "finance": roles.FINANCE}
 
 
@@ -84,20 +102,20 @@ def test_each_role_opens_every_page_it_can_reach_without_errors_secrets_keys_or_
         html = tab.content()
         if any(needle in html for needle in secrets):
             problems.append(f"{where}: a secret or token is on the page")
-        if is_list and role != "administrator":
+        shown = tab.locator("body").inner_text()
+        problems.extend(f"{where}: English {text!r}" for text in sorted(set(ENGLISH_WORDS.findall(shown))))
+        if role != "administrator":
             text = tab.locator("#content").inner_text()
             problems.extend(f"{where}: GUID {guid}" for guid in sorted(set(GUID.findall(text))))
-            if where.split("?")[0] not in KEYS_STILL_SHOWN:
-                problems.extend(
-                    f"{where}: catalogue key {key}" for key in sorted(set(CATALOGUE_KEY.findall(text)))
-                )
+            problems.extend(f"{where}: catalogue key {key}" for key in sorted(set(CATALOGUE_KEY.findall(text))))
+            problems.extend(f"{where}: administration key {k}" for k in sorted(set(ADMINISTRATION_KEY.findall(text))))
 
     try:
         log_in(tab, role)
         visit("/", is_list=True)
         lists = index_links(tab)
         assert len(lists) >= 4, lists
-        for url in lists:
+        for url in lists + FILTERED_LISTS:
             visit(url, is_list=True)
             first = tab.locator("#result_list tbody tr").first.locator("a[href$='/change/']")
             if first.count():

@@ -87,9 +87,9 @@ def test_support_finds_a_failure_by_exacts_message_opens_its_entry_and_retries(p
     # From the invoice to its catalogue entry: cause, fix and the invoices failing on it.
     page.locator("a[href*='code=exact.period_closed']").first.click()
     page.wait_for_url(re.compile(r"/sync/errorcatalogueentry/"))
-    entry_link = page.locator("#result_list a", has_text="exact.period_closed")
+    entry_link = page.locator("#result_list a", has_text="Periode is afgesloten")  # its title, not its key
     entry_link.click()
-    expect(page.locator("#id_code")).to_have_value("exact.period_closed")
+    expect(page.locator("#content")).to_contain_text("Heropen de periode in Exact")
     expect(page.locator("#affected-invoices")).to_contain_text(victim.invoice.number)
 
     # The accountant reopens the period in Exact; support retries the invoice.
