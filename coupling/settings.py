@@ -124,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our texts, then the Dutch for libraries that ship none (locale_libraries/, kept by hand).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 # One format for dates and times on screen (coupling/formats/); amounts go through sync/formats.py.
 FORMAT_MODULE_PATH = ["coupling.formats"]
