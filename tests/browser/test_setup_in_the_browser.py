@@ -75,7 +75,7 @@ def test_an_administrator_syncs_exacts_lists_and_maps_the_unknown_cost_centre(
 
     # The coverage report lists the cost centre Exact does not know, with the invoices it holds.
     page.goto("/mappings/costcentermapping/")
-    page.click("a[href$='/coverage/']")
+    page.click("a[href$='/mapping-coverage/']")
     rows = page.locator("#coverage-cost_center tbody tr")
     expect(rows.filter(has_text=COST_CENTER_MISSING_IN_EXACT)).to_have_count(1)
     screenshot(page, "coverage-report")
@@ -90,6 +90,6 @@ def test_an_administrator_syncs_exacts_lists_and_maps_the_unknown_cost_centre(
 
     mapping = CostCenterMapping.objects.get(coachview_code=COST_CENTER_MISSING_IN_EXACT)
     assert mapping.exact_code == ""
-    page.goto("/mappings/vatcodemapping/coverage/")
+    page.goto("/sync/invoiceexport/mapping-coverage/")
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("#coverage-cost_center tr", has_text=COST_CENTER_MISSING_IN_EXACT)).to_have_count(0)
