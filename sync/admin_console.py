@@ -139,6 +139,12 @@ class InvoiceConsoleMixin:
         debtor = obj.invoice.debtor
         return shortened(f"{debtor.number} {debtor.name}", DEBTOR_CHARS) if debtor else "—"
 
+    @admin.display(description=_("debtor"))
+    def debtor_full(self, obj):
+        """On the detail page the whole name: there is room, and the list cut it."""
+        debtor = obj.invoice.debtor
+        return f"{debtor.number} {debtor.name}" if debtor else "—"
+
     @admin.display(description=_("incl. VAT"), ordering="invoice__total_incl_vat")
     def total_incl_vat(self, obj):
         return money(obj.invoice.total_incl_vat, obj.invoice.currency)
@@ -189,7 +195,7 @@ class InvoiceConsoleMixin:
 
     @admin.display(description=_("outstanding"), ordering="amount_outstanding")
     def outstanding_display(self, obj):
-        return money(obj.amount_outstanding, obj.invoice.currency)
+        return money(obj.amount_outstanding, obj.invoice.currency) or "—"
 
     # --- the detail ---
 
@@ -229,7 +235,7 @@ class InvoiceConsoleMixin:
             {
                 "fields": [
                     "invoice_summary",
-                    "debtor_display",
+                    "debtor_full",
                     "administration_display",
                     "state_badge",
                     "state_changed_at",
