@@ -145,7 +145,7 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
             )
 
     def retry_affected_view(self, request, object_id):
-        """GET: confirm; POST: move the invoices failing on this entry back to `new`."""
+        """GET: confirm; POST: retry the invoices failing on this entry (as one retry does for one)."""
         entry = get_object_or_404(ErrorCatalogueEntry, pk=object_id)
         if not self.has_change_permission(request, entry):
             raise PermissionDenied
@@ -180,8 +180,8 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
 
 def _moved_back(n: int) -> str:
     return ngettext(
-        "%(n)d invoice moved back to the state new; the next export run checks it again.",
-        "%(n)d invoices moved back to the state new; the next export run checks them again.",
+        "%(n)d invoice will be retried: the next export run checks it again.",
+        "%(n)d invoices will be retried: the next export run checks them again.",
         n,
     ) % {"n": n}
 

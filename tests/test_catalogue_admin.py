@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from coupling.roles import FINANCE, SUPPORT, apply_role_permissions
 from sync.catalogue import affected_exports, affected_retry, catalogue_reason, failure_record
-from sync.models import ErrorCatalogueEntry, ExportAttempt, Invoice, InvoiceExport, UnmatchedMessage
+from sync.models import ErrorCatalogueEntry, ExportAction, ExportAttempt, Invoice, InvoiceExport, UnmatchedMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_the_explain_box_shows_the_entry_with_values_or_no_entry_yet(admin_clien
     assert "no entry yet" in body
 
 
-def test_the_change_page_lists_the_failing_invoices_and_retry_moves_them_back_to_new(admin_client):
+def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as_one_retry_does(admin_client):
     entry = ErrorCatalogueEntry.objects.get(code="preflight.vat_code_inclusive")
     held = _export("2026010", "held", [catalogue_reason("preflight.vat_code_inclusive", vat_code="4")])
     failed = _export("2026011", "failed", [{"code": "preflight.vat_code_inclusive", "values": {}, "message": "x"}])
@@ -84,9 +84,12 @@ def test_the_change_page_lists_the_failing_invoices_and_retry_moves_them_back_to
     response = admin_client.post(retry_url)
     assert response.status_code == 302
     states = dict(InvoiceExport.objects.values_list("pk", "state"))
-    assert states == {held.pk: "new", failed.pk: "new", other.pk: "held", done.pk: "exported"}
-    attempt = ExportAttempt.objects.get(export=held, action="retry")
-    assert attempt.triggered_by == admin_client.user and attempt.catalogue_code == entry.code
+    assert states == {held.pk: "ready", failed.pk: "ready", other.pk: "held", done.pk: "exported"}
+    # The person's action, recorded as for one invoice; no attempt for a call that was never made.
+    action = ExportAction.objects.get(export=held)
+    assert (action.kind, action.state_before, action.state_after) == ("retry", "held", "ready")
+    assert action.user == admin_client.user and entry.code in action.reason
+    assert not ExportAttempt.objects.filter(export__in=[held, failed]).exists()
 
 
 def test_affected_exports_match_the_code_exactly():
@@ -107,7 +110,7 @@ def test_the_retry_action_confirms_first(admin_client):
     assert export.state == "held"
     admin_client.post(reverse(CHANGELIST), {**data, "confirmed": "yes"})
     export.refresh_from_db()
-    assert export.state == "new"
+    assert export.state == "ready"
 
 
 def test_the_unmatched_list_offers_a_prefilled_new_entry(admin_client):

@@ -134,10 +134,10 @@ def test_an_administration_is_named_by_its_division_not_its_key():
 @pytest.mark.parametrize(
     ("language", "n", "expected"),
     [
-        ("nl", 1, "1 factuur terug naar de status nieuw; de volgende exportrun controleert hem opnieuw."),
-        ("nl", 3, "3 facturen terug naar de status nieuw; de volgende exportrun controleert ze opnieuw."),
-        ("en", 1, "1 invoice moved back to the state new; the next export run checks it again."),
-        ("en", 0, "0 invoices moved back to the state new; the next export run checks them again."),
+        ("nl", 1, "1 factuur wordt opnieuw geprobeerd: de volgende exportrun controleert hem opnieuw."),
+        ("nl", 3, "3 facturen worden opnieuw geprobeerd: de volgende exportrun controleert ze opnieuw."),
+        ("en", 1, "1 invoice will be retried: the next export run checks it again."),
+        ("en", 0, "0 invoices will be retried: the next export run checks them again."),
     ],
 )
 def test_a_count_of_invoices_is_a_real_plural(language, n, expected):

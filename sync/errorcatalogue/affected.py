@@ -1,11 +1,10 @@
-"""The invoices failing on a catalogue entry, and moving them back to `new` in one step."""
+"""The invoices failing on a catalogue entry, and retrying them all in one step."""
 
-from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from coupling.clock import now
-from sync.models import ExportAttempt, ExportState, InvoiceExport
+from sync.models import ExportState, InvoiceExport
+from sync.services.export_actions import ActionRefused, export_retry
 
 FAILING_STATES = (ExportState.HELD, ExportState.FAILED)
 AFFECTED_LIMIT = 2000
@@ -29,24 +28,17 @@ def affected_exports(*, code: str, limit: int = AFFECTED_LIMIT) -> list[InvoiceE
 
 
 def affected_retry(*, code: str, user=None) -> int:
-    """Move every export failing on this code back to `new`, noting who asked; returns how many."""
-    ids = [row.pk for row in affected_exports(code=code)]
-    moment = now()
+    """Retry every export failing on this code the way a person retries one invoice; returns how many.
+
+    Each goes through `export_retry`: the person's action is recorded (who, when, which code), the
+    invoice goes back through the pre-flight and the export at the next run, and no attempt row is
+    written for a call that was never made. One that moved on meanwhile (a run took it) is left alone.
+    """
     moved = 0
-    with transaction.atomic():
-        for export_id in ids:
-            # Conditional update: an export that moved on meanwhile (a run picked it up) is left alone.
-            if InvoiceExport.objects.filter(pk=export_id, state__in=FAILING_STATES).update(
-                state=ExportState.NEW, state_changed_at=moment
-            ):
-                moved += 1
-                ExportAttempt.objects.create(
-                    export_id=export_id,
-                    action="retry",
-                    finished_at=moment,
-                    outcome=ExportAttempt.Outcome.OK,
-                    catalogue_code=code,
-                    triggered_by=user,
-                    error_text=f"retry of all invoices failing on {code}",
-                )
+    for export in affected_exports(code=code):
+        try:
+            export_retry(export=export, user=user, reason=f"retry of all invoices failing on {code}")
+        except ActionRefused:
+            continue
+        moved += 1
     return moved

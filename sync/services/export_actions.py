@@ -55,13 +55,16 @@ def _move(export: InvoiceExport, allowed: list[str], **fields) -> bool:
     return changed == 1
 
 
-def export_retry(*, export: InvoiceExport, user=None) -> ExportAction:
-    """Send a failed or held invoice again at the next run (after the pre-flight re-checks it)."""
+def export_retry(*, export: InvoiceExport, user=None, reason: str = "") -> ExportAction:
+    """Send a failed or held invoice again at the next run (after the pre-flight re-checks it).
+
+    The one retry path, for one invoice and for all invoices failing on a catalogue entry alike.
+    """
     before = export.state
     with transaction.atomic():
         if not _move(export, RETRYABLE, state=ExportState.READY, next_attempt_at=None, transient_failures=0):
             raise ActionRefused(f"{export.invoice} is {before}: nothing to retry")
-        return _record(export=export, kind=Kind.RETRY, before=before, user=user)
+        return _record(export=export, kind=Kind.RETRY, before=before, user=user, reason=reason)
 
 
 def export_exclude(*, export: InvoiceExport, reason: str, user=None) -> ExportAction:
