@@ -7,8 +7,7 @@ whatever its size. The Coachview invoice admin stays as the raw record behind it
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Value, When
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -62,11 +61,8 @@ class CatalogueEntryFilter(admin.SimpleListFilter):
         code = self.value()
         if not code:
             return queryset
-        # JSON containment is not portable (SQLite); the quoted code in the JSON text is (as in
-        # sync/errorcatalogue/affected.py). A value equal to a code could match too: harmless here.
-        return queryset.annotate(reasons_text=Cast("reasons", TextField())).filter(
-            state__in=[ExportState.HELD, ExportState.FAILED], reasons_text__contains=f'"{code}"'
-        )
+        # A value equal to a code could match too: harmless in a filter.
+        return queryset.filter(state__in=[ExportState.HELD, ExportState.FAILED]).with_reason(code)
 
 
 class InvoiceConsoleMixin:

@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from coupling.roles import FINANCE, SUPPORT, apply_role_permissions
 from sync.catalogue import affected_exports, affected_retry, catalogue_reason, failure_record
-from sync.models import ErrorCatalogueEntry, ExportAction, ExportAttempt, Invoice, InvoiceExport, UnmatchedMessage
+from sync.models import (
+    ErrorCatalogueEntry,
+    ExportAction,
+    ExportAttempt,
+    Invoice,
+    InvoiceExport,
+    UnmatchedMessage,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,5 @@
 """The invoices failing on a catalogue entry, and retrying them all in one step."""
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
-
 from sync.models import ExportState, InvoiceExport
 from sync.services.export_actions import ActionRefused, export_retry
 
@@ -11,16 +8,10 @@ AFFECTED_LIMIT = 2000
 
 
 def affected_exports(*, code: str, limit: int = AFFECTED_LIMIT) -> list[InvoiceExport]:
-    """Held or failed exports whose reasons carry this code.
-
-    JSON containment is not portable (SQLite has no `contains` on JSONField), so the database
-    narrows on the quoted code in the JSON's text (the same on SQLite and PostgreSQL's jsonb
-    output) and Python checks the `code` key exactly. The query is bounded to failing states.
-    """
+    """Held or failed exports whose reasons carry this code (the database narrows, Python checks the key)."""
     rows = (
         InvoiceExport.objects.filter(state__in=FAILING_STATES)
-        .annotate(reasons_text=Cast("reasons", TextField()))
-        .filter(reasons_text__contains=f'"{code}"')
+        .with_reason(code)
         .select_related("invoice")
         .order_by("invoice__number")[:limit]
     )

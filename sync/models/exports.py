@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from sync.models.invoices import MONEY, Invoice
@@ -25,6 +26,16 @@ class PaymentStatus(models.TextChoices):
     OPEN = "open", _("open")
     PARTIAL = "partial", _("partly paid")
     PAID = "paid", _("paid")
+
+
+class InvoiceExportQuerySet(models.QuerySet):
+    def with_reason(self, code: str):
+        """Exports whose reasons carry this catalogue code (a superset: callers needing exactness check the
+        `code` key). JSON containment is not portable (SQLite has none), the quoted code in the JSON's
+        text is, on SQLite and in PostgreSQL's jsonb output alike."""
+        return self.annotate(reasons_text=Cast("reasons", models.TextField())).filter(
+            reasons_text__contains=f'"{code}"'
+        )
 
 
 class InvoiceExport(models.Model):
@@ -69,6 +80,8 @@ class InvoiceExport(models.Model):
     class Decision(models.TextChoices):
         SAME_INVOICE = "same_invoice", _("the entry in Exact is this invoice")
         NEW_NUMBER = "new_number", _("book under a new number in Exact")
+
+    objects = InvoiceExportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice export")

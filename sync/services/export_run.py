@@ -69,11 +69,14 @@ CLOSED_PERIOD_RECHECK = timedelta(days=1)
 def _held_recently_for(administration: str, code: str, recheck: timedelta):
     """(state, invoice date, reasons) of exports held for `code` within `recheck`, or retried by a person
     (`ready` with the reason still on them); the text match is a superset, callers check the code."""
-    return InvoiceExport.objects.filter(
-        Q(state=ExportState.HELD, state_changed_at__gte=clock.now() - recheck) | Q(state=ExportState.READY),
-        administration=administration,
-        reasons__icontains=code,
-    ).values_list("state", "invoice__invoice_date", "reasons")
+    return (
+        InvoiceExport.objects.filter(
+            Q(state=ExportState.HELD, state_changed_at__gte=clock.now() - recheck) | Q(state=ExportState.READY),
+            administration=administration,
+        )
+        .with_reason(code)
+        .values_list("state", "invoice__invoice_date", "reasons")
+    )
 
 
 def known_non_customers(*, administration: str) -> dict[str, dict]:

@@ -116,9 +116,7 @@ def exports_ensure(*, administration: str) -> int:
         state_changed_at=clock.now(),
         reasons=[{"code": OTHER_SOURCE, "message": "fetched from another Coachview environment", "values": {}}],
     )
-    mine.filter(
-        state=ExportState.EXCLUDED, invoice__coachview_source=source, reasons__icontains=OTHER_SOURCE
-    ).update(state=ExportState.NEW, state_changed_at=clock.now(), reasons=[])
+    mine.filter(state=ExportState.EXCLUDED, invoice__coachview_source=source).with_reason(OTHER_SOURCE).update(state=ExportState.NEW, state_changed_at=clock.now(), reasons=[])
     missing = (
         Invoice.objects.exportable().filter(coachview_source=source).exclude(exports__administration=administration)
     )
