@@ -6,9 +6,11 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-# Register the Coachview connection and profile, and the people with their roles.
 from coupling import admin_coachview, admin_profile, admin_users  # noqa: F401
 from coupling.admin_keys import KeysForAdministratorsMixin
+
+# Register the Coachview connection and profile, and the people with their roles.
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from coupling.admin_secrets import SecretsReadOnlyMixin
 from coupling.exact import views
 from coupling.exact.health import exact_link_health
@@ -103,17 +105,11 @@ class ExactConnectionAdmin(KeysForAdministratorsMixin, SecretsReadOnlyMixin, adm
 
 
 @admin.register(ExactApiCall)
-class ExactApiCallAdmin(admin.ModelAdmin):
+class ExactApiCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "method", "path", "status", "duration_ms", "error"]
     list_filter = ["status", "method", "endpoint"]
     search_fields = ["path"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from sync.admin_console import InvoiceExportConsoleAdmin
 from sync.formats import money
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
@@ -27,25 +28,11 @@ class InvoiceLineInline(admin.TabularInline):
     def vat_display(self, obj):
         return money(obj.vat_amount, obj.invoice.currency)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyMixin:
-    """Records as fetched from Coachview: nobody edits them here (the next fetch would overwrite)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invoice)
-class InvoiceAdmin(KeysForAdministratorsMixin, ReadOnlyMixin, admin.ModelAdmin):
+class InvoiceAdmin(KeysForAdministratorsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Records as fetched from Coachview: nobody edits them here (the next fetch would overwrite)."""
+
     keys_fields = ("coachview_id", "debtor_coachview_id", "coachview_source")
     list_display = ["number", "invoice_date", "debtor", "total_incl_vat_display", "status", "is_credit"]
     list_select_related = ["debtor"]
@@ -78,7 +65,7 @@ class InvoiceAdmin(KeysForAdministratorsMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Debtor)
-class DebtorAdmin(KeysForAdministratorsMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DebtorAdmin(KeysForAdministratorsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     keys_fields = ("coachview_id", "extern_id", "coachview_source")
     list_display = ["number", "name", "city", "email"]
     search_fields = ["number", "name", "email"]

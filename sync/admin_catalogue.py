@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from coupling.roles import is_administrator
 from sync.catalogue import (
     affected_exports,
@@ -164,7 +165,6 @@ class ErrorCatalogueEntryAdmin(admin.ModelAdmin):
             return None
         return _confirm(request, self, entries, action="retry_affected_action")
 
-
     @admin.action(description=_("Take the newer seeded text (drops the local edit)"), permissions=["change"])
     def seed_accept_action(self, request, queryset):
         n = sum(seed_conflict_accept(entry=entry) for entry in queryset)
@@ -222,7 +222,8 @@ def _confirm(request, model_admin, entries, action: str | None = None):
 
 
 @admin.register(UnmatchedMessage)
-class UnmatchedMessageAdmin(admin.ModelAdmin):
+class UnmatchedMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True  # an administrator may clear this log
     list_display = ["normalised", "count", "first_seen", "last_seen", "invoices_display", "create_link"]
     search_fields = ["normalised", "example", "example_invoices"]
     list_filter = ["kind"]
@@ -230,12 +231,6 @@ class UnmatchedMessageAdmin(admin.ModelAdmin):
                        "example_invoices", "create_link"]
     exclude = ["key_hash"]
     date_hierarchy = "last_seen"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("example invoices"))
     def invoices_display(self, obj):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from coupling.roles import is_administrator
 from sync.admin_words import json_shown
 from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
@@ -120,7 +121,7 @@ def exclude_exports(modeladmin, request, queryset):
     )
 
 
-class ExportAttemptInline(admin.TabularInline):
+class ExportAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ExportAttempt
     extra = 0
     can_delete = False
@@ -132,11 +133,8 @@ class ExportAttemptInline(admin.TabularInline):
     def action_display(self, obj):
         return obj.action_label()
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class ExportActionInline(admin.TabularInline):
+class ExportActionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ExportAction
     extra = 0
     can_delete = False
@@ -150,9 +148,6 @@ class ExportActionInline(admin.TabularInline):
     @admin.display(description=_("state after"))
     def state_after_display(self, obj):
         return obj.state_label(obj.state_after)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ExportActionsMixin:
@@ -191,7 +186,8 @@ class ExportActionsMixin:
 
 
 @admin.register(ExportRun)
-class ExportRunAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
+class ExportRunAdmin(ReadOnlyAdminMixin, KeysForAdministratorsMixin, admin.ModelAdmin):
+    deletable = True  # an administrator may clear this log
     keys_fields = ("administration", "worker", "stopped_code")
     list_display = [
         "started_at", "administration", "dry_run", "exported", "linked", "held", "unknown", "failed",
@@ -200,15 +196,10 @@ class ExportRunAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
     list_filter = ["administration", "dry_run"]
     date_hierarchy = "started_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExportAction)
-class ExportActionAdmin(admin.ModelAdmin):
+class ExportActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = True  # an administrator may clear this log
     list_display = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
     list_select_related = ["export__invoice", "user"]
     list_filter = ["kind"]
@@ -216,12 +207,6 @@ class ExportActionAdmin(admin.ModelAdmin):
     fields = readonly_fields = ["at", "export", "kind", "user", "state_before_display", "state_after_display", "reason"]
     state_before_display = ExportActionInline.state_before_display
     state_after_display = ExportActionInline.state_after_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AttemptActionFilter(admin.SimpleListFilter):
@@ -238,7 +223,7 @@ class AttemptActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExportAttempt)
-class ExportAttemptAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
+class ExportAttemptAdmin(ReadOnlyAdminMixin, KeysForAdministratorsMixin, admin.ModelAdmin):
     """One call of an export: what was sent and what came back (redacted), read-only."""
 
     keys_fields = ("catalogue_code",)
@@ -269,11 +254,5 @@ class ExportAttemptAdmin(KeysForAdministratorsMixin, admin.ModelAdmin):
             obj.show_keys = is_administrator(request.user)  # Exact's GUIDs in the bodies: administrators only
         return obj
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False

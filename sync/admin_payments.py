@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from sync.formats import money, shortened
 from sync.models import PaymentObservation
 
@@ -36,7 +37,7 @@ DESCRIPTION_CHARS = 40
 
 
 @admin.register(PaymentObservation)
-class PaymentObservationAdmin(admin.ModelAdmin):
+class PaymentObservationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # What finance looks for, within 1400 px; the description and what Exact showed are on the detail.
     list_display = ["invoice_number", "status", "outstanding_display", "paid_date", "description_display", "observed_at"]
     list_select_related = ["export__invoice"]
@@ -83,11 +84,5 @@ class PaymentObservationAdmin(admin.ModelAdmin):
     def write_off_kind_display(self, obj):
         return WRITE_OFF_KINDS.get(obj.write_off_kind, obj.write_off_kind) or "—"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False

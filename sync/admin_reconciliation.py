@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coupling import clock
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from sync.formats import money, shortened
 from sync.models import ExportState, HealthProblem, InvoiceExport, Reconciliation, ReconciliationLine
 from sync.services.reconciliation import last_month, reconciliation_run
@@ -42,7 +43,7 @@ class ReconciliationStartForm(forms.Form):
         return month
 
 
-class ReconciliationLineInline(admin.TabularInline):
+class ReconciliationLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The findings, each with its invoice's console page and why it needs a look, in words."""
 
     model = ReconciliationLine
@@ -107,9 +108,6 @@ class ReconciliationLineInline(admin.TabularInline):
     def exact_amounts(self, obj):
         return _amounts(obj.exact_incl_vat, obj.exact_vat)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 def _amounts(incl_vat, vat) -> str:
     if incl_vat is None:
@@ -117,19 +115,8 @@ def _amounts(incl_vat, vat) -> str:
     return format_html("{}<br><small>({})</small>", money(incl_vat), money(vat))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Reconciliation)
-class ReconciliationAdmin(ReadOnlyAdmin):
+class ReconciliationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Within 1400 px (tests/browser/test_columns_fit.py); the journals and the note are on the detail.
     list_display = [
         "month_display",
@@ -281,6 +268,6 @@ class ReconciliationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HealthProblem)
-class HealthProblemAdmin(ReadOnlyAdmin):
+class HealthProblemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "severity", "opened_at", "notified_at", "resolved_at", "recovery_notified_at"]
     list_filter = ["kind", "severity", ("resolved_at", admin.EmptyFieldListFilter)]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coupling import clock
 from coupling.admin_keys import KeysForAdministratorsMixin
+from coupling.admin_readonly import ReadOnlyAdminMixin
 from coupling.models import administration_label
 from mappings.models import (
     ExactCostCenter,
@@ -102,22 +103,13 @@ def _refresh_context() -> dict:
     }
 
 
-class ReferenceAdmin(KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):
+class ReferenceAdmin(ReadOnlyAdminMixin, KeysForAdministratorsMixin, SyncButtonMixin, admin.ModelAdmin):
     """Read-only: the mirror is replaced by each refresh, never edited."""
 
     keys_fields = ("administration", "exact_id")
 
     list_filter = ["administration"]
     search_fields = ["code", "description"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("usable on a sales line"))
     def usable(self, obj) -> str:
