@@ -34,7 +34,7 @@ MAPPINGS_EDIT = [f"mappings.{action}_{model}" for model in _MAPPING_MODELS for a
 MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR_MODELS]
 
 # --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
-# The export's admin actions require `sync.change_invoiceexport` (sync/admin_exports.py); the console
+# The export's admin actions require `sync.change_invoiceexport` (sync/admin/exports.py); the console
 # shows every export field read-only, so that permission means "may act on an export", nothing more.
 EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
 EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]

@@ -166,7 +166,7 @@ def test_support_may_edit_the_catalogue_and_finance_may_not_see_it(client):
 def test_a_failure_shows_title_cause_and_fix_in_the_users_language():
     from django.utils import translation
 
-    from sync.admin_catalogue import reasons_html
+    from sync.admin.catalogue import reasons_html
 
     reasons = [catalogue_reason("preflight.vat_code_inclusive", vat_code="4"),
                {"code": None, "values": {}, "message": "Verboden: Kleurcode 4"}]

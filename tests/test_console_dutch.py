@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from coupling import roles
-from sync.admin_catalogue import _moved_back
-from sync.admin_words import administration_label
+from sync.admin.catalogue import _moved_back
+from sync.admin.words import administration_label
 from sync.models import ExportAttempt
 from sync.services.dashboard import _calls, failing_codes
 from tests.console_support import export_in, role_client

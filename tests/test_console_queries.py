@@ -38,7 +38,7 @@ def test_a_list_page_costs_the_same_queries_for_a_few_or_many_invoices(url_name)
 
 
 def test_the_invoice_list_costs_the_same_queries_at_two_page_sizes_with_search_and_filters(settings):
-    from sync.admin_console import InvoiceExportConsoleAdmin
+    from sync.admin.console import InvoiceExportConsoleAdmin
 
     client = role_client("support")
     _add(30, 0)

@@ -4,7 +4,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from coupling.roles import is_administrator
-from sync.admin_words import administration_label
+from sync.admin.words import administration_label
 from sync.services.dashboard import dashboard_build
 
 register = template.Library()

@@ -12,11 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coupling.roles import is_administrator
-from sync.admin_catalogue import reasons_html
-from sync.admin_console_detail import attempts_timeline, lines_with_mapping, payment_history
-from sync.admin_coverage import CoverageViewMixin
-from sync.admin_exports import ExportActionInline, ExportActionsMixin
-from sync.admin_words import ReasonWordsChangeList, administration_label, reason_entries, reason_title
+from sync.admin.catalogue import reasons_html
+from sync.admin.console_detail import attempts_timeline, lines_with_mapping, payment_history
+from sync.admin.coverage import CoverageViewMixin
+from sync.admin.exports import ExportActionInline, ExportActionsMixin
+from sync.admin.words import ReasonWordsChangeList, administration_label, reason_entries, reason_title
 from sync.formats import day, money, shortened
 from sync.models import ExportState, Invoice, PaymentStatus
 from sync.services.administration import current_source

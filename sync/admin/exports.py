@@ -1,6 +1,6 @@
 """The export's part of the operators' console: person actions on exports, runs, and the history.
 
-The lead merges this into sync/admin.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
+The lead merges this into sync/admin/records.py; `ExportActionsMixin` goes on InvoiceExportAdmin.
 """
 
 
@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from coupling.admin_keys import KeysForAdministratorsMixin
 from coupling.admin_readonly import ReadOnlyAdminMixin
 from coupling.roles import is_administrator
-from sync.admin_words import json_shown
+from sync.admin.words import json_shown
 from sync.models import ExportAction, ExportAttempt, ExportRun, ExportState, InvoiceExport
 from sync.models.exports import ATTEMPT_ACTIONS
 from sync.services.export_actions import (

@@ -1,11 +1,11 @@
-"""The operators' console for sync: the raw Coachview records here; invoices (InvoiceExport) in admin_console."""
+"""The raw Coachview records (invoices with their lines, debtors), read-only; and the console's invoice list."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from coupling.admin_keys import KeysForAdministratorsMixin
 from coupling.admin_readonly import ReadOnlyAdminMixin
-from sync.admin_console import InvoiceExportConsoleAdmin
+from sync.admin.console import InvoiceExportConsoleAdmin
 from sync.formats import money
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine
 
@@ -74,12 +74,3 @@ class DebtorAdmin(KeysForAdministratorsMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
 
 admin.site.register(InvoiceExport, InvoiceExportConsoleAdmin)
-
-from sync import (  # noqa: E402,F401  (register their admins)
-    admin_catalogue,
-    admin_console_history,
-    admin_exact_probe,
-    admin_payments,
-    admin_reconciliation,  # noqa: E402,F401  (registers the reconciliation and health admins)
-    admin_schedule,
-)

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from sync.admin_words import json_shown
+from sync.admin.words import json_shown
 from sync.formats import day, moment, money
 from sync.models import InvoiceExport
 

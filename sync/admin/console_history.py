@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coupling import clock
-from sync.admin_console import InvoiceConsoleMixin
+from sync.admin.console import InvoiceConsoleMixin
 from sync.models import ExportHistory
 from sync.services.history_csv import export_history_csv
 
