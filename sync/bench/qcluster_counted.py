@@ -42,7 +42,12 @@ def main(folder: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coupling.settings")
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # The bench's environment has DEBUG for the sandbox server; the workers run as in production,
+    # without the debug cursor (which formats and keeps every query's SQL, PDFs included).
+    settings.DEBUG = False
     from django_q.signals import post_execute_in_worker, pre_execute
 
     pre_execute.connect(_count_from_now, weak=False)
