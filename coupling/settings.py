@@ -175,7 +175,8 @@ HTTP_TIMEOUT = (env.float("HTTP_CONNECT_TIMEOUT", default=5.0), env.float("HTTP_
 REDIS_URL = env.str("REDIS_URL", default="")
 _on_sqlite = _main["ENGINE"].endswith("sqlite3")
 Q_CLUSTER = {
-    "name": "coupling",
+    # The queue's name: two installations (or the benchmark) sharing one Redis keep their own queue.
+    "name": env.str("Q_NAME", default="coupling"),
     # One worker on SQLite (a single writer anyway); more on PostgreSQL.
     "workers": env.int("Q_WORKERS", default=1 if _on_sqlite else 2),
     # A task is killed after `timeout` seconds; tasks plan their work to end well before it.

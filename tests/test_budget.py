@@ -34,6 +34,17 @@ def test_it_waits_for_the_minute_window_instead_of_getting_429(monkeypatch):
         assert world.clock.slept >= 60  # it waited for two resets
 
 
+def test_the_client_counts_the_seconds_it_waited_for_the_budget(monkeypatch):
+    with exact_world(monkeypatch, minutely_limit=5) as world:
+        client = world.client()
+        for _ in range(5):
+            _list(world, client)
+        assert client.waited_s == 0.0  # the window's five calls did not wait
+        _list(world, client)
+        assert client.waited_s > 0
+        assert client.waited_s == world.clock.slept  # every second it slept, and only those
+
+
 def test_it_reads_the_budget_from_every_response_including_errors(monkeypatch):
     with exact_world(monkeypatch) as world:
         reset = world.clock.now() + timedelta(seconds=42)

@@ -66,3 +66,12 @@ def test_an_unfinished_run_that_stopped_writing_is_not_running():
     done = ExportRun(started_at=now, finished_at=now)
     stale = timedelta(minutes=15)
     assert [run.is_running(now=now, stale_after=stale) for run in (alive, dead, done)] == [True, False, False]
+
+
+def test_a_run_keeps_the_seconds_its_client_waited_for_the_budget():
+    exact_mirror_seed()
+    InvoiceFactory(number="2026200", pdf=b"%PDF-1.4")
+    exact = FakeExact()
+    exact.waited_s = 12.5  # what ExactClient counts while it sleeps for the budget or a token lease
+    exports_run(client=exact)
+    assert ExportRun.objects.get().waited_seconds == 12.5

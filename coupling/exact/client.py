@@ -59,6 +59,9 @@ class ExactClient:
         self.administration = connection.administration
         self.deadline = deadline
         self.sleeper = sleeper
+        # Seconds slept for the budget's next window or another process's token refresh (the bench's
+        # measure of workers waiting on each other; a run keeps it as ExportRun.waited_seconds).
+        self.waited_s = 0.0
         self.session = new_session()
 
     # -- public interface (docs/architecture.md) -------------------------------------------
@@ -150,15 +153,19 @@ class ExactClient:
         left = max((self.deadline - clock.now()).total_seconds(), 1.0)
         return min(connect, left), min(read, left)
 
+    def _wait(self, seconds: float) -> None:
+        self.waited_s += seconds
+        self.sleeper(seconds)
+
     def _call(self, method: str, url: str, *, resource: str, params=None, body=None) -> requests.Response:
         """One logical call: budget first, then the request; one retry after a 401 and after a 429."""
         write = method != "GET"
         data = json.dumps(body, default=_json_default) if body is not None else None
         retried_401 = retried_429 = False
         while True:
-            budget_acquire(division=self.division, endpoint=resource, deadline=self.deadline, sleeper=self.sleeper)
+            budget_acquire(division=self.division, endpoint=resource, deadline=self.deadline, sleeper=self._wait)
             # Read from the database on every call: another process may have refreshed it.
-            token = access_token_current(sleeper=self.sleeper)
+            token = access_token_current(sleeper=self._wait)
             response = request_logged(
                 self.session,
                 method,

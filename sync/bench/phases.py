@@ -7,6 +7,7 @@ Each phase is measured (`sync.bench.measure`); the sandbox's request log gives i
 import io
 import random
 import sys
+import time
 
 from django.core.management import call_command
 from django.db import transaction
@@ -15,6 +16,8 @@ from sync.bench.measure import PhaseCost, phase_measured
 
 PAY_SHARE = 0.3  # of the exported ordinary invoices, paid in full in the sandbox between two polls
 MAX_EXPORT_ROUNDS = 10  # later runs pick up what a fault left over; without faults one run does
+CLUSTER_START_SECONDS = 5.0
+CLUSTER_TIMEOUT_SECONDS = 3 * 3600.0
 
 
 def _say(text: str) -> None:
@@ -22,8 +25,8 @@ def _say(text: str) -> None:
     sys.stderr.flush()
 
 
-def phases_run(*, server_pid: int, seeded) -> list[PhaseCost]:
-    """Run every phase in order and return what each cost."""
+def phases_run(*, server_pid: int, seeded, workers: int = 0, folder=None) -> list[PhaseCost]:
+    """Run every phase in order and return what each cost; with `workers` a real cluster exports."""
     _SERVER["pid"] = server_pid
     costs = []
     with phase_measured("connect", server_pid=server_pid) as cost:
@@ -53,7 +56,7 @@ def phases_run(*, server_pid: int, seeded) -> list[PhaseCost]:
     costs.append(cost)
     _say(f"fetched ({cost.wall_s:.1f} s): {cost.note[:160]}")
 
-    costs.append(_export())
+    costs.append(_export_by_cluster(workers=workers, folder=folder) if workers else _export())
     costs += _payments(seeded=seeded)
 
     from sync.bench.admin_pages import admin_pages_measured
@@ -94,6 +97,47 @@ def _export() -> PhaseCost:
         cost.note = " / ".join(notes)[:300]
         cost.detail = {"export_rounds": len(notes)}
     _say(f"exported ({cost.wall_s:.1f} s): {cost.note[:160]}")
+    return cost
+
+
+def _export_by_cluster(*, workers: int, folder) -> PhaseCost:
+    """The export phase in `workers` qcluster workers; CPU and queries are ours plus the cluster's."""
+    from sync.bench.cluster import Cluster, exports_by_cluster, schedules_prepared
+    from sync.bench.workers import per_worker
+    from sync.models import ExportRun
+
+    schedules_prepared()
+    first_run = ExportRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    cluster = Cluster(folder=folder)
+    try:
+        time.sleep(CLUSTER_START_SECONDS)  # its start-up (Django, forking the workers) is not the export's
+        cluster_cpu = cluster.cpu_seconds()
+        with phase_measured("export", server_pid=_server_pid()) as cost:
+            ended = exports_by_cluster(
+                cluster=cluster,
+                workers=workers,
+                timeout=CLUSTER_TIMEOUT_SECONDS,
+                max_rounds=MAX_EXPORT_ROUNDS,
+            )
+            cluster_cpu = cluster.cpu_seconds() - cluster_cpu
+    finally:
+        cluster.stop()
+    cluster_queries = cluster.queries()
+    cost.cpu_s += cluster_cpu
+    cost.db_queries += cluster_queries
+    runs = ExportRun.objects.filter(id__gt=first_run).values(
+        "worker", "calls_used", "exported", "waited_seconds"
+    )
+    notes = [run.summary() for run in ExportRun.objects.filter(id__gt=first_run).order_by("id")]
+    cost.note = f"{ended['ended']}: " + " / ".join(notes)[:300]
+    cost.detail = {
+        "export_rounds": ended["rounds"],
+        "ended": ended["ended"],
+        "cluster_cpu_s": round(cluster_cpu, 3),
+        "cluster_db_queries": cluster_queries,
+        "per_worker": per_worker(runs),
+    }
+    _say(f"exported by {workers} workers ({cost.wall_s:.1f} s): {cost.note[:160]}")
     return cost
 
 

@@ -99,6 +99,17 @@ def run_table(result: dict) -> list[str]:
             [name, _fmt(n), _fmt(round(n / exported, 3))] for name, n in export["exact_by_endpoint"].items()
         ]
         out += _table(rows, ["Exact calls in the export, per endpoint", "calls", "per invoice"])
+    workers = export.get("per_worker") or {}
+    if workers:
+        out += [
+            "",
+            f"export by {result.get('workers')} qcluster workers, {result.get('broker')} broker: {export['ended']}",
+        ]
+        rows = [
+            [name, _fmt(w["runs"]), _fmt(w["exact_calls"]), _fmt(w["exported"]), _fmt(w["waited_s"])]
+            for name, w in workers.items()
+        ]
+        out += _table(rows, ["worker", "runs", "Exact calls", "exported", "waited s"])
     pages = result.get("admin_pages") or {}
     if pages:
         out.append("")

@@ -7,9 +7,11 @@ figures as JSON to FILE.
 """
 
 import json
+import secrets
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -21,7 +23,27 @@ class BenchFailed(Exception):
     """The run could not complete (the server or the product process failed)."""
 
 
-def bench_run(*, invoices: int, faults: bool = False, keep: bool = False, timeout: float = 6 * 3600) -> dict:
+@dataclass(frozen=True)
+class ClusterShape:
+    """How the export phase runs in a real qcluster: its workers and broker (an empty redis_url: the ORM)."""
+
+    workers: int
+    broker: str
+    redis_url: str = ""
+
+    def environment(self) -> dict:
+        # Its own queue name: other runs and test sessions share the Redis server.
+        return {
+            "Q_WORKERS": str(self.workers),
+            "Q_NAME": f"bench-{secrets.token_hex(4)}",
+            "REDIS_URL": self.redis_url,
+        }
+
+
+def bench_run(
+    *, invoices: int, faults: bool = False, keep: bool = False, timeout: float = 6 * 3600,
+    cluster: ClusterShape | None = None,
+) -> dict:  # fmt: skip
     """Run the benchmark once with `invoices` invoices and return its JSON object."""
     databases = databases_create()
     port = free_port()
@@ -29,6 +51,8 @@ def bench_run(*, invoices: int, faults: bool = False, keep: bool = False, timeou
     env = bench_environment(
         url=databases.url, sandbox_url=databases.sandbox_url, base_url=base_url, faults=faults
     )
+    if cluster is not None:
+        env.update(cluster.environment())
     out = databases.folder / "result.json"
     # The server's tables must exist before it serves; the child seeds after this.
     for alias in ("default", "sandbox"):
@@ -41,7 +65,8 @@ def bench_run(*, invoices: int, faults: bool = False, keep: bool = False, timeou
         started = time.perf_counter()
         child = subprocess.run(  # noqa: S603 - our own manage.py
             [sys.executable, "manage.py", "bench", "--child", str(out), "--invoices", str(invoices),
-             "--server-pid", str(server.process.pid), *(["--faults"] if faults else [])],
+             "--server-pid", str(server.process.pid), *(["--faults"] if faults else []),
+             "--workers", str(cluster.workers if cluster else 0)],
             env=env, cwd=settings.BASE_DIR, timeout=timeout, check=False,
         )  # fmt: skip
         if child.returncode != 0 or not out.exists():
@@ -52,6 +77,8 @@ def bench_run(*, invoices: int, faults: bool = False, keep: bool = False, timeou
         result["wall_s_total"] = round(time.perf_counter() - started, 1)
         result["server_peak_rss_mb"] = round(process_peak_rss_mb(server.process.pid), 1)
         result["database"] = "postgresql" if databases.postgres_names else "sqlite"
+        result["workers"] = cluster.workers if cluster else 0
+        result["broker"] = cluster.broker if cluster else ""
         return result
     finally:
         server.stop()

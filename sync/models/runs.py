@@ -22,6 +22,8 @@ class ExportRun(models.Model):
     failed = models.PositiveIntegerField(_("failed"), default=0)
     retry_later = models.PositiveIntegerField(_("to retry later"), default=0)
     calls_used = models.PositiveIntegerField(_("Exact calls used"), default=0)
+    # Slept for Exact's next minute window or another process's token refresh (workers sharing the budget).
+    waited_seconds = models.FloatField(_("seconds waited for Exact's budget"), default=0.0)
     # Why the run ended before the work was done (budget spent, endpoint blocked, deadline), if it did.
     stopped_reason = models.CharField(_("stopped early because"), max_length=255, blank=True)
     stopped_code = models.CharField(_("catalogue code of the stop"), max_length=60, blank=True)

@@ -22,15 +22,19 @@ ENTRY_FIELDS = ["EntryID", "EntryNumber", "YourRef", "Customer", "Journal", "Amo
 def read(client, resource: str, *, select: list[str], filter: str, on_call=None) -> list[dict]:  # noqa: A002
     """client.get_list, asked again after a transient failure (never after a budget stop or a refusal)."""
     for attempt in range(READ_RETRIES + 1):
-        if on_call:
-            on_call()
         try:
-            return client.get_list(resource, select=select, filter=filter)
+            rows = client.get_list(resource, select=select, filter=filter)
         except (ExactBudgetExhausted, ExactEndpointBlocked):
-            raise
+            raise  # refused before sending: no call was made, none is counted
         except ExactError as exc:
+            if on_call:
+                on_call()
             if exc.permanent or attempt == READ_RETRIES:
                 raise
+            continue
+        if on_call:
+            on_call()
+        return rows
     raise AssertionError("unreachable")
 
 

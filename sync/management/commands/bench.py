@@ -19,6 +19,26 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+def cluster_checked(*, workers: int, broker: str):
+    """The cluster a run exports with (None: in the bench's own process), or CommandError why not."""
+    from django.conf import settings
+
+    from sync.bench.runner import ClusterShape
+
+    if workers < 0:
+        raise CommandError("--workers must be 0 (export in the bench's process) or more.", returncode=2)
+    if not workers:
+        return None
+    if workers > 1 and not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise CommandError(
+            "--workers above 1 needs PostgreSQL: SQLite has one writer, so a second worker only waits. "
+            "Set DATABASE_URL=postgres://… (the bench creates and drops its own databases there).",
+            returncode=2,
+        )
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12") if broker == "redis" else ""
+    return ClusterShape(workers=workers, broker=broker, redis_url=redis_url)
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark in a fresh temporary database with its own server: seed N invoices in the sandbox, "
@@ -36,6 +56,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_file", help="also write the figures as JSON to this file")
         parser.add_argument("--faults", action="store_true", help="turn on the sandbox's fault injection")
         parser.add_argument(
+            "--workers", type=int, default=0,
+            help="export through a real qcluster with this many workers (PostgreSQL only above 1); "
+            "default: in this process",
+        )  # fmt: skip
+        parser.add_argument(
+            "--broker", choices=["orm", "redis"], default="orm",
+            help="the cluster's broker with --workers (redis: BENCH_REDIS_URL, default redis://127.0.0.1:6379/12)",
+        )  # fmt: skip
+        parser.add_argument(
             "--keep", action="store_true", help="keep the temporary databases (their folder is printed)"
         )
         # Internal: the product process of one run (started by the run itself).
@@ -43,7 +72,21 @@ class Command(BaseCommand):
         parser.add_argument("--server-pid", type=int, default=0, help=argparse.SUPPRESS)
         parser.add_argument("--seed-to", help=argparse.SUPPRESS)
 
-    def handle(self, *args, invoices, sizes, json_file, faults, keep, child, server_pid, seed_to, **options):
+    def handle(
+        self,
+        *args,
+        invoices,
+        sizes,
+        json_file,
+        faults,
+        workers,
+        broker,
+        keep,
+        child,
+        server_pid,
+        seed_to,
+        **options,
+    ):
         if seed_to:
             from sandbox.benchseed import seed_bench
 
@@ -51,7 +94,10 @@ class Command(BaseCommand):
             Path(seed_to).write_text(json.dumps(dataclasses.asdict(seed_bench(invoices=invoices))))
             return
         if child:
-            return self._child(out=Path(child), invoices=invoices, server_pid=server_pid, faults=faults)
+            return self._child(
+                out=Path(child), invoices=invoices, server_pid=server_pid, faults=faults, workers=workers
+            )
+        cluster = cluster_checked(workers=workers, broker=broker)
         from sync.bench.report import run_table, sizes_table
         from sync.bench.runner import BenchFailed, bench_run
 
@@ -61,7 +107,7 @@ class Command(BaseCommand):
                 raise CommandError("--invoices must be at least 1.", returncode=2)
             self.stderr.write(f"bench: {size} invoices…")
             try:
-                results.append(bench_run(invoices=size, faults=faults, keep=keep))
+                results.append(bench_run(invoices=size, faults=faults, keep=keep, cluster=cluster))
             except BenchFailed as exc:
                 raise CommandError(str(exc), returncode=2) from exc
             for line in run_table(results[-1]):
@@ -76,7 +122,7 @@ class Command(BaseCommand):
         if json_file:
             self.stderr.write(f"bench: figures written to {json_file}")
 
-    def _child(self, *, out: Path, invoices: int, server_pid: int, faults: bool) -> None:
+    def _child(self, *, out: Path, invoices: int, server_pid: int, faults: bool, workers: int) -> None:
         """The product process of one run (the runner migrated and seeded): phases, then figures."""
         from django.conf import settings
 
@@ -100,10 +146,12 @@ class Command(BaseCommand):
             import time
 
             profiler = cProfile.Profile(time.process_time)  # our CPU, not the wait for the server
-            costs = profiler.runcall(phases_run, server_pid=server_pid, seeded=seeded)
+            costs = profiler.runcall(
+                phases_run, server_pid=server_pid, seeded=seeded, workers=workers, folder=out.parent
+            )
             profiler.dump_stats(profile_to)
         else:
-            costs = phases_run(server_pid=server_pid, seeded=seeded)
+            costs = phases_run(server_pid=server_pid, seeded=seeded, workers=workers, folder=out.parent)
         result = run_result(
             invoices=invoices, costs=costs, seeded=seeded, peak_rss=peak_rss_mb(),
             server_rss=process_peak_rss_mb(server_pid), faults=faults,
