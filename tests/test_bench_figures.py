@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from sync.bench.calls import endpoint_name, lower_bound_calls, projected_hours
+from devtools.bench.calls import endpoint_name, lower_bound_calls, projected_hours
 
 
 def test_exact_endpoints_are_named_without_division_or_key():

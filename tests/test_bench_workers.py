@@ -4,9 +4,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from sync.bench.runner import ClusterShape
-from sync.bench.workers import per_worker, worker_process
-from sync.management.commands.bench import cluster_checked
+from devtools.bench.runner import ClusterShape
+from devtools.bench.workers import per_worker, worker_process
+from devtools.management.commands.bench import cluster_checked
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 

@@ -19,8 +19,6 @@ ALLOWED = {
 OURS = {"coupling", "mappings", "sync", "sandbox", "devtools", "tests"}
 # The project's own wiring names apps as text (INSTALLED_APPS) and mounts the sandbox's URLs when on.
 WIRING = {"coupling/urls.py", "coupling/settings.py"}
-# The benchmark drives the sandbox directly; it moves to devtools with the rest of the development code.
-MOVING_TO_DEVTOOLS = ("sync/bench/", "sync/management/commands/bench.py")
 
 
 def imported_apps(path: Path) -> set[tuple[str, int]]:
@@ -42,7 +40,7 @@ def arrows_up() -> list[str]:
     for app, allowed in ALLOWED.items():
         for path in sorted((ROOT / app).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
-            if relative in WIRING or relative.startswith(MOVING_TO_DEVTOOLS):
+            if relative in WIRING:
                 continue
             for target, line in sorted(imported_apps(path)):
                 if target != app and target not in allowed:

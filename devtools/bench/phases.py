@@ -1,7 +1,7 @@
 """The product's phases, run in the benchmark's child process against the benchmark server over HTTP.
 
 connect → reference data → fetch → export → first payment poll → pay (in the sandbox) → poll.
-Each phase is measured (`sync.bench.measure`); the sandbox's request log gives its calls.
+Each phase is measured (`devtools.bench.measure`); the sandbox's request log gives its calls.
 """
 
 import io
@@ -12,7 +12,7 @@ import time
 from django.core.management import call_command
 from django.db import transaction
 
-from sync.bench.measure import PhaseCost, phase_measured
+from devtools.bench.measure import PhaseCost, phase_measured
 
 PAY_SHARE = 0.3  # of the exported ordinary invoices, paid in full in the sandbox between two polls
 MAX_EXPORT_ROUNDS = 10  # later runs pick up what a fault left over; without faults one run does
@@ -59,7 +59,7 @@ def phases_run(*, server_pid: int, seeded, workers: int = 0, folder=None) -> lis
     costs.append(_export_by_cluster(workers=workers, folder=folder) if workers else _export())
     costs += _payments(seeded=seeded)
 
-    from sync.bench.admin_pages import admin_pages_measured
+    from devtools.bench.admin_pages import admin_pages_measured
 
     with phase_measured("admin pages", server_pid=server_pid) as cost:
         cost.detail = {"pages": admin_pages_measured()}
@@ -71,7 +71,7 @@ def phases_run(*, server_pid: int, seeded, workers: int = 0, folder=None) -> lis
 
 
 def _export() -> PhaseCost:
-    from sync.bench.result import exported_numbers
+    from devtools.bench.result import exported_numbers
 
     try:
         from sync.services.export_run import exports_run
@@ -102,8 +102,8 @@ def _export() -> PhaseCost:
 
 def _export_by_cluster(*, workers: int, folder) -> PhaseCost:
     """The export phase in `workers` qcluster workers; CPU and queries are ours plus the cluster's."""
-    from sync.bench.cluster import Cluster, exports_by_cluster, schedules_prepared
-    from sync.bench.workers import per_worker
+    from devtools.bench.cluster import Cluster, exports_by_cluster, schedules_prepared
+    from devtools.bench.workers import per_worker
     from sync.models import ExportRun
 
     schedules_prepared()
@@ -150,7 +150,7 @@ def _payments(*, seeded) -> list[PhaseCost]:
         _say(cost.note)
         return [cost]
     from coupling.exact.client import ExactClient
-    from sync.bench.result import exported_numbers
+    from devtools.bench.result import exported_numbers
 
     costs = []
     with phase_measured("poll_first", server_pid=_server_pid()) as cost:

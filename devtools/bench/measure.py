@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connections
 
-from sync.bench.server import process_cpu_seconds
+from devtools.bench.server import process_cpu_seconds
 
 
 @dataclass

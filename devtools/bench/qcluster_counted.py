@@ -1,6 +1,6 @@
 """`manage.py qcluster` whose workers count their queries on the product's database, for the bench.
 
-Run as `python -m sync.bench.qcluster_counted FOLDER`: after each task a worker writes its running
+Run as `python -m devtools.bench.qcluster_counted FOLDER`: after each task a worker writes its running
 count to FOLDER/queries-<pid>, which the bench sums (the broker's and the monitor's own queries
 are not counted, as the in-process export's were not either).
 """

@@ -1,12 +1,12 @@
 """One run's figures as the JSON object of contracts.md ("The benchmark"), from the measured phases."""
 
-from sync.bench.calls import (
+from devtools.bench.calls import (
     REFERENCE_READS,
     calls_counted,
     lower_bound_calls,
     projected_hours,
 )
-from sync.bench.measure import PhaseCost
+from devtools.bench.measure import PhaseCost
 
 # Our own cost per invoice is taken over the phases whose work grows with the invoices.
 PER_INVOICE_PHASES = ("fetch", "export")

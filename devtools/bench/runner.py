@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from sync.bench.databases import databases_create
-from sync.bench.server import BenchServer, bench_environment, free_port, process_peak_rss_mb
+from devtools.bench.databases import databases_create
+from devtools.bench.server import BenchServer, bench_environment, free_port, process_peak_rss_mb
 
 
 class BenchFailed(Exception):

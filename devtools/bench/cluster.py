@@ -39,14 +39,14 @@ def schedules_prepared() -> None:
 class Cluster:
     """`manage.py qcluster` in a session of its own (its workers are its children), stopped by its id.
 
-    Its workers count their queries (`sync.bench.qcluster_counted`)."""
+    Its workers count their queries (`devtools.bench.qcluster_counted`)."""
 
     def __init__(self, *, folder: Path):
         self.queries_folder = folder / "queries"
         self.queries_folder.mkdir(exist_ok=True)
         self._log = open(folder / "cluster.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own code
-            [sys.executable, "-m", "sync.bench.qcluster_counted", str(self.queries_folder)],
+            [sys.executable, "-m", "devtools.bench.qcluster_counted", str(self.queries_folder)],
             cwd=settings.BASE_DIR, env={**os.environ, "LOG_LEVEL": "WARNING"},
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -67,7 +67,7 @@ class Cluster:
         return total
 
     def queries(self) -> int:
-        from sync.bench.qcluster_counted import queries_counted
+        from devtools.bench.qcluster_counted import queries_counted
 
         return queries_counted(self.queries_folder)
 
@@ -105,7 +105,7 @@ def open_exports():
 
 def exports_by_cluster(*, cluster: Cluster, workers: int, timeout: float, max_rounds: int) -> dict:
     """Rounds of one export task per worker until no invoice is open; what ended it, and how many rounds."""
-    from sync.bench.result import exported_numbers
+    from devtools.bench.result import exported_numbers
 
     ends_at = time.monotonic() + timeout
     rounds, ended = 0, "every invoice is in a final state"

@@ -23,7 +23,7 @@ def cluster_checked(*, workers: int, broker: str):
     """The cluster a run exports with (None: in the bench's own process), or CommandError why not."""
     from django.conf import settings
 
-    from sync.bench.runner import ClusterShape
+    from devtools.bench.runner import ClusterShape
 
     if workers < 0:
         raise CommandError("--workers must be 0 (export in the bench's process) or more.", returncode=2)
@@ -98,8 +98,8 @@ class Command(BaseCommand):
                 out=Path(child), invoices=invoices, server_pid=server_pid, faults=faults, workers=workers
             )
         cluster = cluster_checked(workers=workers, broker=broker)
-        from sync.bench.report import run_table, sizes_table
-        from sync.bench.runner import BenchFailed, bench_run
+        from devtools.bench.report import run_table, sizes_table
+        from devtools.bench.runner import BenchFailed, bench_run
 
         results = []
         for size in sizes or [invoices]:
@@ -126,17 +126,17 @@ class Command(BaseCommand):
         """The product process of one run (the runner migrated and seeded): phases, then figures."""
         from django.conf import settings
 
+        from devtools.bench.measure import peak_rss_mb
+        from devtools.bench.phases import phases_run
+        from devtools.bench.result import run_result
+        from devtools.bench.server import process_peak_rss_mb
         from sandbox.benchseed import BenchSeed
-        from sync.bench.measure import peak_rss_mb
-        from sync.bench.phases import phases_run
-        from sync.bench.result import run_result
-        from sync.bench.server import process_peak_rss_mb
 
         # The server runs with DEBUG (the sandbox needs it); the product runs as in production: no debug
         # cursor, which would keep every query's SQL (PDFs included) and cost CPU of its own.
         settings.DEBUG = False
         if faults:
-            from sync.bench.faults import lost_answers_simulated
+            from devtools.bench.faults import lost_answers_simulated
 
             lost_answers_simulated(base_url=settings.SANDBOX_BASE_URL)
         seeded = BenchSeed(**json.loads(out.with_name("seed.json").read_text()))
