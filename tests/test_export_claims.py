@@ -5,7 +5,7 @@ A claim is one conditional UPDATE, so these rules hold the same on SQLite and Po
 """
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
@@ -25,7 +25,7 @@ from tests.factories import InvoiceExportFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 10, 0, 0, tzinfo=UTC)
 CLAIM = timedelta(seconds=600)
 
 
