@@ -6,12 +6,17 @@ profile thinks the server compares finer than it does.
 """
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from coupling.coachview import api
+from coupling.coachview.errors import CoachviewError
+from coupling.coachview.profile import ProfileView, profile_default
 from coupling.models import CoachviewProfile
 from sync.models import FetchWatermark, Invoice
 from sync.services.fetch import invoices_fetch
+from sync.services.fetch_walk import ChangedWalk
 from tests.coachview_data import api_calls, debtor_record, invoice_record, put_debtor, put_invoice, reset_log
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -130,3 +135,52 @@ def test_a_full_page_ending_partway_through_a_second_loses_nothing(debtor, setti
     result = invoices_fetch()
 
     assert result.invoices_new == 102
+
+
+class CoachviewAnsweringPages:
+    """A Coachview that answers the given pages in turn (the last one again), whatever `where` asks."""
+
+    def __init__(self, *pages):
+        self.connection = SimpleNamespace(base_url="http://coachview.test")
+        self.pages, self.wheres = pages, []
+
+    def get_list(self, resource, *, where, orderby, skip, take, params):
+        self.wheres.append(where)
+        return self.pages[min(len(self.wheres), len(self.pages)) - 1]
+
+
+def _changed(n: int, stamp: str) -> dict:
+    return {"id": f"invoice-{n}", "auditTrail": {"gewijzigdDatumTijd": stamp, "etag": f"etag-{n}"}}
+
+
+def _walk(client, precision: str, after: datetime) -> ChangedWalk:
+    data = profile_default()
+    data["where_precision"] = precision
+    profile = ProfileView(data)
+    FetchWatermark.objects.create(
+        resource="Facturen", base_url=client.connection.base_url, after=after.replace(tzinfo=api.timezone(profile))
+    )
+    return ChangedWalk(client=client, profile=profile, resource="Facturen", store=lambda page: None, deadline=None)
+
+
+def test_a_record_before_the_watermark_makes_the_walk_compare_whole_seconds_from_then_on(db):
+    client = CoachviewAnsweringPages([_changed(1, "2026-03-01T10:00:00.200")], [])
+    walk = _walk(client, "ms", datetime(2026, 3, 1, 10, 0, 0, 500000))
+    walk.run()
+    assert walk.coarsened_to == "s"
+    # Asked again from the start of that second, and the coarser precision is kept for the next walks.
+    assert client.wheres[1] == api.where_changed(walk.profile, ">=", datetime(2026, 3, 1, 10, 0, 0))
+    assert len(client.wheres) == 2
+    assert FetchWatermark.objects.get().precision == "s"
+
+
+def test_a_server_that_does_not_select_even_per_day_stops_the_fetch_for_good(db):
+    client = CoachviewAnsweringPages([_changed(1, "2026-03-01T09:00:00.000")])
+    walk = _walk(client, "date", datetime(2026, 3, 2))
+    with pytest.raises(CoachviewError) as stopped:
+        walk.run()
+    assert (stopped.value.permanent, stopped.value.code) == (True, "coachview.fetch_loop")
+    assert str(stopped.value) == (
+        "Coachview's `where` on the change time of Facturen does not select what it was asked for, even per "
+        "day; the fetch cannot read incrementally. Run the go-live check."
+    )
