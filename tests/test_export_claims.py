@@ -246,3 +246,10 @@ def test_storing_saves_the_named_fields_at_once_and_only_those():
     assert row.entry_number == 42
     assert stored.transient_failures == 0
     assert stored.updated_at > NOW - timedelta(days=1)
+
+
+def test_an_export_nobody_holds_is_not_finished(written):
+    row = export(state=ExportState.EXPORTED, claimed_by="")
+    export_finish(row, ExportState.FAILED)
+    assert fresh(row).state == ExportState.EXPORTED
+    assert written == []
