@@ -415,3 +415,81 @@ def test_resolving_removes_only_the_groups_every_message_of_which_an_entry_now_e
     assert sorted(UnmatchedMessage.objects.values_list("subject", flat=True)) == [
         "verboden: dagboek {n}", "verboden: kostenplaats {n}",
     ]
+
+
+def _colour_entry():
+    from sync.models import ErrorCatalogueEntry
+
+    return ErrorCatalogueEntry(
+        code="exact.forbidden_colour_code", system="exact", match_kind="text", match_subjects="Verboden: Kleurcode *",
+        title_nl="Kleurcode {code} verboden", title_en="Colour code {code} forbidden",
+        cause_nl="Exact verbiedt kleurcode {code}.", cause_en="Exact forbids colour code {code}.",
+        fix_nl="1. Haal kleurcode {code} weg.\n2. Exporteer opnieuw.", fix_en="1. Remove colour code {code}.\n2. Export again.",
+        who_acts="exact_admin", permanent=True,
+    )
+
+
+COLOUR_17 = dict(
+    message="Verboden: Kleurcode 17", code="exact.forbidden_colour_code", title="Colour code 17 forbidden",
+    cause="Exact forbids colour code 17.", fix="1. Remove colour code 17.\n2. Export again.",
+    fix_steps=["Remove colour code 17.", "Export again."], who_acts="exact_admin",
+    who_acts_label="Exact administrator", permanent=True, values={"code": "17"},
+)
+
+
+def test_a_message_is_explained_with_its_entrys_texts_filled_in_and_an_unknown_one_with_nothing():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, explanation
+
+    with translation.override("en"):
+        assert explanation(_colour_entry(), message="Verboden: Kleurcode 17", values={"code": "17"}) == Explanation(
+            **COLOUR_17
+        )
+        assert explanation(None, message="Iets anders", values={"n": "4"}) == Explanation(
+            "Iets anders", None, None, None, None, [], None, None, None, {"n": "4"}
+        )
+
+
+def test_explaining_a_failure_text_explains_each_message_with_the_values_it_holds():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, explain
+
+    with translation.override("en"):
+        period, unknown = explain("Periode is afgesloten: 2024 - 11\nVerboden: Kleurcode 17")
+    assert (period.code, period.title, period.values) == ("exact.period_closed", "Period is closed", {"period": "2024 - 11"})
+    assert period.cause == "The period of the invoice date (2024 - 11) is closed in Exact; nothing can be booked in it."
+    assert unknown == Explanation("Verboden: Kleurcode 17", None, None, None, None, [], None, None, None, {})
+
+
+def test_stored_reasons_are_explained_by_their_code_with_their_values_and_message():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, reasons_explained
+
+    _colour_entry().save()
+    reasons = [
+        {"code": "exact.forbidden_colour_code", "values": {"code": "17"}, "message": "Verboden: Kleurcode 17"},
+        {"code": "exact.no_such_code", "message": "Kleurcode {code} ontbreekt"},
+        {},
+    ]
+    with translation.override("en"):
+        assert reasons_explained(reasons) == [
+            Explanation(**COLOUR_17),
+            Explanation("Kleurcode … ontbreekt", None, None, None, None, [], None, None, None, {}),
+            Explanation("", None, None, None, None, [], None, None, None, {}),
+        ]
+
+
+def test_a_match_is_stored_as_a_reason_with_its_code_values_and_message():
+    (match,) = catalogue_match("Periode is afgesloten: 2024 - 11")
+    assert match.as_reason() == {
+        "code": "exact.period_closed", "values": {"period": "2024 - 11"}, "message": "Periode is afgesloten: 2024 - 11",
+    }
+
+
+def test_a_reason_for_a_code_the_catalogue_does_not_know_carries_the_code_as_its_message():
+    assert catalogue_reason("exact.no_such_code", n=4) == {
+        "code": "exact.no_such_code", "values": {"n": "4"}, "message": "exact.no_such_code",
+    }
