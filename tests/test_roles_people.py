@@ -241,3 +241,13 @@ def test_someone_outside_every_role_without_own_permissions_loses_staff_status_a
     person = a_person_in(roles.FINANCE, username="fenna")
     person.refresh_from_db()
     assert person.is_staff is True
+
+
+def test_a_permission_is_given_by_app_and_codename_never_one_of_another_app_with_the_same_codename():
+    from django.contrib.contenttypes.models import ContentType
+
+    Permission.objects.create(codename="export_csv", name="same codename elsewhere",
+                              content_type=ContentType.objects.get_for_model(Group))
+    roles.apply_role_permissions()
+    assert "auth.export_csv" not in permissions_of(roles.FINANCE)
+    assert "sync.export_csv" in permissions_of(roles.FINANCE)
