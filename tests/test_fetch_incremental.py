@@ -268,3 +268,13 @@ def test_without_ordering_on_the_change_time_it_reads_everything_from_the_waterm
     put_invoice(invoice_record(60150, debtor), "2026-03-01T10:05:00")
     assert invoices_fetch().invoices_new == 1
     assert len(api_calls("/Facturen")) == 1
+    reset_log()
+
+    # 250 more after the watermark: read from the watermark on (not from the start), ordered by id, 100 a page.
+    for i in range(250):
+        put_invoice(invoice_record(61000 + i, debtor), f"2026-03-01T11:{i // 60:02d}:{i % 60:02d}")
+    assert invoices_fetch().invoices_new == 250
+    calls = api_calls("/Facturen")
+    assert [int(call.query.split("skip=")[1].split("&")[0]) for call in calls] == [0, 0, 100, 200]
+    assert all("10%3A05%3A00" in call.query or "10:05:00" in call.query for call in calls), calls[0].query
+    assert all("orderby=id" in call.query for call in calls), calls[0].query
