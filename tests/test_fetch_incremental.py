@@ -104,6 +104,9 @@ def test_it_reads_more_than_a_page_sharing_one_change_second_without_deep_skip(c
     assert Invoice.objects.count() == 251
     skips = [int(call.query.split("skip=")[1].split("&")[0]) for call in api_calls("/Facturen")]
     assert max(skips) <= 200  # only inside the one crowded second
+    # Inside the crowded second the pages are ordered by id, so skipping through them is stable.
+    assert all("orderby=id" in call.query for call in api_calls("/Facturen") if "skip=100" in call.query)
+    assert any("skip=100" in call.query for call in api_calls("/Facturen"))
     # A record that lands later in the last second read is still picked up, the rest skipped.
     put_invoice(invoice_record(40001, debtor), "2026-03-01T10:00:05")
     assert invoices_fetch().invoices_new == 1

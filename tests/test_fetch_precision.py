@@ -184,3 +184,13 @@ def test_a_server_that_does_not_select_even_per_day_stops_the_fetch_for_good(db)
         "Coachview's `where` on the change time of Facturen does not select what it was asked for, even per "
         "day; the fetch cannot read incrementally. Run the go-live check."
     )
+
+
+def test_a_unit_read_that_returns_fewer_records_than_the_page_showed_in_it_makes_the_walk_compare_coarser(db):
+    in_one_second = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    # The page shows 100 records in 10:00:00; asked for that second alone the server returns 99 of them.
+    client = CoachviewAnsweringPages(in_one_second, in_one_second[:99], [])
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    walk.run()
+    assert walk.coarsened_to == "date"
+    assert FetchWatermark.objects.get().precision == "date"
