@@ -194,3 +194,15 @@ def test_a_unit_read_that_returns_fewer_records_than_the_page_showed_in_it_makes
     walk.run()
     assert walk.coarsened_to == "date"
     assert FetchWatermark.objects.get().precision == "date"
+
+
+def test_without_ordering_on_the_change_time_the_watermark_follows_the_latest_change_of_any_page(db):
+    first = [_changed(0, "2026-03-01T12:00:00.000")] + [_changed(n, "2026-03-01T10:00:00.000") for n in range(1, 100)]
+    rest = [_changed(n, "2026-03-01T10:30:00.000") for n in range(100, 150)]
+    client = CoachviewAnsweringPages(first, first, rest)  # paged by id: the latest change is on the first page
+    walk = _walk(client, "ms", datetime(2026, 3, 1, 9, 0, 0))
+    walk.profile.data["orderby_changed"] = False
+    walk.run()
+    assert len(client.wheres) == 3
+    mark = FetchWatermark.objects.get()
+    assert mark.after == datetime(2026, 3, 1, 12, 0, 0, 1000, tzinfo=api.timezone(walk.profile))
