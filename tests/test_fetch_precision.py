@@ -206,3 +206,31 @@ def test_without_ordering_on_the_change_time_the_watermark_follows_the_latest_ch
     assert len(client.wheres) == 3
     mark = FetchWatermark.objects.get()
     assert mark.after == datetime(2026, 3, 1, 12, 0, 0, 1000, tzinfo=api.timezone(walk.profile))
+
+
+class CoachviewPagingById:
+    """A Coachview that pages the records by id, `take` at a time from `skip` (its `where` is ignored)."""
+
+    def __init__(self, records):
+        self.connection = SimpleNamespace(base_url="http://coachview.test")
+        self.records, self.skips = sorted(records, key=lambda r: r["id"]), []
+
+    def get_list(self, resource, *, where, orderby, skip, take, params):
+        self.skips.append(skip)
+        return self.records[skip:skip + take]
+
+
+def test_without_ordering_on_the_change_time_every_page_is_read_once_and_the_walk_ends(db):
+    from coupling import clock
+
+    records = [_changed(n, f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}.000") for n in range(250)]
+    client = CoachviewPagingById(records)
+    data = profile_default()
+    data["orderby_changed"] = False
+    stored = []
+    FetchWatermark.objects.create(resource="Facturen", base_url=client.connection.base_url)
+    walk = ChangedWalk(client=client, profile=ProfileView(data), resource="Facturen", store=stored.extend,
+                       deadline=clock.now() + timedelta(seconds=5))  # a walk that loops stops here and fails
+    walk.run()
+    assert client.skips == [0, 0, 100, 200]
+    assert sorted(record["id"] for record in stored) == sorted(record["id"] for record in records)
