@@ -158,7 +158,9 @@ def apply_role_permissions(**kwargs) -> None:
         return
     # post_migrate runs app by app; make sure every app's permissions exist before assigning them.
     for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
+        # `using` is the default database here (see above) and below verbosity 2 nothing is printed: not
+        # worth mutating.
+        create_permissions(app_config, verbosity=0, using=using)  # pragma: no mutate
 
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)

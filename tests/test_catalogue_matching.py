@@ -324,3 +324,190 @@ def test_case_quotes_accents_and_whitespace_do_not_matter(text):
 def test_an_empty_text_has_no_messages():
     assert catalogue_match("") == []
     assert catalogue_match(" \r\n ") == []
+
+
+def _entry(code: str, subjects: str):
+    from sync.models import ErrorCatalogueEntry
+
+    return ErrorCatalogueEntry(code=code, system="exact", match_kind="text", match_subjects=subjects,
+                               title_nl=code, title_en=code)
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_when_two_entries_match_one_message_the_most_specific_pattern_wins_in_any_order(order):
+    from sync.errorcatalogue.matching import CatalogueIndex
+
+    entries = [
+        _entry("exact.forbidden_any", "Verboden: *"),
+        _entry("exact.forbidden_colour_code", "Verboden: Kleurcode *"),
+        _entry("exact.forbidden_colour_code_1x", "Verboden: Kleurcode 1*"),
+    ][::order]
+    index = CatalogueIndex(entries)
+    assert [m.code for m in catalogue_match("Verboden: Kleurcode 17", index=index)] == ["exact.forbidden_colour_code_1x"]
+    assert [m.code for m in catalogue_match("Verboden: Kleurcode 23", index=index)] == ["exact.forbidden_colour_code"]
+    assert [m.code for m in catalogue_match("Verboden: Dagboek", index=index)] == ["exact.forbidden_any"]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_two_equally_specific_entries_are_decided_by_the_code_in_alphabetical_order(order):
+    from sync.errorcatalogue.matching import CatalogueIndex
+
+    entries = [_entry("exact.colour_b", "Verboden: Kleurcode *"), _entry("exact.colour_a", "Verboden: Kleurcode *")]
+    index = CatalogueIndex(entries[::order])
+    assert [m.code for m in catalogue_match("Verboden: Kleurcode 17", index=index)] == ["exact.colour_a"]
+
+
+UNKNOWN = "Verboden: Kleurcode 17"
+
+
+def test_an_unexplained_message_is_counted_in_its_group_with_its_first_example_and_up_to_five_invoices(settings):
+    from datetime import timedelta
+
+    from sync.catalogue import failure_record
+    from sync.models import UnmatchedMessage
+
+    long_text = UNKNOWN + "\n" + "x" * 5000
+    failure_record(text=long_text, invoice_number="1")  # two messages: the colour code and a line of x
+    first = UnmatchedMessage.objects.get(subject="verboden: kleurcode {n}")
+    assert (first.count, first.kind, first.subject, first.example_invoices) == (1, "text", "verboden: kleurcode {n}", ["1"])
+    assert first.normalised == "text: verboden: kleurcode {n}"
+    assert first.example == long_text[:4000]
+    assert first.first_seen == first.last_seen
+    settings.CLOCK_OFFSET_SECONDS = 60
+    for number in ["1", None, "2", "3", "4", "5", "6"]:
+        failure_record(text="Verboden: Kleurcode 23", invoice_number=number)
+    group = UnmatchedMessage.objects.get(subject="verboden: kleurcode {n}")
+    assert group.count == 8
+    assert group.example_invoices == ["1", "2", "3", "4", "5"]
+    assert group.example == long_text[:4000]
+    assert timedelta(seconds=60) <= group.last_seen - group.first_seen < timedelta(seconds=70)
+
+
+def test_a_group_another_worker_created_a_moment_earlier_is_counted_not_created_twice(monkeypatch):
+    from sync.catalogue import failure_record
+    from sync.models import UnmatchedMessage
+
+    failure_record(text=UNKNOWN, invoice_number="1")
+    real_filter = UnmatchedMessage.objects.filter
+    looked = []
+
+    def not_there_yet(*args, **kwargs):  # the other worker's row appears between our look-up and create
+        if "key_hash" in kwargs and not looked:
+            looked.append(True)
+            return UnmatchedMessage.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(UnmatchedMessage.objects, "filter", not_there_yet)
+    failure_record(text=UNKNOWN, invoice_number="2")
+    group = UnmatchedMessage.objects.get()
+    assert (group.count, group.example_invoices) == (2, ["1", "2"])
+
+
+def test_resolving_removes_only_the_groups_every_message_of_which_an_entry_now_explains():
+    from sync.catalogue import failure_record, unmatched_resolve
+    from sync.models import UnmatchedMessage
+
+    failure_record(text=UNKNOWN, invoice_number="1")
+    failure_record(text="Verboden: Dagboek 4", invoice_number="2")
+    failure_record(text="Verboden: Kostenplaats 9\nVerboden: Kleurcode 3", invoice_number="3")
+    assert unmatched_resolve() == 0
+    _entry("exact.forbidden_colour_code", "Verboden: Kleurcode *").save()
+    assert unmatched_resolve() == 1
+    assert sorted(UnmatchedMessage.objects.values_list("subject", flat=True)) == [
+        "verboden: dagboek {n}", "verboden: kostenplaats {n}",
+    ]
+
+
+def _colour_entry():
+    from sync.models import ErrorCatalogueEntry
+
+    return ErrorCatalogueEntry(
+        code="exact.forbidden_colour_code", system="exact", match_kind="text", match_subjects="Verboden: Kleurcode *",
+        title_nl="Kleurcode {code} verboden", title_en="Colour code {code} forbidden",
+        cause_nl="Exact verbiedt kleurcode {code}.", cause_en="Exact forbids colour code {code}.",
+        fix_nl="1. Haal kleurcode {code} weg.\n2. Exporteer opnieuw.", fix_en="1. Remove colour code {code}.\n2. Export again.",
+        who_acts="exact_admin", permanent=True,
+    )
+
+
+COLOUR_17 = dict(
+    message="Verboden: Kleurcode 17", code="exact.forbidden_colour_code", title="Colour code 17 forbidden",
+    cause="Exact forbids colour code 17.", fix="1. Remove colour code 17.\n2. Export again.",
+    fix_steps=["Remove colour code 17.", "Export again."], who_acts="exact_admin",
+    who_acts_label="Exact administrator", permanent=True, values={"code": "17"},
+)
+
+
+def test_a_message_is_explained_with_its_entrys_texts_filled_in_and_an_unknown_one_with_nothing():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, explanation
+
+    with translation.override("en"):
+        assert explanation(_colour_entry(), message="Verboden: Kleurcode 17", values={"code": "17"}) == Explanation(
+            **COLOUR_17
+        )
+        assert explanation(None, message="Iets anders", values={"n": "4"}) == Explanation(
+            "Iets anders", None, None, None, None, [], None, None, None, {"n": "4"}
+        )
+
+
+def test_explaining_a_failure_text_explains_each_message_with_the_values_it_holds():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, explain
+
+    with translation.override("en"):
+        period, unknown = explain("Periode is afgesloten: 2024 - 11\nVerboden: Kleurcode 17")
+    assert (period.code, period.title, period.values) == ("exact.period_closed", "Period is closed", {"period": "2024 - 11"})
+    assert period.cause == "The period of the invoice date (2024 - 11) is closed in Exact; nothing can be booked in it."
+    assert unknown == Explanation("Verboden: Kleurcode 17", None, None, None, None, [], None, None, None, {})
+
+
+def test_stored_reasons_are_explained_by_their_code_with_their_values_and_message():
+    from django.utils import translation
+
+    from sync.errorcatalogue.matching import Explanation, reasons_explained
+
+    _colour_entry().save()
+    reasons = [
+        {"code": "exact.forbidden_colour_code", "values": {"code": "17"}, "message": "Verboden: Kleurcode 17"},
+        {"code": "exact.no_such_code", "message": "Kleurcode {code} ontbreekt"},
+        {},
+    ]
+    with translation.override("en"):
+        assert reasons_explained(reasons) == [
+            Explanation(**COLOUR_17),
+            Explanation("Kleurcode … ontbreekt", None, None, None, None, [], None, None, None, {}),
+            Explanation("", None, None, None, None, [], None, None, None, {}),
+        ]
+
+
+def test_a_match_is_stored_as_a_reason_with_its_code_values_and_message():
+    (match,) = catalogue_match("Periode is afgesloten: 2024 - 11")
+    assert match.as_reason() == {
+        "code": "exact.period_closed", "values": {"period": "2024 - 11"}, "message": "Periode is afgesloten: 2024 - 11",
+    }
+
+
+def test_a_reason_for_a_code_the_catalogue_does_not_know_carries_the_code_as_its_message():
+    assert catalogue_reason("exact.no_such_code", n=4) == {
+        "code": "exact.no_such_code", "values": {"n": "4"}, "message": "exact.no_such_code",
+    }
+
+
+def test_a_known_group_is_counted_with_one_look_up_and_one_update(django_assert_num_queries):
+    from sync.catalogue import failure_record
+
+    failure_record(text=UNKNOWN, invoice_number="1")
+    with django_assert_num_queries(3):  # the catalogue, the group, the count
+        failure_record(text=UNKNOWN)
+
+
+def test_resolving_reads_the_catalogue_and_the_groups_once_however_many_groups_there_are(django_assert_num_queries):
+    from sync.catalogue import failure_record, unmatched_resolve
+
+    for text in ("Verboden: Kleurcode 17", "Verboden: Dagboek 4", "Verboden: Kostenplaats 9"):
+        failure_record(text=text, invoice_number="1")
+    with django_assert_num_queries(2):  # the catalogue, the groups with their examples (nothing to delete)
+        assert unmatched_resolve() == 0

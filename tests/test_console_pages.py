@@ -1,8 +1,8 @@
-"""Every admin page loads for every role in Dutch and in English; no page ever shows a secret."""
+"""Each role opens exactly its admin pages (403 on the rest), in Dutch and in English; no page shows a secret."""
 
 import pytest
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from coupling.models import CoachviewConnection, ExactConnection
 from sync.models import ExportAttempt, PaymentObservation
@@ -55,20 +55,61 @@ def _pages():
     return pages
 
 
+# What every role opens: the invoices, their exports, history, payments, debtors, the runs and reconciliations.
+EVERY_ROLE_OPENS = {
+    "index",
+    "sync_invoice_changelist", "sync_invoice_change",
+    "sync_invoiceexport_changelist", "sync_invoiceexport_change",
+    "sync_exporthistory_changelist", "sync_exporthistory_change",
+    "sync_paymentobservation_changelist", "sync_paymentobservation_change",
+    "sync_debtor_changelist", "sync_debtor_change",
+    "sync_exportaction_changelist", "sync_exportrun_changelist", "sync_reconciliation_changelist",
+}
+# Support also looks at the configuration and operations (read-only), and keeps the error catalogue.
+SUPPORT_OPENS = EVERY_ROLE_OPENS | {
+    "coupling_exactconnection_changelist", "coupling_exactconnection_change",
+    "coupling_coachviewconnection_changelist", "coupling_coachviewconnection_change",
+    "coupling_coachviewprofile_change", "coupling_exactapicall_changelist",
+    "mappings_vatcodemapping_changelist", "mappings_vatcodemapping_coverage", "mappings_glaccountmapping_changelist",
+    "mappings_costcentermapping_changelist", "mappings_couplingoptions_changelist",
+    "mappings_exactvatcode_changelist", "mappings_exactglaccount_changelist", "mappings_exactcostcenter_changelist",
+    "mappings_exactjournal_changelist", "mappings_exactpaymentcondition_changelist",
+    "mappings_exactfinancialperiod_changelist",
+    "sync_errorcatalogueentry_changelist", "sync_errorcatalogueentry_change", "sync_errorcatalogueentry_add",
+    "sync_unmatchedmessage_changelist", "sync_exportattempt_changelist", "sync_exportattempt_change",
+    "sync_healthproblem_changelist",
+}
+OPENS = {
+    # Administrators: everything support sees, plus adding mappings, people, the schedule and the CSV.
+    "admin": SUPPORT_OPENS | {
+        "mappings_vatcodemapping_add", "mappings_glaccountmapping_add", "mappings_costcentermapping_add",
+        "mappings_couplingoptions_add", "auth_user_changelist", "auth_user_change", "auth_user_add",
+        "sync_exportschedule_changelist", "sync_exporthistory_csv",
+    },
+    "support": SUPPORT_OPENS,
+    # Finance: the invoices and their history, and the history as CSV; no configuration.
+    "finance": EVERY_ROLE_OPENS | {"sync_exporthistory_csv"},
+}
+# The one Coachview profile's list sends everyone who sees it to the profile itself.
+REDIRECTS = {"coupling_coachviewprofile_changelist"}
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("role", ["admin", "support", "finance"])
-def test_every_admin_page_loads_for_every_role_in_both_languages(role, language):
+def test_each_role_opens_exactly_its_pages_and_gets_403_on_every_other_in_both_languages(role, language):
     _data()
     client = role_client(role, language=language)
-    failures = []
+    statuses = {}
     for url, _model_admin, _obj in _pages():
         response = client.get(url)
-        # A page the role may not see answers 403 (or sends it elsewhere), never 500.
-        if response.status_code not in (200, 302, 403):
-            failures.append((url, response.status_code))
+        statuses[resolve(url).url_name] = response.status_code
         if response.status_code == 200 and response.get("Content-Language"):
             assert response["Content-Language"] == language, url
-    assert failures == []
+    assert {name for name, status in statuses.items() if status == 200} == OPENS[role]
+    assert {name for name, status in statuses.items() if status == 302} == REDIRECTS
+    others = set(statuses) - OPENS[role] - REDIRECTS
+    assert {name: statuses[name] for name in others} == dict.fromkeys(others, 403)
+    assert len(others) > 15
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -89,15 +130,19 @@ def test_no_admin_page_ever_shows_a_stored_secret_or_token():
     superuser = User.objects.create_superuser("root", password="x")
     client = Client()
     client.force_login(superuser)
-    checked = 0
+    checked, opened = 0, set()
     for url, _model_admin, _obj in _pages():
         response = client.get(url)
         assert response.status_code in (200, 302, 403), url  # 403: a second connection may not be added
+        if response.status_code == 200:
+            opened.add(resolve(url).url_name)
         body = response.content.decode(errors="replace")
         for secret in SECRETS:
             assert secret not in body, f"{secret} shown on {url}"
         checked += 1
     assert checked > 40
+    # The pages that hold the secrets were really opened and read.
+    assert {"coupling_exactconnection_change", "coupling_coachviewconnection_change"} <= opened
 
 
 def test_a_browser_without_a_language_preference_gets_dutch(settings):

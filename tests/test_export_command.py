@@ -1,11 +1,13 @@
 import random
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from coupling.models import ExactConnection
+from coupling.models import ExactBudget, ExactConnection
 from mappings.models import CouplingOptions, ExactGLAccount, GLAccountMapping
 from mappings.services import reference_data_sync
 from sandbox.exact.seed import seed_exact
@@ -90,17 +92,16 @@ def test_limit_exports_at_most_n(connected, capsys):
     assert InvoiceExport.objects.filter(state=ExportState.EXPORTED).count() == 1
 
 
-def test_it_exits_2_when_the_daily_budget_is_spent(connected, monkeypatch):
-    from sync.management.commands import export_invoices
-
-    real = export_invoices.exports_run
-
-    def spent(**kwargs):
-        result = real(**kwargs)
-        result.run.stopped_code = "connection.budget_daily_spent"
-        return result
-
-    monkeypatch.setattr(export_invoices, "exports_run", spent)
+def test_it_exits_2_when_the_daily_budget_is_spent(connected, capsys):
+    # Exact's daily budget for this division is used up until tomorrow: nothing is sent, exit 2.
+    division = ExactConnection.load().division
+    ExactBudget.objects.update_or_create(division=division, defaults={
+        "minutely_limit": 60, "minutely_remaining": 60, "daily_limit": 5000, "daily_remaining": 0,
+        "daily_reset_at": timezone.now() + timedelta(hours=6), "updated_at": timezone.now(),
+    })
     with pytest.raises(SystemExit) as info:
         call_command("export_invoices")
     assert info.value.code == 2
+    assert ExportRun.objects.get().stopped_code == "connection.budget_daily_spent"
+    assert not InvoiceExport.objects.filter(state=ExportState.EXPORTED).exists()
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 exported")

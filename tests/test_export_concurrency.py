@@ -1,4 +1,9 @@
-"""Two workers at once: each invoice is claimed by one of them and booked once (proven on PostgreSQL)."""
+"""Two workers exporting at once on PostgreSQL: every invoice is booked exactly once, and both did work.
+
+Their claims never expire here, so this does not test take-over or renewal; the claim rules themselves
+(who may take, renew, give back and finish a claim) are stated in test_export_claims.py, which runs on
+SQLite and on PostgreSQL.
+"""
 
 import threading
 from collections import Counter

@@ -104,6 +104,9 @@ def test_it_reads_more_than_a_page_sharing_one_change_second_without_deep_skip(c
     assert Invoice.objects.count() == 251
     skips = [int(call.query.split("skip=")[1].split("&")[0]) for call in api_calls("/Facturen")]
     assert max(skips) <= 200  # only inside the one crowded second
+    # Inside the crowded second the pages are ordered by id, so skipping through them is stable.
+    assert all("orderby=id" in call.query for call in api_calls("/Facturen") if "skip=100" in call.query)
+    assert any("skip=100" in call.query for call in api_calls("/Facturen"))
     # A record that lands later in the last second read is still picked up, the rest skipped.
     put_invoice(invoice_record(40001, debtor), "2026-03-01T10:00:05")
     assert invoices_fetch().invoices_new == 1
@@ -245,3 +248,36 @@ def test_at_the_deadline_it_stops_cleanly_and_the_next_run_goes_on(coachview):
 
     assert late.partial and not late.stopped and late.invoices_new == 0
     assert invoices_fetch().invoices_new == 5
+
+
+def test_without_ordering_on_the_change_time_it_reads_everything_from_the_watermark_paged_by_id(coachview):
+    from coupling.models import CoachviewProfile
+
+    profile = CoachviewProfile.load()
+    profile.entries = {**profile.view.data, "orderby_changed": False}
+    profile.save()
+    debtor = put_debtor(debtor_record(10001), "2026-02-01T08:00:00")
+    for i in range(150):
+        put_invoice(invoice_record(60000 + i, debtor), f"2026-03-01T10:{i // 60:02d}:{i % 60:02d}")
+
+    assert invoices_fetch().invoices_new == 150
+    calls = api_calls("/Facturen")
+    assert [int(call.query.split("skip=")[1].split("&")[0]) for call in calls] == [0, 0, 100]
+    # The latest change read (10:02:29.000) has long settled: the watermark is the millisecond after it.
+    mark = FetchWatermark.objects.get(resource="Facturen")
+    assert mark.after == _aware("2026-03-01T10:02:29.001")
+    reset_log()
+
+    put_invoice(invoice_record(60150, debtor), "2026-03-01T10:05:00")
+    assert invoices_fetch().invoices_new == 1
+    assert len(api_calls("/Facturen")) == 1
+    reset_log()
+
+    # 250 more after the watermark: read from the watermark on (not from the start), ordered by id, 100 a page.
+    for i in range(250):
+        put_invoice(invoice_record(61000 + i, debtor), f"2026-03-01T11:{i // 60:02d}:{i % 60:02d}")
+    assert invoices_fetch().invoices_new == 250
+    calls = api_calls("/Facturen")
+    assert [int(call.query.split("skip=")[1].split("&")[0]) for call in calls] == [0, 0, 100, 200]
+    assert all("10%3A05%3A00" in call.query or "10:05:00" in call.query for call in calls), calls[0].query
+    assert all("orderby=id" in call.query for call in calls), calls[0].query

@@ -6,12 +6,17 @@ profile thinks the server compares finer than it does.
 """
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from coupling.coachview import api
+from coupling.coachview.errors import CoachviewError
+from coupling.coachview.profile import ProfileView, profile_default
 from coupling.models import CoachviewProfile
 from sync.models import FetchWatermark, Invoice
 from sync.services.fetch import invoices_fetch
+from sync.services.fetch_walk import ChangedWalk
 from tests.coachview_data import api_calls, debtor_record, invoice_record, put_debtor, put_invoice, reset_log
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -130,3 +135,102 @@ def test_a_full_page_ending_partway_through_a_second_loses_nothing(debtor, setti
     result = invoices_fetch()
 
     assert result.invoices_new == 102
+
+
+class CoachviewAnsweringPages:
+    """A Coachview that answers the given pages in turn (the last one again), whatever `where` asks."""
+
+    def __init__(self, *pages):
+        self.connection = SimpleNamespace(base_url="http://coachview.test")
+        self.pages, self.wheres = pages, []
+
+    def get_list(self, resource, *, where, orderby, skip, take, params):
+        self.wheres.append(where)
+        return self.pages[min(len(self.wheres), len(self.pages)) - 1]
+
+
+def _changed(n: int, stamp: str) -> dict:
+    return {"id": f"invoice-{n}", "auditTrail": {"gewijzigdDatumTijd": stamp, "etag": f"etag-{n}"}}
+
+
+def _walk(client, precision: str, after: datetime) -> ChangedWalk:
+    data = profile_default()
+    data["where_precision"] = precision
+    profile = ProfileView(data)
+    FetchWatermark.objects.create(
+        resource="Facturen", base_url=client.connection.base_url, after=after.replace(tzinfo=api.timezone(profile))
+    )
+    return ChangedWalk(client=client, profile=profile, resource="Facturen", store=lambda page: None, deadline=None)
+
+
+def test_a_record_before_the_watermark_makes_the_walk_compare_whole_seconds_from_then_on(db):
+    client = CoachviewAnsweringPages([_changed(1, "2026-03-01T10:00:00.200")], [])
+    walk = _walk(client, "ms", datetime(2026, 3, 1, 10, 0, 0, 500000))
+    walk.run()
+    assert walk.coarsened_to == "s"
+    # Asked again from the start of that second, and the coarser precision is kept for the next walks.
+    assert client.wheres[1] == api.where_changed(walk.profile, ">=", datetime(2026, 3, 1, 10, 0, 0))
+    assert len(client.wheres) == 2
+    assert FetchWatermark.objects.get().precision == "s"
+
+
+def test_a_server_that_does_not_select_even_per_day_stops_the_fetch_for_good(db):
+    client = CoachviewAnsweringPages([_changed(1, "2026-03-01T09:00:00.000")])
+    walk = _walk(client, "date", datetime(2026, 3, 2))
+    with pytest.raises(CoachviewError) as stopped:
+        walk.run()
+    assert (stopped.value.permanent, stopped.value.code) == (True, "coachview.fetch_loop")
+    assert str(stopped.value) == (
+        "Coachview's `where` on the change time of Facturen does not select what it was asked for, even per "
+        "day; the fetch cannot read incrementally. Run the go-live check."
+    )
+
+
+def test_a_unit_read_that_returns_fewer_records_than_the_page_showed_in_it_makes_the_walk_compare_coarser(db):
+    in_one_second = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    # The page shows 100 records in 10:00:00; asked for that second alone the server returns 99 of them.
+    client = CoachviewAnsweringPages(in_one_second, in_one_second[:99], [])
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    walk.run()
+    assert walk.coarsened_to == "date"
+    assert FetchWatermark.objects.get().precision == "date"
+
+
+def test_without_ordering_on_the_change_time_the_watermark_follows_the_latest_change_of_any_page(db):
+    first = [_changed(0, "2026-03-01T12:00:00.000")] + [_changed(n, "2026-03-01T10:00:00.000") for n in range(1, 100)]
+    rest = [_changed(n, "2026-03-01T10:30:00.000") for n in range(100, 150)]
+    client = CoachviewAnsweringPages(first, first, rest)  # paged by id: the latest change is on the first page
+    walk = _walk(client, "ms", datetime(2026, 3, 1, 9, 0, 0))
+    walk.profile.data["orderby_changed"] = False
+    walk.run()
+    assert len(client.wheres) == 3
+    mark = FetchWatermark.objects.get()
+    assert mark.after == datetime(2026, 3, 1, 12, 0, 0, 1000, tzinfo=api.timezone(walk.profile))
+
+
+class CoachviewPagingById:
+    """A Coachview that pages the records by id, `take` at a time from `skip` (its `where` is ignored)."""
+
+    def __init__(self, records):
+        self.connection = SimpleNamespace(base_url="http://coachview.test")
+        self.records, self.skips = sorted(records, key=lambda r: r["id"]), []
+
+    def get_list(self, resource, *, where, orderby, skip, take, params):
+        self.skips.append(skip)
+        return self.records[skip:skip + take]
+
+
+def test_without_ordering_on_the_change_time_every_page_is_read_once_and_the_walk_ends(db):
+    from coupling import clock
+
+    records = [_changed(n, f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}.000") for n in range(250)]
+    client = CoachviewPagingById(records)
+    data = profile_default()
+    data["orderby_changed"] = False
+    stored = []
+    FetchWatermark.objects.create(resource="Facturen", base_url=client.connection.base_url)
+    walk = ChangedWalk(client=client, profile=ProfileView(data), resource="Facturen", store=stored.extend,
+                       deadline=clock.now() + timedelta(seconds=5))  # a walk that loops stops here and fails
+    walk.run()
+    assert client.skips == [0, 0, 100, 200]
+    assert sorted(record["id"] for record in stored) == sorted(record["id"] for record in records)

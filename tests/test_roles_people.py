@@ -153,3 +153,101 @@ def test_the_front_pages_export_history_link_leads_to_a_download_for_those_allow
         assert "attachment" in response["Content-Disposition"]
     else:
         assert response.status_code == 403
+
+
+def permissions_of(role: str) -> set[str]:
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group(role).permissions.select_related("content_type")}
+
+
+def more_than_looking(role: str) -> set[str]:
+    return {name for name in permissions_of(role) if ".view_" not in name}
+
+
+def test_each_role_may_change_exactly_what_its_job_needs_and_nothing_more():
+    assert more_than_looking(roles.ADMINISTRATORS) == {
+        "auth.add_user", "auth.change_user",
+        "coupling.add_exactconnection", "coupling.change_exactconnection", "coupling.manage_connection",
+        "coupling.change_coachviewconnection", "coupling.change_coachviewprofile",
+        "mappings.add_vatcodemapping", "mappings.change_vatcodemapping",
+        "mappings.add_glaccountmapping", "mappings.change_glaccountmapping",
+        "mappings.add_costcentermapping", "mappings.change_costcentermapping",
+        "mappings.add_couplingoptions", "mappings.change_couplingoptions",
+        "sync.add_errorcatalogueentry", "sync.change_errorcatalogueentry",
+        "sync.change_exportschedule", "sync.change_invoiceexport",
+        "sync.export_csv", "sync.export_reconciliation",
+    }
+    assert more_than_looking(roles.SUPPORT) == {
+        "sync.add_errorcatalogueentry", "sync.change_errorcatalogueentry", "sync.change_invoiceexport",
+    }
+    assert more_than_looking(roles.FINANCE) == {"sync.export_csv", "sync.export_reconciliation"}
+
+
+@pytest.mark.parametrize("role", [roles.SUPPORT, roles.FINANCE])
+def test_support_and_finance_never_change_or_call_a_connection(role):
+    connection = {"coupling.change_coachviewconnection", "coupling.change_coachviewprofile",
+                  "coupling.change_exactconnection", "coupling.add_exactconnection", "coupling.manage_connection"}
+    assert not permissions_of(role) & connection
+    assert not roles.may_call_out(a_person_in(role))
+
+
+def test_a_permission_taken_out_of_a_role_is_taken_away_on_an_existing_installation():
+    support = group(roles.SUPPORT)
+    extra = Permission.objects.get(content_type__app_label="coupling", codename="change_coachviewconnection")
+    support.permissions.add(extra)  # as an earlier version of the roles gave it
+    roles.apply_role_permissions()
+    assert "coupling.change_coachviewconnection" not in permissions_of(roles.SUPPORT)
+    assert more_than_looking(roles.SUPPORT) == {
+        "sync.add_errorcatalogueentry", "sync.change_errorcatalogueentry", "sync.change_invoiceexport",
+    }
+
+
+def test_a_permission_that_does_not_exist_yet_is_created_quietly_and_given(capsys):
+    Permission.objects.filter(content_type__app_label="sync", codename="export_csv").delete()
+    assert "sync.export_csv" not in permissions_of(roles.FINANCE)
+    roles.apply_role_permissions(using="default")
+    assert "sync.export_csv" in permissions_of(roles.FINANCE)
+    assert capsys.readouterr().out == ""
+
+
+def test_permissions_are_applied_for_the_default_database_only():
+    finance = group(roles.FINANCE)
+    finance.permissions.clear()
+    roles.apply_role_permissions(using="other")
+    assert permissions_of(roles.FINANCE) == set()
+    roles.apply_role_permissions(using="default")
+    assert more_than_looking(roles.FINANCE) == {"sync.export_csv", "sync.export_reconciliation"}
+    finance.permissions.clear()
+    roles.apply_role_permissions(app_config=None)  # post_migrate without `using` means the default database
+    assert more_than_looking(roles.FINANCE) == {"sync.export_csv", "sync.export_reconciliation"}
+
+
+@pytest.mark.parametrize("is_staff", [True, False])
+@pytest.mark.parametrize("kind", ["superuser", "direct permission"])
+def test_outside_the_roles_a_superuser_or_someone_with_own_permissions_keeps_their_staff_status(kind, is_staff):
+    user = User.objects.create_user("kees", is_staff=is_staff, is_superuser=kind == "superuser")
+    if kind == "direct permission":
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="sync", codename="view_invoice"))
+    roles.user_staff_from_roles(user=user)
+    user.refresh_from_db()
+    assert user.is_staff is is_staff
+
+
+def test_someone_outside_every_role_without_own_permissions_loses_staff_status_and_only_that_is_saved():
+    user = User.objects.create_user("kees", is_staff=True, first_name="Kees")
+    user.first_name = "Not saved here"
+    roles.user_staff_from_roles(user=user)
+    user.refresh_from_db()
+    assert (user.is_staff, user.first_name) == (False, "Kees")
+    person = a_person_in(roles.FINANCE, username="fenna")
+    person.refresh_from_db()
+    assert person.is_staff is True
+
+
+def test_a_permission_is_given_by_app_and_codename_never_one_of_another_app_with_the_same_codename():
+    from django.contrib.contenttypes.models import ContentType
+
+    Permission.objects.create(codename="export_csv", name="same codename elsewhere",
+                              content_type=ContentType.objects.get_for_model(Group))
+    roles.apply_role_permissions()
+    assert "auth.export_csv" not in permissions_of(roles.FINANCE)
+    assert "sync.export_csv" in permissions_of(roles.FINANCE)

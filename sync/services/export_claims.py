@@ -35,7 +35,13 @@ def export_claim(*, export_id: int, worker: str) -> bool:
     now = clock.now()
     claimed = (
         InvoiceExport.objects.filter(claimable(), pk=export_id)
-        .exclude(claimed_by=worker, state=ExportState.EXPORTING, claimed_until__gte=now)
+        # Never our own live claim again. claimable() already leaves out every live claim, so dropping
+        # or changing the worker or the state here changes nothing (not worth mutating); the expiry does.
+        .exclude(
+            claimed_by=worker,  # pragma: no mutate
+            state=ExportState.EXPORTING,  # pragma: no mutate
+            claimed_until__gte=now,
+        )
         .update(
             state=ExportState.EXPORTING,
             claimed_by=worker,

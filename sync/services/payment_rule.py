@@ -60,7 +60,7 @@ def payment_state(*, terms: list[Term], write_offs: list[Term] = (), total: Deci
     if not terms:
         return None
     outstanding = cents(abs(sum((t.amount for t in terms if not t.matched), Decimal(0))))
-    whole = cents(abs(total)) if total is not None else cents(abs(sum((t.amount for t in terms), Decimal(0))))
+    whole = cents(abs(total if total is not None else sum(t.amount for t in terms)))  # terms is not empty here
     settled = [t for t in terms if t.matched]
     counted = [t for t in write_offs if t.matched and t.transaction_type in WRITE_OFF_KINDS]
     written_off = cents(abs(sum((t.amount for t in counted), Decimal(0))))
