@@ -70,7 +70,7 @@ SUPPORT_OPENS = EVERY_ROLE_OPENS | {
     "coupling_exactconnection_changelist", "coupling_exactconnection_change",
     "coupling_coachviewconnection_changelist", "coupling_coachviewconnection_change",
     "coupling_coachviewprofile_change", "coupling_exactapicall_changelist",
-    "mappings_vatcodemapping_changelist", "mappings_vatcodemapping_coverage", "mappings_glaccountmapping_changelist",
+    "mappings_vatcodemapping_changelist", "sync_mapping_coverage", "mappings_glaccountmapping_changelist",
     "mappings_costcentermapping_changelist", "mappings_couplingoptions_changelist",
     "mappings_exactvatcode_changelist", "mappings_exactglaccount_changelist", "mappings_exactcostcenter_changelist",
     "mappings_exactjournal_changelist", "mappings_exactpaymentcondition_changelist",
