@@ -1,11 +1,12 @@
 """`bench --workers 2` end to end on PostgreSQL: a real qcluster exports, each invoice booked once."""
 
 import json
-import socket
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests.faults_support import redis_reachable
 
 INVOICES = 30
 
@@ -16,14 +17,6 @@ pytestmark = [
         reason="needs PostgreSQL (DATABASE_URL): the cluster's workers are processes sharing the database",
     ),
 ]
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.mark.parametrize("broker", ["orm", "redis"])

@@ -9,7 +9,6 @@ guard cycle is set so the scheduler runs at the cluster's start, and every sched
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from django.db import connections
 from coupling import clock
 from coupling.models import CoachviewConnection
 from sync.models import ExportState, InvoiceExport
-from tests.faults_support import exact_flow, invoices_generate, ledger_problems
+from tests.faults_support import exact_flow, invoices_generate, ledger_problems, redis_reachable
 
 pytestmark = [
     pytest.mark.faults,
@@ -49,14 +48,6 @@ settings.Q_CLUSTER.update(name=os.environ["FAULTS_Q_NAME"], guard_cycle=30, poll
 from django.core.management import call_command
 call_command("qcluster")
 """
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def database_url(alias: str) -> str:

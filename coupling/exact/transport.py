@@ -41,20 +41,23 @@ def request_logged(
 ) -> requests.Response:
     """Send one request and log it; a transport failure becomes a transient ExactError."""
     at, started = clock.now(), time.monotonic()
-    path = urlsplit(url).path
-    try:
-        response = session.request(method, url, **kwargs)
-    except requests.RequestException as exc:
+
+    def logged(status: int | None, error: str = "") -> None:
         api_call_record(
             at=at,
             division=division,
             method=method,
             endpoint=endpoint,
-            path=path,
-            status=None,
+            path=urlsplit(url).path,
+            status=status,
             duration_ms=int((time.monotonic() - started) * 1000),
-            error=type(exc).__name__,
+            error=error,
         )
+
+    try:
+        response = session.request(method, url, **kwargs)
+    except requests.RequestException as exc:
+        logged(None, type(exc).__name__)
         # A connect timeout means nothing was sent; any later failure may have hit a write Exact did.
         unknown = write and not isinstance(exc, requests.ConnectTimeout)
         raise ExactError(
@@ -63,13 +66,5 @@ def request_logged(
             outcome_unknown=unknown,
             endpoint=endpoint,
         ) from exc
-    api_call_record(
-        at=at,
-        division=division,
-        method=method,
-        endpoint=endpoint,
-        path=path,
-        status=response.status_code,
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
+    logged(response.status_code)
     return response
