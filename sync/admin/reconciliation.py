@@ -245,7 +245,9 @@ class ReconciliationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def csv_view(self, request, pk):
         reconciliation = self.get_object(request, str(pk))
-        if reconciliation is None or not self.has_export_permission(request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied  # may look at reconciliations, not take their figures away
+        if reconciliation is None:
             return HttpResponse(status=404)
         return self._csv_response(reconciliation)
 
