@@ -163,3 +163,22 @@ def _language_not_carried_over():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def exact_sandbox(sandbox_http, settings):
+    """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
+    import random
+
+    from django.core.management import call_command
+
+    from coupling.exact.client import ExactClient
+    from sandbox.exact.seed import seed_exact
+    from tests import health_factories
+
+    settings.CLOCK_OFFSET_SECONDS = 0.0
+    seed_exact(rng=random.Random(1))
+    call_command("sandbox_connect")
+    client = ExactClient()
+    health_factories.options(administration=client.administration, sales_journal="70")
+    return client

@@ -77,24 +77,6 @@ def _last_month() -> tuple[int, int]:
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
-@pytest.fixture
-def exact_sandbox(sandbox_http, settings):
-    """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
-    import random
-
-    from django.core.management import call_command
-
-    from coupling.exact.client import ExactClient
-    from sandbox.exact.seed import seed_exact
-
-    settings.CLOCK_OFFSET_SECONDS = 0.0
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    client = ExactClient()
-    f.options(administration=client.administration, sales_journal="70")
-    return client
-
-
 @pytest.mark.django_db
 def test_the_empty_list_says_how_to_start_one(finance_client):
     page = _english(finance_client).get(reverse("admin:sync_reconciliation_changelist")).content.decode()

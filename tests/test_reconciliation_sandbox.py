@@ -1,6 +1,5 @@
 """Reconciliation end to end: Coachview's month against what the Exact sandbox really holds."""
 
-import random
 import uuid
 from decimal import Decimal
 
@@ -15,18 +14,6 @@ from tests import health_factories as f
 
 Kind = ReconciliationLine.Kind
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
-
-
-@pytest.fixture
-def exact(sandbox_http, settings):
-    from sandbox.exact.seed import seed_exact
-
-    settings.CLOCK_OFFSET_SECONDS = 0.0
-    seed_exact(rng=random.Random(1))
-    call_command("sandbox_connect")
-    client = ExactClient()
-    f.options(administration=client.administration, sales_journal="70")
-    return client
 
 
 def book(client: ExactClient, *, your_ref: str, day, excl: str, vat_code: str = "2  ") -> str:
@@ -47,13 +34,13 @@ def book(client: ExactClient, *, your_ref: str, day, excl: str, vat_code: str = 
     return entry["EntryID"]
 
 
-def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(exact):
+def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(exact_sandbox):
     day = timezone.localdate().replace(day=10)
     # Two invoices the coupling exported (their EntryIDs stored on the export, as the export does).
     same = f.invoice(number="4001", day=day, excl="100.00", vat="21.00")
     changed = f.invoice(number="4002", day=day, excl="200.00", vat="42.00")
     for invoice in (same, changed):
-        entry_id = book(exact, your_ref=invoice.number, day=day, excl=str(invoice.total_excl_vat))
+        entry_id = book(exact_sandbox, your_ref=invoice.number, day=day, excl=str(invoice.total_excl_vat))
         f.export(inv=invoice, state=ExportState.EXPORTED, entry_id=uuid.UUID(entry_id))
     # Coachview changed the second invoice after it was exported.
     changed.total_excl_vat, changed.total_vat, changed.total_incl_vat = (
@@ -63,7 +50,7 @@ def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(ex
     )
     changed.save()
     # Someone booked an entry in Exact by hand, not through the coupling.
-    by_hand = book(exact, your_ref="HANDMATIG-1", day=day, excl="75.00")
+    by_hand = book(exact_sandbox, your_ref="HANDMATIG-1", day=day, excl="75.00")
     # And a sent invoice the coupling has not exported yet.
     f.invoice(number="4003", day=day, excl="10.00", vat="2.10")
 
@@ -83,9 +70,9 @@ def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(ex
     assert (r.exact_count, r.exact_incl_vat) == (3, Decimal("453.75"))
 
 
-def test_the_reconcile_command_prints_one_line_and_writes_the_csv(exact, tmp_path, capsys):
+def test_the_reconcile_command_prints_one_line_and_writes_the_csv(exact_sandbox, tmp_path, capsys):
     day = timezone.localdate().replace(day=3)
-    book(exact, your_ref="HANDMATIG-2", day=day, excl="10.00")
+    book(exact_sandbox, your_ref="HANDMATIG-2", day=day, excl="10.00")
     target = tmp_path / "r.csv"
     call_command("reconcile", "--year", str(day.year), "--month", str(day.month), "--csv", str(target))
     out = capsys.readouterr().out.strip().splitlines()
