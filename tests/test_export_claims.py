@@ -11,9 +11,10 @@ import pytest
 from django.test import override_settings
 
 from coupling import clock
-from sync.models import ExportState, InvoiceExport
+from sync.models import AccountCreation, ExportState, InvoiceExport
 from sync.services import export_ports
 from sync.services.export_claims import (
+    account_creation_claim,
     claim_release,
     claim_renew,
     claimable,
@@ -21,7 +22,7 @@ from sync.services.export_claims import (
     export_finish,
     export_store,
 )
-from tests.factories import InvoiceExportFactory
+from tests.factories import DebtorFactory, InvoiceExportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,49 @@ def test_an_export_nobody_holds_is_not_finished(written):
     export_finish(row, ExportState.FAILED)
     assert fresh(row).state == ExportState.EXPORTED
     assert written == []
+
+
+# --- creating a new debtor's Exact account: one worker at a time ---------------------------------
+
+ADMIN = "test:1234567"
+
+
+def lease_of(debtor, administration=ADMIN) -> tuple:
+    return AccountCreation.objects.values_list("owner", "until").get(administration=administration, debtor=debtor)
+
+
+def taken(debtor, worker, administration=ADMIN) -> bool:
+    return account_creation_claim(administration=administration, debtor=debtor, worker=worker)
+
+
+def test_a_free_debtor_is_taken_for_account_creation_for_the_claim_time():
+    debtor = DebtorFactory()
+    assert taken(debtor, "w1")
+    assert lease_of(debtor) == ("w1", NOW + CLAIM)
+
+
+def test_another_worker_cannot_create_the_account_while_the_first_holds_it_and_the_holder_can_again():
+    debtor = DebtorFactory()
+    AccountCreation.objects.create(administration=ADMIN, debtor=debtor, owner="w1", until=NOW + timedelta(seconds=1))
+    assert not taken(debtor, "w2")
+    assert lease_of(debtor) == ("w1", NOW + timedelta(seconds=1))
+    assert taken(debtor, "w1")
+    assert lease_of(debtor) == ("w1", NOW + CLAIM)
+
+
+def test_an_expired_account_creation_is_taken_over_from_its_expiry_on():
+    debtor = DebtorFactory()
+    AccountCreation.objects.create(administration=ADMIN, debtor=debtor, owner="w1", until=NOW)
+    assert not taken(debtor, "w2")  # until the very instant it ends
+    AccountCreation.objects.update(until=NOW - timedelta(microseconds=1))
+    assert taken(debtor, "w2")
+    assert lease_of(debtor) == ("w2", NOW + CLAIM)
+
+
+def test_account_creation_is_taken_per_debtor_and_per_administration():
+    debtor, other = DebtorFactory(), DebtorFactory()
+    assert taken(debtor, "w1")
+    assert taken(other, "w2")
+    assert taken(debtor, "w2", administration="live:1234567")
+    assert lease_of(debtor) == ("w1", NOW + CLAIM)
+    assert AccountCreation.objects.count() == 3

@@ -3,7 +3,7 @@
 from sync.models.actions import ExportAction
 from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage
 from sync.models.console import ExportHistory
-from sync.models.exports import ExportAttempt, ExportState, InvoiceExport, PaymentStatus
+from sync.models.exports import AccountCreation, ExportAttempt, ExportState, InvoiceExport, PaymentStatus
 from sync.models.fetching import FetchWatermark
 from sync.models.health import DigestRun, HealthProblem
 from sync.models.invoices import Debtor, Invoice, InvoiceLine, InvoicePdf
@@ -14,6 +14,7 @@ from sync.models.runs import ExportRun, ExportSchedule
 from sync.models.writeback import StatusWriteback
 
 __all__ = [
+    "AccountCreation",
     "Debtor",
     "DigestRun",
     "ErrorCatalogueEntry",

@@ -156,3 +156,24 @@ class ExportAttempt(models.Model):
     def action_label(self) -> str:
         """The call's kind in the reader's language (an unknown kind keeps its machine name)."""
         return str(ATTEMPT_ACTIONS.get(self.action, self.action))
+
+
+class AccountCreation(models.Model):
+    """Who creates a new debtor's account in one administration now: two workers never both post it.
+
+    Taken with a conditional UPDATE (sync.services.export_claims.account_creation_claim) and kept until
+    it expires, so a worker that looked the code up before the account existed waits for the next run.
+    """
+
+    administration = models.CharField(max_length=40)
+    debtor = models.ForeignKey("sync.Debtor", on_delete=models.CASCADE, related_name="+")
+    owner = models.CharField(max_length=64, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "debtor"], name="one_account_creation_per_debtor")
+        ]
+
+    def __str__(self):
+        return f"{self.administration} {self.debtor_id} {self.owner}"

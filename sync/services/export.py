@@ -150,7 +150,7 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
     if account_id is None:
         account_id = account_ensure(ctx, export, invoice)
         if account_id is None:
-            return export.state  # held: the code belongs to a relation that is not a customer
+            return export.state  # held (not a customer), or ready: another worker creates the account
     else:
         account_details_ensure(ctx, export, invoice, account_id)  # resumed: finish what a fault interrupted
 

@@ -13,7 +13,7 @@ from sync.services.exact_payloads import (
     contact_payload,
 )
 from sync.services.export import RunContext, export_call, export_lookup
-from sync.services.export_claims import export_finish, export_store
+from sync.services.export_claims import account_creation_claim, export_finish, export_store
 
 
 def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
@@ -34,6 +34,11 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
         export_finish(export, ExportState.HELD, reasons=[held])
         return None
     if existing is None:
+        if not account_creation_claim(administration=ctx.administration, debtor=debtor, worker=ctx.worker):
+            # Another worker is creating this debtor's account now: the invoice waits for the next
+            # run, which finds the account, instead of a second POST that Exact refuses.
+            export_finish(export, ExportState.READY)
+            return None
         payload = account_payload(debtor=debtor, code=code, options=ctx.options)
         try:
             created = export_call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))

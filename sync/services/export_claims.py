@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from coupling import clock
-from sync.models import ExportState, InvoiceExport
+from sync.models import AccountCreation, Debtor, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,22 @@ def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
     InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
         state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now()
     )
+
+
+def account_creation_claim(*, administration: str, debtor: Debtor, worker: str) -> bool:
+    """Take the right to create this debtor's account in the administration; False while another holds it.
+
+    Kept until it expires, not released after the create: a worker that looked the code up before
+    the account existed must not post it a second time (Exact refuses "Gegeven bestaat reeds").
+    """
+    now = clock.now()
+    lease, _ = AccountCreation.objects.get_or_create(administration=administration, debtor=debtor)
+    taken = (
+        AccountCreation.objects.filter(pk=lease.pk)
+        .filter(Q(owner=worker) | Q(until__isnull=True) | Q(until__lt=now))
+        .update(owner=worker, until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS))
+    )
+    return taken == 1
 
 
 # --- state changes ------------------------------------------------------------------------------

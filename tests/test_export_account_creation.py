@@ -1,0 +1,58 @@
+"""A new debtor's Exact account is posted by one worker only: another worker's invoice of that
+debtor waits for the next run, which finds the account instead of posting it again.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from coupling import clock
+from sync.models import AccountCreation, ExportRun, ExportState, InvoiceExport
+from sync.services.export_run import exports_run
+from tests.export_fake_exact import FakeExact
+from tests.factories import DebtorFactory, InvoiceFactory, exact_mirror_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def account_posts(exact: FakeExact) -> int:
+    return exact.calls.count(("POST", "crm/Accounts"))
+
+
+def test_an_invoice_whose_new_debtor_another_worker_is_creating_waits_without_posting_the_account():
+    exact_mirror_seed()
+    debtor = DebtorFactory()
+    AccountCreation.objects.create(
+        administration=FakeExact.administration, debtor=debtor, owner="w1", until=clock.now() + timedelta(minutes=5)
+    )
+    invoice = InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x")
+    exact = FakeExact()
+
+    exports_run(client=exact, worker="w2")
+
+    export = InvoiceExport.objects.get(invoice=invoice)
+    assert (export.state, export.claimed_by, export.account_id) == (ExportState.READY, "", None)
+    assert account_posts(exact) == 0 and exact.entries == []
+    assert list(export.attempts.values_list("action", flat=True)) == ["lookup"]  # the batched look-up only
+    assert ExportRun.objects.get().retry_later == 1
+
+    # Meanwhile the first worker created the account: the next run finds it and books the invoice.
+    account = exact.add_account(debtor.number)
+    exports_run(client=exact, worker="w2")
+    export.refresh_from_db()
+    assert (export.state, str(export.account_id)) == (ExportState.EXPORTED, account["ID"])
+    assert account_posts(exact) == 0 and [entry["YourRef"] for entry in exact.entries] == [invoice.number]
+
+
+def test_one_worker_posts_a_new_debtors_account_once_for_all_its_invoices():
+    exact_mirror_seed()
+    debtor = DebtorFactory()
+    invoices = [InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x") for _ in range(3)]
+
+    exact = FakeExact()
+    exports_run(client=exact, worker="w1")
+
+    assert account_posts(exact) == 1
+    assert sorted(entry["YourRef"] for entry in exact.entries) == sorted(invoice.number for invoice in invoices)
+    lease = AccountCreation.objects.get(debtor=debtor)
+    assert lease.owner == "w1"  # kept until it expires: a stale look-up elsewhere waits, it does not post
