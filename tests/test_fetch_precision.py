@@ -15,8 +15,9 @@ from coupling.coachview.errors import CoachviewError
 from coupling.coachview.profile import ProfileView, profile_default
 from coupling.models import CoachviewProfile
 from sync.models import FetchWatermark, Invoice
+from sync.services import fetch_walk
 from sync.services.fetch import invoices_fetch
-from sync.services.fetch_walk import ChangedWalk
+from sync.services.fetch_walk import ChangedWalk, WalkStopped
 from tests.coachview_data import api_calls, debtor_record, invoice_record, put_debtor, put_invoice, reset_log
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -234,3 +235,85 @@ def test_without_ordering_on_the_change_time_every_page_is_read_once_and_the_wal
     walk.run()
     assert client.skips == [0, 0, 100, 200]
     assert sorted(record["id"] for record in stored) == sorted(record["id"] for record in records)
+
+
+# --- the watermark when a walk stops between pages, and the page guard ---------------------------
+
+
+class CoachviewStoppingAfter(CoachviewAnsweringPages):
+    """Answers the given pages, then the deadline comes before the next one."""
+
+    def get_list(self, resource, *, where, orderby, skip, take, params):
+        if len(self.wheres) == len(self.pages):
+            self.wheres.append(where)  # what it would have asked next
+            raise WalkStopped
+        return super().get_list(resource, where=where, orderby=orderby, skip=skip, take=take, params=params)
+
+
+def _mark_after(walk) -> datetime:
+    return FetchWatermark.objects.get().after.astimezone(api.timezone(walk.profile)).replace(tzinfo=None)
+
+
+def test_a_full_page_over_two_seconds_moves_the_watermark_to_the_start_of_its_last_second_not_past_it(db):
+    # 60 in 10:00:00 and 40 in 10:00:01: second :01 may go on in the next page, also when long settled.
+    page = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(60)]
+    page += [_changed(100 + n, f"2026-03-01T10:00:01.{n:03d}") for n in range(40)]
+    client = CoachviewStoppingAfter(page)
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    with pytest.raises(WalkStopped):
+        walk.run()
+    assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 1)
+    assert client.wheres[1:] == [api.where_changed(walk.profile, ">=", datetime(2026, 3, 1, 10, 0, 1))]
+
+
+def test_a_settled_crowded_second_read_completely_moves_the_watermark_past_it(db):
+    crowded = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    client = CoachviewStoppingAfter(crowded, crowded, crowded[:0])  # the page, the unit read, then stop
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    with pytest.raises(WalkStopped):
+        walk.run()
+    assert client.wheres[1] == (
+        api.where_changed(walk.profile, ">=", datetime(2026, 3, 1, 10, 0, 0))
+        + ";"
+        + api.where_changed(walk.profile, "<", datetime(2026, 3, 1, 10, 0, 1))
+    )
+    assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 1)
+
+
+def test_a_crowded_second_that_has_not_settled_keeps_the_watermark_on_it(db, settings):
+    settings.COACHVIEW_SETTLED_AFTER_SECONDS = 10**9
+    crowded = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    client = CoachviewStoppingAfter(crowded, crowded, crowded[:0])
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    with pytest.raises(WalkStopped):
+        walk.run()
+    assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 0)
+
+
+LOOP_TEXT = (
+    "Reading Facturen did not finish after 6 pages; Coachview's `where` on the change time, or its paging, "
+    "does not behave as measured. Run the go-live check again."
+)
+
+
+def test_a_server_that_ignores_skip_without_ordering_on_the_change_time_stops_after_the_page_limit(db, monkeypatch):
+    monkeypatch.setattr(fetch_walk, "MAX_PAGES", 6)
+    full = [_changed(n, "2026-03-01T10:00:00.000") for n in range(100)]
+    client = CoachviewAnsweringPages(full)  # the same page for every skip
+    walk = _walk(client, "ms", datetime(2026, 3, 1, 9, 0, 0))
+    walk.profile.data["orderby_changed"] = False
+    with pytest.raises(CoachviewError) as stopped:
+        walk.run()
+    assert (str(stopped.value), stopped.value.code, stopped.value.permanent) == (LOOP_TEXT, "coachview.fetch_loop", True)
+    assert len(client.wheres) == 6
+
+
+def test_a_server_that_ignores_skip_inside_a_crowded_second_stops_after_the_page_limit(db, monkeypatch):
+    monkeypatch.setattr(fetch_walk, "MAX_PAGES", 6)
+    crowded = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    client = CoachviewAnsweringPages(crowded)  # the unit read gets the same full page for every skip
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    with pytest.raises(CoachviewError) as stopped:
+        walk.run()
+    assert (str(stopped.value), stopped.value.code) == (LOOP_TEXT, "coachview.fetch_loop")
+    assert len(client.wheres) == 6

@@ -28,7 +28,8 @@ from coupling.coachview.readers import changed_moment, record_id
 from coupling.coachview.records import coarser, format_precision, truncate, unit_after
 from sync.models import FetchWatermark
 
-# A walk that has not finished after this many pages is stopped with a message, never left to loop.
+# A walk that has not finished after this many pages (all its loops together) is stopped with a
+# message, never left to loop: a server that ignores `skip` or `where` answers the same page forever.
 MAX_PAGES = 5000
 
 
@@ -72,6 +73,7 @@ class ChangedWalk:
         after = self.mark.after.astimezone(self.zone).replace(tzinfo=None) if self.mark.after else None
         self.cursor = truncate(after, self.precision) if after else None
         self.coarsened_to = ""  # set when this walk had to compare coarser than the profile says
+        self.pages = 0
 
     def _finest_usable(self, precision: str) -> str:
         """The profile's precision, but never finer than the `where` format can write."""
@@ -82,7 +84,7 @@ class ChangedWalk:
 
     def run(self) -> None:
         take = api.MAX_TAKE
-        for _page in range(MAX_PAGES):
+        while True:
             self._deadline_check()
             page = self._get(self._where_from(self.cursor), self._orderby_changed())
             times = self._times(page)
@@ -105,12 +107,6 @@ class ChangedWalk:
                 continue
             self.cursor = unit_after(last, self.precision)
             self._save(last, crowded_done=True)
-        raise CoachviewError(
-            f"Reading {self.resource} did not finish after {MAX_PAGES} pages; Coachview's `where` on the "
-            "change time does not behave as measured. Run the go-live check again.",
-            permanent=True,
-            code="coachview.fetch_loop",
-        )
 
     def _unit_read(self, unit: datetime, *, in_page: int) -> bool:
         """Read one crowded unit completely, shallow skip inside it; False when the server proved coarser."""
@@ -151,6 +147,15 @@ class ChangedWalk:
     # --- steps ---
 
     def _get(self, where: str | None, orderby: str, *, skip: int = 0) -> list:
+        """One page; every loop of the walk reads through here, so none can go on past MAX_PAGES."""
+        self.pages += 1
+        if self.pages > MAX_PAGES:
+            raise CoachviewError(
+                f"Reading {self.resource} did not finish after {MAX_PAGES} pages; Coachview's `where` on the "
+                "change time, or its paging, does not behave as measured. Run the go-live check again.",
+                permanent=True,
+                code="coachview.fetch_loop",
+            )
         return self.client.get_list(
             self.resource, where=where, orderby=orderby, skip=skip, take=api.MAX_TAKE, params=self.params
         )
