@@ -12,7 +12,7 @@ SCHEDULES = [
     # --- export: fetch what is new, pre-flight, export within the budget; runs end before the task's timeout.
     ScheduleSpec(name="export_invoices", func="sync.tasks.export_invoices_task", schedule_type="I", minutes=5),
     # --- health ---
-    ScheduleSpec(name="health: check", func="sync.tasks_health.health_check_task", schedule_type="I", minutes=15),
-    ScheduleSpec(name="health: support digest", func="sync.tasks_health.support_digest_task", schedule_type="D"),
-    ScheduleSpec(name="health: retention", func="sync.tasks_health.retention_prune_task", schedule_type="D"),
+    ScheduleSpec(name="health: check", func="sync.tasks.health_check_task", schedule_type="I", minutes=15),
+    ScheduleSpec(name="health: support digest", func="sync.tasks.support_digest_task", schedule_type="D"),
+    ScheduleSpec(name="health: retention", func="sync.tasks.retention_prune_task", schedule_type="D"),
 ]

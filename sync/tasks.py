@@ -5,9 +5,12 @@ from datetime import timedelta
 from django.conf import settings
 
 from coupling import clock
+from sync.services.digest import support_digest_send
 from sync.services.export_run import exports_scheduled_run
 from sync.services.fetch import invoices_fetch
+from sync.services.health import health_check_run
 from sync.services.payments import payment_status_poll
+from sync.services.retention import retention_prune
 from sync.services.writeback import writebacks_flush
 
 
@@ -30,3 +33,15 @@ def poll_payments_task() -> str:
 
 def export_invoices_task() -> str:
     return exports_scheduled_run(deadline=_deadline()).summary
+
+
+def health_check_task() -> str:
+    return health_check_run().summary()
+
+
+def support_digest_task() -> str:
+    return support_digest_send().summary()
+
+
+def retention_prune_task() -> str:
+    return retention_prune().summary()

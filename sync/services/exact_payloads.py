@@ -33,7 +33,7 @@ class PayloadError(Exception):
         self.detail = detail
 
 
-class LineResolver(Protocol):
+class LineTerms(Protocol):
     """What the mappings tell us about one invoice line, in Exact's terms."""
 
     def gl_account_id(self, line: InvoiceLine) -> str: ...
@@ -150,7 +150,7 @@ def journal_for(*, invoice: Invoice, options: Any) -> str:
 
 
 def sales_entry_payload(
-    *, invoice: Invoice, export: Any, options: Any, customer_id: str, document_id: str | None, resolver: LineResolver
+    *, invoice: Invoice, export: Any, options: Any, customer_id: str, document_id: str | None, resolver: LineTerms
 ) -> dict:
     """salesentry/SalesEntries POST with the lines deep-inserted; cent-exact VAT (raises PayloadError)."""
     lines = list(invoice.lines.all())
@@ -195,7 +195,7 @@ def sales_entry_payload(
     return payload
 
 
-def _line_payload(*, line: InvoiceLine, vat, resolver: LineResolver, spread: bool) -> dict:
+def _line_payload(*, line: InvoiceLine, vat, resolver: LineTerms, spread: bool) -> dict:
     payload: dict[str, Any] = {
         "GLAccount": str(resolver.gl_account_id(line)),
         "AmountFC": exact_amount(line.amount_excl_vat),

@@ -23,7 +23,8 @@ def coupling_options(*, administration: str) -> Any:
 
 
 class LineResolver:
-    """Coachview line → Exact GL account ID, VAT code (as Exact spells it), rate and cost centre.
+    """Coachview line → Exact GL account ID, VAT code (as Exact spells it), rate and cost centre: the
+    `exact_payloads.LineTerms` the payload builder asks for.
 
     Built once per run on the mappings' resolver; an unusable mapping raises PayloadError (held),
     which the pre-flight normally caught already.
