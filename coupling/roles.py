@@ -67,8 +67,8 @@ OPERATIONS_VIEW = [
 RECONCILIATION_VIEW = ["sync.view_reconciliation", "sync.view_reconciliationline"]
 # Downloading the reconciliation is finance's job (and the administrators').
 RECONCILIATION_EXPORT = [*RECONCILIATION_VIEW, "sync.export_reconciliation"]
-# Starting one for a month ("add reconciliation") reads Exact's sales entries: finance's job too (issue 19,
-# item 9). It only reads and uses the shared budget; support sees reconciliations but does not start them.
+# Starting one for a month ("add reconciliation") reads Exact's sales entries: finance's job too. It
+# only reads and uses the shared budget; support sees reconciliations but does not start them.
 RECONCILIATION_RUN = ["sync.add_reconciliation"]
 CONNECTION_EDIT = [
     "coupling.add_exactconnection",

@@ -1,4 +1,4 @@
-"""Explain a message as people paste it (issue 19, item 10): the sentence as Exact's screen shows it, with or
+"""Explain a message as people paste it: the sentence as Exact's screen shows it, with or
 without its "Invoer 1:" number, with other numbers and codes in it, or shorter, finds its entry; a message
 nothing explains leads to the keyword search with its own words and says who to ask."""
 

@@ -1,4 +1,4 @@
-"""An invoice is identified by where it came from (issue 22): the Coachview environment and host, and its
+"""An invoice is identified by where it came from: the Coachview environment and host, and its
 id there. Another environment's invoices are never exported for, nor written back to, the connected one."""
 
 

@@ -1,4 +1,4 @@
-"""Issue 18, item 5: the smaller differences between Exact and the sandbox, each as Exact does it."""
+"""The smaller differences between Exact and the sandbox, each as Exact does it."""
 
 import random
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The same number is not the same invoice (issue 22): an entry Exact has with the invoice's number is
+"""The same number is not the same invoice: an entry Exact has with the invoice's number is
 linked only when it is for the same relation and amount, and one Exact entry never belongs to two exports."""
 
 import json

@@ -1,4 +1,4 @@
-"""'Check again now' tells the truth (issue 19, item 3): the Exact-side reason an invoice was held for is
+"""'Check again now' tells the truth: the Exact-side reason an invoice was held for is
 looked up where one read decides it, kept (with 'only the next export can tell') where none can; a person
 returns to the invoice they acted on, and its page offers only the actions that apply to its state."""
 

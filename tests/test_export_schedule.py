@@ -1,4 +1,4 @@
-"""The scheduled export is off until an administrator switches it on (issue 19, contracts.md "Go-live
+"""The scheduled export is off until an administrator switches it on (contracts.md "Go-live
 checks"); by hand `export_invoices` is not gated by it; a training Coachview never exports to live Exact."""
 
 from io import StringIO

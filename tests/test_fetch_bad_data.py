@@ -1,4 +1,4 @@
-"""Bad data never stops the line (issue 22): hostile Coachview records beside valid ones, on both databases.
+"""Bad data never stops the line: hostile Coachview records beside valid ones, on both databases.
 
 Each hostile record is either adjusted harmlessly (cut or cleaned, noted, booked) or held with a catalogued
 reason naming the Coachview field and the value; the valid invoices of the same run are booked; after the

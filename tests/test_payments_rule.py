@@ -1,4 +1,4 @@
-"""The payment rule of issue 9 as pure functions: open, partly paid, paid; write-offs; credit invoices."""
+"""The payment rule as pure functions: open, partly paid, paid; write-offs; credit invoices."""
 
 from datetime import date
 from decimal import Decimal as D

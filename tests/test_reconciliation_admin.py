@@ -62,7 +62,7 @@ def test_the_reconcile_command_exits_2_without_a_connection():
     assert exit_info.value.code == 2
 
 
-# --- starting a reconciliation from the page (issue 19, item 9) ---
+# --- starting a reconciliation from the page ---
 
 START = "admin:sync_reconciliation_start"
 

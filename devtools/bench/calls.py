@@ -67,7 +67,7 @@ def calls_counted(*, system: str, first: int, last: int) -> CallCount:
 
 def lower_bound_calls(*, exported_numbers: list[str], seeded) -> int:
     """Per exported invoice an entry, a document and an attachment; per new debtor among them one
-    account, plus a bank account and a contact when it has them (issue 14's bound, export phase)."""
+    account, plus a bank account and a contact when it has them (the lower bound of the export phase)."""
     debtors = {
         seeded.invoice_debtor[number] for number in exported_numbers if number in seeded.invoice_debtor
     }

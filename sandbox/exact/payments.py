@@ -100,7 +100,7 @@ def _take(terms: list[dict], amount: Decimal, *, match: ExactPaymentMatch, day: 
             left -= size
             continue
         if settings.SANDBOX_EXACT_PARTIAL_IN_PLACE:
-            # Exact may also reduce a partly paid receivable in place (issue 18): one open term, its
+            # Exact may also reduce a partly paid receivable in place: one open term, its
             # amount the rest; what this match took is kept so that undoing it adds it back.
             reduced = {**(term.get("_Reduced") or {}), str(match.pk): float(left)}
             term.update(AmountDC=float(sign * (size - left)), AmountFC=float(sign * (size - left)),

@@ -62,7 +62,7 @@ class InvoiceExport(models.Model):
     amount_outstanding = models.DecimalField(_("outstanding"), **MONEY, null=True, blank=True)
     paid_date = models.DateField(_("paid on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # --- export (issue 8) ---
+    # --- export ---
     # Transient failures back off: not picked up again before this time.
     next_attempt_at = models.DateTimeField(_("next attempt not before"), null=True, blank=True)
     transient_failures = models.PositiveSmallIntegerField(_("temporary failures in a row"), default=0)

@@ -1,4 +1,4 @@
-"""When will the invoices waiting for export be booked? (issue 21; `connection_status --json`'s `backlog`).
+"""When will the invoices waiting for export be booked? (`connection_status --json`'s `backlog`).
 
 At Exact's limits as measured from the budget actually left today (the last rate headers Exact sent),
 and Coachview's (the PDF and the booking write-back per invoice); the tighter of the two decides. Calls

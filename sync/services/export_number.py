@@ -1,4 +1,4 @@
-"""The same number is not the same invoice (issue 22).
+"""The same number is not the same invoice.
 
 An entry found in Exact by `YourRef` (the invoice number) is linked to an invoice only when it is that
 invoice's entry: the same relation and the same amount (cent-exact), and no other export holds it.

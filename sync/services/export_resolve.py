@@ -68,7 +68,7 @@ def exports_resolve(*, ctx: RunContext, exports: list[InvoiceExport]) -> tuple[l
         conflict = ""
         if entry is None and candidates:
             # An entry in our journals with this YourRef is this invoice's entry only when it is for its
-            # relation and amount (issue 22): the same number is not the same invoice.
+            # relation and amount: the same number is not the same invoice.
             entry = next((row for row in candidates if (row.get("Journal") or "") in journals), candidates[0])
             conflict = entry_conflict(export, entry, account_id=accounts.get(export.pk))
         attempt = attempts[export.pk]

@@ -44,7 +44,7 @@ def history_csv_header() -> list[str]:
         _("state"),
         _("payment status"),
         _("paid on"),
-        # Added last (issue 19): scripts that read the columns above by position keep working.
+        # Added last: scripts that read the columns above by position keep working.
         _("open amount"),
     ]
     return [capfirst(title) for title in titles]

@@ -1,4 +1,4 @@
-"""The rule of issue 9 as pure functions: from an entry's payment terms to open, partly paid or paid.
+"""The payment rule as pure functions: from an entry's payment terms to open, partly paid or paid.
 
 An invoice is paid when its receivable is matched and nothing is outstanding, also when the rest was
 written off as payment difference (transaction type 83) or exchange-rate difference (82); partly paid
@@ -77,7 +77,7 @@ def payment_state(*, terms: list[Term], write_offs: list[Term] = (), total: Deci
             written_off=written_off, write_off_kind=kind, terms=tuple(terms),
         )
     # Partly paid is read from the amounts: Exact may split the receivable (a matched part and an open
-    # rest) or reduce it in place (one open term smaller than the entry), reference §4.10 / issue 18.
+    # rest) or reduce it in place (one open term smaller than the entry), reference §4.10.
     if outstanding == 0 or outstanding >= whole:
         return PaymentState(status="open", outstanding=outstanding, terms=tuple(terms))
     return PaymentState(status="partial", outstanding=outstanding, terms=tuple(terms))
