@@ -7,10 +7,10 @@ from sync.errorcatalogue.matching import (
     MessageMatch,
     catalogue_entry,
     catalogue_match,
-    catalogue_reason,
     explain,
     failure_record,
     reasons_explained,
+    titled_reason,
     unmatched_resolve,
 )
 
@@ -22,7 +22,7 @@ __all__ = [
     "affected_retry",
     "catalogue_entry",
     "catalogue_match",
-    "catalogue_reason",
+    "titled_reason",
     "explain",
     "failure_record",
     "reasons_explained",

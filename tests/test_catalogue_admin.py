@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from coupling.roles import FINANCE, SUPPORT, apply_role_permissions
-from sync.catalogue import affected_exports, affected_retry, catalogue_reason, failure_record
+from sync.catalogue import affected_exports, affected_retry, failure_record, titled_reason
 from sync.models import (
     ErrorCatalogueEntry,
     ExportAction,
@@ -75,10 +75,10 @@ def test_the_explain_box_shows_the_entry_with_values_or_no_entry_yet(admin_clien
 
 def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as_one_retry_does(admin_client):
     entry = ErrorCatalogueEntry.objects.get(code="preflight.vat_code_inclusive")
-    held = _export("2026010", "held", [catalogue_reason("preflight.vat_code_inclusive", vat_code="4")])
+    held = _export("2026010", "held", [titled_reason("preflight.vat_code_inclusive", vat_code="4")])
     failed = _export("2026011", "failed", [{"code": "preflight.vat_code_inclusive", "values": {}, "message": "x"}])
-    other = _export("2026012", "held", [catalogue_reason("preflight.journal_missing")])
-    done = _export("2026013", "exported", [catalogue_reason("preflight.vat_code_inclusive", vat_code="4")])
+    other = _export("2026012", "held", [titled_reason("preflight.journal_missing")])
+    done = _export("2026013", "exported", [titled_reason("preflight.vat_code_inclusive", vat_code="4")])
 
     response = admin_client.get(reverse("admin:sync_errorcatalogueentry_change", args=[entry.pk]))
     body = response.content.decode()
@@ -100,7 +100,7 @@ def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as
 
 
 def test_affected_exports_match_the_code_exactly():
-    _export("1", "held", [catalogue_reason("preflight.vat_code_blocked")])
+    _export("1", "held", [titled_reason("preflight.vat_code_blocked")])
     _export("2", "held", [{"code": "x", "values": {}, "message": '"preflight.vat_code"'}])
     assert affected_exports(code="preflight.vat_code") == []
     assert [e.invoice.number for e in affected_exports(code="preflight.vat_code_blocked")] == ["1"]
@@ -109,7 +109,7 @@ def test_affected_exports_match_the_code_exactly():
 
 def test_the_retry_action_confirms_first(admin_client):
     entry = ErrorCatalogueEntry.objects.get(code="preflight.journal_missing")
-    export = _export("3", "held", [catalogue_reason("preflight.journal_missing")])
+    export = _export("3", "held", [titled_reason("preflight.journal_missing")])
     data = {"action": "retry_affected_action", "_selected_action": [entry.pk]}
     response = admin_client.post(reverse(CHANGELIST), data)
     assert response.status_code == 200 and b"Yes, retry them" in response.content
@@ -168,7 +168,7 @@ def test_a_failure_shows_title_cause_and_fix_in_the_users_language():
 
     from sync.admin.catalogue import reasons_html
 
-    reasons = [catalogue_reason("preflight.vat_code_inclusive", vat_code="4"),
+    reasons = [titled_reason("preflight.vat_code_inclusive", vat_code="4"),
                {"code": None, "values": {}, "message": "Verboden: Kleurcode 4"}]
     with translation.override("en"):
         html = reasons_html(reasons)
@@ -181,7 +181,7 @@ def test_a_failure_shows_title_cause_and_fix_in_the_users_language():
 
 
 def test_searching_the_catalogue_by_invoice_number_finds_what_it_fails_on(admin_client):
-    _export("2026077", "held", [catalogue_reason("preflight.gl_account_blocked", gl_account="8010")])
+    _export("2026077", "held", [titled_reason("preflight.gl_account_blocked", gl_account="8010")])
     response = admin_client.get(reverse(CHANGELIST), {"q": "2026077"})
     body = response.content.decode()
     assert "preflight.gl_account_blocked" in body

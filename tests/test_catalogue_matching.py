@@ -2,7 +2,7 @@
 
 import pytest
 
-from sync.catalogue import catalogue_entry, catalogue_match, catalogue_reason
+from sync.catalogue import catalogue_entry, catalogue_match, titled_reason
 from sync.migrations import (
     _catalogue_seed_v1_exact,
     _catalogue_seed_v1_links,
@@ -247,11 +247,11 @@ def test_a_reason_for_the_pre_flight_carries_code_values_and_the_title(settings)
     from django.utils import translation
 
     with translation.override("nl"):
-        reason = catalogue_reason("preflight.vat_code_inclusive", vat_code="4")
+        reason = titled_reason("preflight.vat_code_inclusive", vat_code="4")
     assert reason == {"code": "preflight.vat_code_inclusive", "values": {"vat_code": "4"},
                       "message": "BTW-code 4 is inclusief"}
     with translation.override("en"):
-        assert catalogue_reason("preflight.vat_code_inclusive", vat_code="4")["message"] == "VAT code 4 is inclusive"
+        assert titled_reason("preflight.vat_code_inclusive", vat_code="4")["message"] == "VAT code 4 is inclusive"
 
 
 def test_a_title_as_coachview_shows_it_after_the_write_back_finds_its_entry():
@@ -491,7 +491,7 @@ def test_a_match_is_stored_as_a_reason_with_its_code_values_and_message():
 
 
 def test_a_reason_for_a_code_the_catalogue_does_not_know_carries_the_code_as_its_message():
-    assert catalogue_reason("exact.no_such_code", n=4) == {
+    assert titled_reason("exact.no_such_code", n=4) == {
         "code": "exact.no_such_code", "values": {"n": "4"}, "message": "exact.no_such_code",
     }
 

@@ -10,6 +10,7 @@ from django.db.models import F
 
 from coupling.clock import now
 from sync.errorcatalogue.messages import ParsedMessage, canonical, parse_message, parse_text
+from sync.errorcatalogue.reasons import Reason
 from sync.models.catalogue import ErrorCatalogueEntry, UnmatchedMessage, render_values
 
 EXAMPLE_INVOICES_KEPT = 5
@@ -25,9 +26,8 @@ class MessageMatch:
     values: dict = field(default_factory=dict)
     parsed: ParsedMessage | None = None
 
-    def as_reason(self) -> dict:
-        """The shape InvoiceExport.reasons stores."""
-        return {"code": self.code, "values": self.values, "message": self.message}
+    def as_reason(self) -> Reason:
+        return Reason(code=self.code, values=self.values, message=self.message)
 
 
 class CatalogueIndex:
@@ -185,11 +185,16 @@ def catalogue_entry(code: str) -> ErrorCatalogueEntry | None:
     return ErrorCatalogueEntry.objects.filter(code=code).first()
 
 
-def catalogue_reason(code: str, **values) -> dict:
-    """A reason as InvoiceExport.reasons stores it; message is the entry's title in the active language."""
+def titled_reason(code: str, detail: str = "", **values) -> Reason:
+    """A reason titled by its catalogue entry in the active language (values as text); a detail is
+    added in brackets, or stands in for the title when the catalogue has no entry for the code."""
     entry = catalogue_entry(code)
     message = entry.title(values) if entry else code
-    return {"code": code, "values": {k: str(v) for k, v in values.items()}, "message": message}
+    if detail and message == code:
+        message = detail
+    elif detail:
+        message = f"{message} ({detail})"
+    return Reason(code=code, values={key: str(value) for key, value in values.items()}, message=message)
 
 
 @dataclass

@@ -19,6 +19,8 @@ from coupling import clock
 from coupling.coachview.client import CoachviewError
 from coupling.exact import odata
 from coupling.exact.errors import ExactError
+from sync.errorcatalogue.matching import titled_reason
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
@@ -121,7 +123,7 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
     try:
         return _export_steps(ctx, export, invoice)
     except PayloadError as exc:
-        export_finish(export, ExportState.HELD, reasons=[ports.reason(exc.code, exc.detail)])
+        export_finish(export, ExportState.HELD, reasons=[titled_reason(exc.code, exc.detail)])
     except ExactError as exc:
         return _exact_error(ctx, export, exc)
     except CoachviewError:
@@ -187,12 +189,12 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
             raise  # transient: back off and try again
         pdf = None
     if not pdf:
-        export_finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_missing")])
+        export_finish(export, ExportState.HELD, reasons=[titled_reason("preflight.pdf_missing")])
         return None
     if len(pdf) > settings.EXACT_ATTACHMENT_MAX_BYTES and not export.document_id:
         # Held before any document exists in Exact: never an empty document left behind.
         size, limit = f"{len(pdf) / 1048576:.1f} MB", f"{settings.EXACT_ATTACHMENT_MAX_BYTES / 1048576:.1f} MB"
-        export_finish(export, ExportState.HELD, reasons=[ports.reason("preflight.pdf_too_large", size=size, limit=limit)])
+        export_finish(export, ExportState.HELD, reasons=[titled_reason("preflight.pdf_too_large", size=size, limit=limit)])
         return None
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
@@ -241,19 +243,20 @@ def entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
     reasons = []
     if linked:
         reasons.append(
-            {
-                "code": "export.linked_existing",
-                "message": f"Entry {entry.get('EntryNumber')} with YourRef {invoice.number} already existed in Exact",
-                "values": {"entry_number": entry.get("EntryNumber")},
-            }
+            worded_reason(
+                "export.linked_existing",
+                f"Entry {entry.get('EntryNumber')} with YourRef {invoice.number} already existed in Exact",
+                entry_number=entry.get("EntryNumber"),
+            )
         )
     if total is not None and total != invoice.total_incl_vat:
         reasons.append(
-            {
-                "code": "export.total_difference",
-                "message": f"Exact holds {total}, Coachview {invoice.total_incl_vat}",
-                "values": {"exact": str(total), "coachview": str(invoice.total_incl_vat)},
-            }
+            worded_reason(
+                "export.total_difference",
+                f"Exact holds {total}, Coachview {invoice.total_incl_vat}",
+                exact=str(total),
+                coachview=str(invoice.total_incl_vat),
+            )
         )
     export_finish(
         export,

@@ -4,6 +4,7 @@ relation that is not a customer; a new customer's bank account and contact made 
 
 from coupling.exact import odata
 from coupling.exact.errors import ExactError
+from sync.errorcatalogue.matching import titled_reason
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
@@ -28,7 +29,7 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
     if existing is not None and (existing.get("Status") or "").strip() != "C":
         # Never change a relation that is not a customer (supplier, prospect, suspect).
         status = existing.get("Status") or ""
-        held = ports.reason(
+        held = titled_reason(
             "preflight.debtor_not_customer", f"{code} {existing.get('Name', '')}", debtor_code=code, status=status
         )
         export_finish(export, ExportState.HELD, reasons=[held])

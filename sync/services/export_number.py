@@ -8,6 +8,7 @@ the entry *is* this invoice (link it), or book this invoice under a new number i
 
 from decimal import Decimal
 
+from sync.errorcatalogue.reasons import Reason, worded_reason
 from sync.models import InvoiceExport
 from sync.services import export_ports as ports
 
@@ -32,22 +33,18 @@ def entry_conflict(export: InvoiceExport, entry: dict, *, account_id: str | None
     return ""
 
 
-def number_taken_reason(export: InvoiceExport, entry: dict, why: str) -> dict:
+def number_taken_reason(export: InvoiceExport, entry: dict, why: str) -> Reason:
     total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
-    return {
-        "code": TAKEN,
-        "message": (
-            f"Exact already has entry {entry.get('EntryNumber')} with number {export.invoice.number} for another "
-            f"{'invoice' if why == 'another_invoice' else why}: not linked"
-        ),
-        "values": {
-            "entry_number": entry.get("EntryNumber"),
-            "invoice_number": export.invoice.number,
-            "differs": why,
-            "exact_amount": str(total if total is not None else ""),
-            "coachview_amount": str(export.invoice.total_incl_vat or Decimal("0.00")),
-        },
-    }
+    return worded_reason(
+        TAKEN,
+        f"Exact already has entry {entry.get('EntryNumber')} with number {export.invoice.number} for another "
+        f"{'invoice' if why == 'another_invoice' else why}: not linked",
+        entry_number=entry.get("EntryNumber"),
+        invoice_number=export.invoice.number,
+        differs=why,
+        exact_amount=str(total if total is not None else ""),
+        coachview_amount=str(export.invoice.total_incl_vat or Decimal("0.00")),
+    )
 
 
 def looks_up_by_number(export: InvoiceExport) -> bool:

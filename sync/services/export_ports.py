@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sync.errorcatalogue.reasons import Reason, worded_reason
 from sync.models import Invoice, InvoiceExport
 
 logger = logging.getLogger(__name__)
@@ -123,18 +124,6 @@ def invoice_pdf(*, invoice: Invoice) -> bytes | None:
     return invoice_pdf_fetch(invoice=invoice) or None
 
 
-def reason(code: str, detail: str = "", **values) -> dict:
-    """A reason as InvoiceExport.reasons stores it, titled by the catalogue when it has the code."""
-    from sync.catalogue import catalogue_reason
-
-    found = catalogue_reason(code, **values)
-    if detail and found["message"] == code:
-        found["message"] = detail
-    elif detail:
-        found["message"] = f"{found['message']} ({detail})"
-    return found
-
-
 def attempt_catalogue_code(*, texts: list[str]) -> str:
     """The catalogue code of the first message that has an entry (for the attempt row; counts nothing)."""
     from sync.catalogue import catalogue_match
@@ -147,7 +136,7 @@ def failure_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
     from sync.catalogue import failure_record
 
     matches = failure_record(text="\r\n".join(texts), invoice_number=export.invoice.number)
-    return [match.as_reason() for match in matches] or [{"code": None, "values": {}, "message": "; ".join(texts)}]
+    return [match.as_reason() for match in matches] or [worded_reason(None, "; ".join(texts))]
 
 
 def booking_status_written(*, export: InvoiceExport) -> None:
@@ -176,14 +165,14 @@ def writebacks_flushed(*, deadline=None) -> None:
         logger.exception("write-back flush failed; the next run retries")
 
 
-def _as_reason(reason: Any) -> dict:
+def _as_reason(reason: Any) -> Reason:
     if isinstance(reason, dict):
-        return {"code": reason.get("code", ""), "message": reason.get("message", ""), "values": reason.get("values", {})}
-    return {
-        "code": getattr(reason, "code", ""),
-        "message": str(getattr(reason, "message", "") or ""),
-        "values": dict(getattr(reason, "values", {}) or {}),
-    }
+        return Reason(code=reason.get("code", ""), values=reason.get("values", {}), message=reason.get("message", ""))
+    return Reason(
+        code=getattr(reason, "code", ""),
+        values=dict(getattr(reason, "values", {}) or {}),
+        message=str(getattr(reason, "message", "") or ""),
+    )
 
 
 def money(value: Any) -> Decimal | None:

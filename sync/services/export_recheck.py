@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from coupling import clock
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactError
+from sync.errorcatalogue.matching import titled_reason
 from sync.models import InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError
@@ -168,7 +169,7 @@ def _account_lookup(export: InvoiceExport, code: str, client, user) -> dict | No
 def _why(exc: Exception) -> str:
     """The catalogue's title of what stopped the look-up (not connected, budget spent), else Exact's text."""
     code = getattr(exc, "code", "")
-    titled = ports.reason(code)["message"] if code else ""
+    titled = titled_reason(code)["message"] if code else ""
     if titled and titled != code:
         return titled
     return "; ".join(getattr(exc, "messages", None) or []) or _("Exact did not answer")

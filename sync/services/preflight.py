@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from coupling import clock
 from mappings.models import MappingKind
 from mappings.resolver import MappingResolver
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
-from sync.services.preflight_reasons import data_reasons, kept_exact_reasons, period_closed_reason, reason
+from sync.services.preflight_reasons import data_reasons, kept_exact_reasons, period_closed_reason
 from sync.services.preflight_totals import spread_revenue_reasons, total_reasons, vat_amount_exact
 
 CENT = Decimal("0.01")
@@ -79,7 +80,7 @@ def invoice_preflight(
     condition = options.default_payment_condition.strip()
     if condition and condition not in resolver.payment_conditions:
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.payment_condition_invalid",
                 _("Payment condition %s does not exist in Exact.") % condition,
                 payment_condition=condition,
@@ -88,7 +89,7 @@ def invoice_preflight(
     period = resolver.period_for(invoice.invoice_date)
     if period is None:
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.no_financial_period",
                 _("Exact has no financial period for the invoice date %s.") % invoice.invoice_date,
                 date=invoice.invoice_date.isoformat() if invoice.invoice_date else None,
@@ -98,7 +99,7 @@ def invoice_preflight(
         reasons.append(period_closed_reason(year=period.year, period=period.period))
     if journal is not None and not journal.allows_currency(invoice.currency):
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.currency_not_allowed",
                 _("Journal %(journal)s does not allow currency %(currency)s.")
                 % {"journal": journal.code, "currency": invoice.currency},
@@ -112,13 +113,13 @@ def invoice_preflight(
     reasons += spread_revenue_reasons(invoice, lines, resolver)
     if options.attach_pdf and not coachview_settings.pdf_available:
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.pdf_endpoint_missing",
                 _("The Coachview profile names no endpoint for the invoice PDF, and 'attach PDF' is on."),
             )
         )
     elif pdf_fetched and options.attach_pdf and not invoice.pdf_sha256:
-        reasons.append(reason("preflight.pdf_missing", _("Coachview returned no PDF for this invoice.")))
+        reasons.append(worded_reason("preflight.pdf_missing", _("Coachview returned no PDF for this invoice.")))
     return reasons
 
 
@@ -127,7 +128,7 @@ def _debtor_reasons(
 ) -> list[dict]:
     if invoice.debtor is None:
         return [
-            reason(
+            worded_reason(
                 "preflight.debtor_missing",
                 _("The invoice's debtor was not found in Coachview."),
                 debtor_number=invoice.debtor_coachview_id,
@@ -142,7 +143,7 @@ def _debtor_reasons(
         )
     except DebtorCodeInvalid as exc:
         return [
-            reason(
+            worded_reason(
                 "preflight.debtor_code_invalid",
                 _("Debtor number %(code)s cannot be an Exact relation code (%(why)s: at most 18 digits).")
                 % {"code": exc.code or "—", "why": exc.reason},
@@ -155,7 +156,7 @@ def _debtor_reasons(
     account = exact_accounts.get(code) or exact_accounts.get(code.strip())
     if account is not None and account.get("Status") != "C":
         return [
-            reason(
+            worded_reason(
                 "preflight.debtor_not_customer",
                 _("Exact relation %s exists but is not a customer; we never change it.") % code.strip(),
                 debtor_number=code.strip(),
@@ -170,12 +171,12 @@ def _journal_reasons(invoice: Invoice, resolver: MappingResolver):
     code = resolver.options.journal_for(is_credit=invoice.is_credit)
     if not code:
         return None, [
-            reason("preflight.journal_missing", _("No sales journal is chosen in the coupling's options."))
+            worded_reason("preflight.journal_missing", _("No sales journal is chosen in the coupling's options."))
         ]
     journal = resolver.journals.get(code)
     if journal is None or not journal.is_usable_for_sales():
         return None, [
-            reason(
+            worded_reason(
                 "preflight.journal_invalid",
                 _("Journal %s is not a usable sales journal in Exact.") % code,
                 journal=code,
@@ -217,7 +218,7 @@ def _catalogue_key(code: str) -> str:
 def _line_reason(code: str, line, coachview_code: str, exact_code: str | None) -> dict:
     message = _(LINE_MESSAGES[code]) % {"line": line.sequence, "code": coachview_code or "—"}
     exact = (exact_code or "").strip() or None
-    return reason(
+    return worded_reason(
         code,
         message,
         line=line.sequence,
@@ -254,7 +255,7 @@ def _line_reasons(invoice: Invoice, lines: list, resolver: MappingResolver):
             )
         if not invoice.is_credit and line.amount_excl_vat < 0:
             reasons.append(
-                reason(
+                worded_reason(
                     "preflight.negative_line",
                     _("Line %(line)s has a negative amount on an invoice that is not a credit invoice.")
                     % {"line": line.sequence},

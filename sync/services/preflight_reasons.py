@@ -1,26 +1,19 @@
 """The pre-flight's reasons: their shape, and the reasons that come from Coachview's data as it was stored.
 
-Each reason is {"code": "preflight.…" (the catalogue entry), "values": {...}, "message": text}; the
+Each is a `Reason` ({"code": "preflight.…" (the catalogue entry), "values": {...}, "message": text}); the
 catalogue renders it in the reader's language from the code and the values.
 """
 
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-
-def reason(code: str, message: str, **values) -> dict:
-    return {"code": code, "values": {key: _plain(value) for key, value in values.items()}, "message": message}
+from sync.errorcatalogue.reasons import Reason, worded_reason
 
 
-def period_closed_reason(*, year: int, period: int) -> dict:
+def period_closed_reason(*, year: int, period: int) -> Reason:
     """Held because Exact answered that the invoice date's period is closed (catalogue exact.period_closed)."""
     label = f"{year} - {period}"
-    return reason("exact.period_closed", _("Exact answered that period %s is closed.") % label, period=label)
-
-
-def _plain(value):
-    return str(value) if isinstance(value, Decimal) else value
+    return worded_reason("exact.period_closed", _("Exact answered that period %s is closed.") % label, period=label)
 
 
 UNFIT_MESSAGES = {
@@ -33,13 +26,13 @@ UNFIT_MESSAGES = {
 }
 
 
-def unfit_reasons(unfit: list) -> list[dict]:
+def unfit_reasons(unfit: list) -> list[Reason]:
     """One reason per value of the invoice or its debtor that did not fit (`sync.services.fetch_fit`)."""
     reasons = []
     for item in unfit or []:
         values = {"field": item.get("field", ""), "value": item.get("value", ""), "limit": item.get("limit", "")}
         message = UNFIT_MESSAGES.get(item.get("code"), UNFIT_MESSAGES["preflight.value_out_of_range"])(values)
-        reasons.append(reason(item.get("code") or "preflight.value_out_of_range", message, **values))
+        reasons.append(worded_reason(item.get("code") or "preflight.value_out_of_range", message, **values))
     return reasons
 
 
@@ -47,7 +40,7 @@ def unfit_reasons(unfit: list) -> list[dict]:
 KEPT_WHILE_HELD = ("exact.entry_number_taken",)
 
 
-def kept_exact_reasons(export) -> list[dict]:
+def kept_exact_reasons(export) -> list[Reason]:
     """An entry with this number for another relation or amount holds the invoice until a person decides
     (retry: looked up again; 'same invoice' or 'new number': acted on); nothing is looked up every run."""
     if export.state != "held" or export.number_decision:
@@ -55,12 +48,12 @@ def kept_exact_reasons(export) -> list[dict]:
     return [r for r in export.reasons or [] if r.get("code") in KEPT_WHILE_HELD]
 
 
-def data_reasons(invoice, lines: list) -> list[dict]:
+def data_reasons(invoice, lines: list) -> list[Reason]:
     """What is wrong with Coachview's data as it was stored: incomplete, unfit, the wrong sign, no lines."""
     reasons = []
     if invoice.data_problem:
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.data_problem",
                 _("Coachview's data is incomplete: %s") % invoice.data_problem,
                 detail=invoice.data_problem,
@@ -72,7 +65,7 @@ def data_reasons(invoice, lines: list) -> list[dict]:
     if invoice.total_incl_vat and (invoice.total_incl_vat > 0) == invoice.is_credit:
         # A credit invoice with a positive total (or an invoice with a negative one) would book the wrong way.
         reasons.append(
-            reason(
+            worded_reason(
                 "preflight.credit_sign",
                 (
                     _("A credit invoice with a positive total (%(total)s).")
@@ -85,5 +78,5 @@ def data_reasons(invoice, lines: list) -> list[dict]:
             )
         )
     if not lines and not invoice.data_unfit:
-        reasons.append(reason("preflight.no_lines", _("The invoice has no lines.")))
+        reasons.append(worded_reason("preflight.no_lines", _("The invoice has no lines.")))
     return reasons

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from mappings.models import MappingKind
-from sync.services.preflight_reasons import reason
+from sync.errorcatalogue.reasons import worded_reason
 
 CENT = Decimal("0.01")
 
@@ -42,7 +42,7 @@ def total_reasons(invoice, lines: list, exact_vat: list) -> list[dict]:
     for what, computed, stated, tolerance in checks:
         if abs(computed - stated) > tolerance:
             reasons.append(
-                reason(
+                worded_reason(
                     "preflight.totals_mismatch",
                     _("The invoice's totals do not add up (%(what)s: %(computed)s, stated %(stated)s).")
                     % {"what": what, "computed": computed, "stated": stated},
@@ -57,7 +57,7 @@ def total_reasons(invoice, lines: list, exact_vat: list) -> list[dict]:
         # Cent-exact (contracts.md): up to one cent per line is spread with VATAmountFC; more is held.
         if abs(exact_total - invoice.total_vat) > per_line:
             reasons.append(
-                reason(
+                worded_reason(
                     "preflight.vat_difference",
                     _("Exact would compute VAT %(exact)s, Coachview says %(coachview)s.")
                     % {"exact": exact_total, "coachview": invoice.total_vat},
@@ -80,7 +80,7 @@ def spread_revenue_reasons(invoice, lines: list, resolver) -> list[dict]:
     code = options.deferred_revenue_gl_account.strip()
     account = resolver.mirror_entry(MappingKind.GL_ACCOUNT, code) if code else None
     if account is None or account.is_blocked:
-        return [reason(
+        return [worded_reason(
             "preflight.spread_revenue_not_set_up",
             _("'Spread revenue over the course period' is on, but the deferred-revenue G/L account %s is not "
               "usable in Exact.") % (code or "—"),
