@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coupling import clock
 from sync.models import ExportAction, ExportState, InvoiceExport
+from sync.services.export_state import state_move
 
 Kind = ExportAction.Kind
 # A person may not touch an export while a worker holds it or once it is in Exact.
@@ -46,10 +47,9 @@ def _record(*, export: InvoiceExport, kind: str, before: str, user, reason: str 
     )
 
 
-def _move(export: InvoiceExport, allowed: list[str], **fields) -> bool:
+def _move(export: InvoiceExport, allowed: list[str], *, to: str, **fields) -> bool:
     """Conditional update: only when still in an allowed state (a worker may have claimed it meanwhile)."""
-    fields.setdefault("state_changed_at", clock.now())
-    changed = InvoiceExport.objects.filter(pk=export.pk, state__in=allowed).update(**fields)
+    changed = state_move(InvoiceExport.objects.filter(pk=export.pk), to=to, from_states=allowed, **fields)
     if changed:
         export.refresh_from_db()
     return changed == 1
@@ -62,7 +62,7 @@ def export_retry(*, export: InvoiceExport, user=None, reason: str = "") -> Expor
     """
     before = export.state
     with transaction.atomic():
-        if not _move(export, RETRYABLE, state=ExportState.READY, next_attempt_at=None, transient_failures=0):
+        if not _move(export, RETRYABLE, to=ExportState.READY, next_attempt_at=None, transient_failures=0):
             raise ActionRefused(f"{export.invoice} is {before}: nothing to retry")
         return _record(export=export, kind=Kind.RETRY, before=before, user=user, reason=reason)
 
@@ -74,7 +74,7 @@ def export_exclude(*, export: InvoiceExport, reason: str, user=None) -> ExportAc
     before = export.state
     with transaction.atomic():
         reasons = [{"code": "export.excluded", "message": reason.strip(), "values": {}}]
-        if not _move(export, EXCLUDABLE, state=ExportState.EXCLUDED, reasons=reasons):
+        if not _move(export, EXCLUDABLE, to=ExportState.EXCLUDED, reasons=reasons):
             raise ActionRefused(f"{export.invoice} is {before}: it cannot be excluded")
         return _record(export=export, kind=Kind.EXCLUDE, before=before, user=user, reason=reason.strip())
 
@@ -83,7 +83,7 @@ def export_include(*, export: InvoiceExport, user=None) -> ExportAction:
     """Take an excluded invoice back: the next run checks it (and looks it up in Exact first)."""
     before = export.state
     with transaction.atomic():
-        if not _move(export, [ExportState.EXCLUDED], state=ExportState.NEW, reasons=[], lookup_before_post=True):
+        if not _move(export, [ExportState.EXCLUDED], to=ExportState.NEW, reasons=[], lookup_before_post=True):
             raise ActionRefused(f"{export.invoice} is {before}, not excluded")
         return _record(export=export, kind=Kind.INCLUDE, before=before, user=user)
 
@@ -117,7 +117,7 @@ def export_recheck(*, export: InvoiceExport, user=None, client=None) -> Rechecke
     else:
         state, reasons = (ExportState.HELD if found.reasons else ExportState.READY), found.reasons
     with transaction.atomic():
-        if not _move(export, RETRYABLE, state=state, reasons=reasons, next_attempt_at=None):
+        if not _move(export, RETRYABLE, to=state, reasons=reasons, next_attempt_at=None):
             raise ActionRefused(_("Invoice %(number)s changed state meanwhile; look again.") % _named(export))
         action = _record(export=export, kind=Kind.RECHECK, before=before, user=user)
     return Rechecked(action=action, findings=_findings(export, before, found))
@@ -151,7 +151,7 @@ def export_accept_change(*, export: InvoiceExport, reason: str = "", user=None) 
     """Accept that the invoice changed in Coachview after it was booked: Exact keeps the entry as booked."""
     before = export.state
     with transaction.atomic():
-        if not _move(export, [ExportState.CHANGED], state=ExportState.EXPORTED):
+        if not _move(export, [ExportState.CHANGED], to=ExportState.EXPORTED):
             raise ActionRefused(f"{export.invoice} is {before}, not changed")
         return _record(export=export, kind=Kind.ACCEPT_CHANGE, before=before, user=user, reason=reason)
 
@@ -166,7 +166,7 @@ def export_number_decided(*, export: InvoiceExport, decision: str, user=None) ->
         raise ActionRefused(f"{export.invoice}: Exact has no other entry with its number to decide on")
     with transaction.atomic():
         if not _move(
-            export, [ExportState.HELD], state=ExportState.READY, number_decision=decision, lookup_before_post=True
+            export, [ExportState.HELD], to=ExportState.READY, number_decision=decision, lookup_before_post=True
         ):
             raise ActionRefused(f"{export.invoice} is {before}, not held")
         kind = Kind.SAME_INVOICE if decision == InvoiceExport.Decision.SAME_INVOICE else Kind.NEW_NUMBER

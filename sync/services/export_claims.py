@@ -13,10 +13,13 @@ from django.db.models import Q
 from coupling import clock
 from sync.models import AccountCreation, Debtor, ExportState, InvoiceExport
 from sync.services import export_ports as ports
+from sync.services.export_state import state_mirror, state_move
 
 logger = logging.getLogger(__name__)
 
 RESUMABLE = [ExportState.READY, ExportState.UNKNOWN]
+# What claimable() takes: a resumable export, or one whose worker's claim expired.
+CLAIMED_FROM = [*RESUMABLE, ExportState.EXPORTING]
 
 
 # --- claiming ----------------------------------------------------------------------------------
@@ -33,7 +36,7 @@ def claimable() -> Q:
 def export_claim(*, export_id: int, worker: str) -> bool:
     """Take one export for this worker with a conditional UPDATE; True only if it changed exactly one row."""
     now = clock.now()
-    claimed = (
+    claimed = state_move(
         InvoiceExport.objects.filter(claimable(), pk=export_id)
         # Never our own live claim again. claimable() already leaves out every live claim, so dropping
         # or changing the worker or the state here changes nothing (not worth mutating); the expiry does.
@@ -41,13 +44,12 @@ def export_claim(*, export_id: int, worker: str) -> bool:
             claimed_by=worker,  # pragma: no mutate
             state=ExportState.EXPORTING,  # pragma: no mutate
             claimed_until__gte=now,
-        )
-        .update(
-            state=ExportState.EXPORTING,
-            claimed_by=worker,
-            claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
-            state_changed_at=now,
-        )
+        ),
+        to=ExportState.EXPORTING,
+        from_states=CLAIMED_FROM,
+        claimed_by=worker,
+        claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
+        state_changed_at=now,
     )
     return claimed == 1
 
@@ -63,9 +65,8 @@ def claim_renew(*, export: InvoiceExport, worker: str) -> bool:
 
 def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
     """Give an export back untouched (run stopped): `unknown` stays unknown, the rest ready."""
-    InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker, state=ExportState.EXPORTING).update(
-        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now()
-    )
+    mine = InvoiceExport.objects.filter(pk=export.pk, claimed_by=worker)
+    state_move(mine, to=state, from_states=[ExportState.EXPORTING], claimed_by="", claimed_until=None)
 
 
 def account_creation_claim(*, administration: str, debtor: Debtor, worker: str) -> bool:
@@ -90,14 +91,13 @@ def account_creation_claim(*, administration: str, debtor: Debtor, worker: str) 
 def export_finish(export: InvoiceExport, state: str, *, reasons: list | None = None, **fields) -> None:
     """End our claim in `state`, only while we still hold it (a worker that took over decides instead)."""
     now = clock.now()
-    values = {"state": state, "state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
+    values = {"state_changed_at": now, "claimed_by": "", "claimed_until": None, "updated_at": now}
     if reasons is not None:
         values["reasons"] = reasons
     values.update(fields)
-    held = InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING, claimed_by=export.claimed_by)
-    changed = held.update(**values)
-    for name, value in values.items():
-        setattr(export, name, value)
+    held = InvoiceExport.objects.filter(pk=export.pk, claimed_by=export.claimed_by)
+    changed = state_move(held, to=state, from_states=[ExportState.EXPORTING], **values)
+    state_mirror(export, to=state, **values)
     if not changed:
         # Our claim expired and another worker took the invoice over: it looks up before posting.
         logger.warning("export %s was taken over by another worker; its outcome is left to it", export.pk)

@@ -19,6 +19,7 @@ from sync.services.export_claims import claim_release, claim_renew, claimable, e
 from sync.services.export_dry_run import dry_run_report
 from sync.services.export_progress import ExportProgress
 from sync.services.export_resolve import exports_resolve
+from sync.services.export_state import state_move
 from sync.services.lookup import BATCH, accounts_by_code
 
 logger = logging.getLogger(__name__)
@@ -46,15 +47,15 @@ def exports_prepare(*, administration: str, options) -> int:
     export_from = options.export_from_date
     if export_from:
         # Never sent, dated before the cut-off: booked by hand before the coupling started.
-        InvoiceExport.objects.filter(
-            administration=administration,
-            state__in=[ExportState.NEW, ExportState.HELD, ExportState.READY],
-            invoice__invoice_date__lt=export_from,
-            attempts__isnull=True,
-            actions__isnull=True,  # a person who included it again decided otherwise
-        ).update(
-            state=ExportState.EXCLUDED,
-            state_changed_at=clock.now(),
+        state_move(
+            InvoiceExport.objects.filter(
+                administration=administration,
+                invoice__invoice_date__lt=export_from,
+                attempts__isnull=True,
+                actions__isnull=True,  # a person who included it again decided otherwise
+            ),
+            to=ExportState.EXCLUDED,
+            from_states=[ExportState.NEW, ExportState.HELD, ExportState.READY],
             reasons=[{"code": "export.before_cutoff", "message": f"before {export_from}", "values": {}}],
         )
     return created
@@ -244,10 +245,14 @@ def _export_chunk(ctx: RunContext, run: ExportRun, exports: list[InvoiceExport],
 def _export_aborted(export: InvoiceExport) -> str:
     export.refresh_from_db()
     state = ExportState.UNKNOWN if export.lookup_before_post else ExportState.READY
-    InvoiceExport.objects.filter(pk=export.pk, state=ExportState.EXPORTING).update(
-        state=state, claimed_by="", claimed_until=None, state_changed_at=clock.now(),
+    state_move(
+        InvoiceExport.objects.filter(pk=export.pk),
+        to=state,
+        from_states=[ExportState.EXPORTING],
+        claimed_by="",
+        claimed_until=None,
         next_attempt_at=clock.now() + timedelta(minutes=BACKOFF_MINUTES[0]),
-    )  # fmt: skip
+    )
     return state
 
 

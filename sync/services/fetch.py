@@ -12,13 +12,13 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
 from coupling.coachview.profile import ProfileView
 from coupling.models import CoachviewProfile
 from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoicePdf, JobRun
 from sync.services.administration import current_administration, current_source
+from sync.services.export_state import state_move
 from sync.services.fetch_store import StoreCounts, debtors_store, invoices_store, related_read
 from sync.services.fetch_walk import ChangedWalk, WalkStopped
 from sync.services.jobruns import job_run_recorded
@@ -111,12 +111,14 @@ def exports_ensure(*, administration: str) -> int:
     source = current_source()
     waiting = [ExportState.NEW, ExportState.HELD, ExportState.READY]
     mine = InvoiceExport.objects.filter(administration=administration)
-    mine.filter(state__in=waiting, attempts__isnull=True).exclude(invoice__coachview_source=source).update(
-        state=ExportState.EXCLUDED,
-        state_changed_at=clock.now(),
+    state_move(
+        mine.filter(attempts__isnull=True).exclude(invoice__coachview_source=source),
+        to=ExportState.EXCLUDED,
+        from_states=waiting,
         reasons=[{"code": OTHER_SOURCE, "message": "fetched from another Coachview environment", "values": {}}],
     )
-    mine.filter(state=ExportState.EXCLUDED, invoice__coachview_source=source).with_reason(OTHER_SOURCE).update(state=ExportState.NEW, state_changed_at=clock.now(), reasons=[])
+    back = mine.filter(invoice__coachview_source=source).with_reason(OTHER_SOURCE)
+    state_move(back, to=ExportState.NEW, from_states=[ExportState.EXCLUDED], reasons=[])
     missing = (
         Invoice.objects.exportable().filter(coachview_source=source).exclude(exports__administration=administration)
     )

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
 from coupling.coachview.profile import ProfileView
 from coupling.coachview.readers import InvoiceData, debtor_read, extern_read, invoice_read, record_id
 from coupling.coachview.records import path_get
 from sync.models import Debtor, ExportState, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
+from sync.services.export_state import state_move
 from sync.services.fetch_fit import (
     Fit,
     country_fit,
@@ -390,7 +390,6 @@ def _invoice_write(key: tuple[str, str], values: dict, lines: list, is_new: bool
     InvoiceLine.objects.bulk_create(lines)
     if not is_new:
         # Never re-sent silently: a person decides what an exported invoice's change means.
-        changed = InvoiceExport.objects.filter(invoice=invoice, state=ExportState.EXPORTED).update(
-            state=ExportState.CHANGED, state_changed_at=clock.now()
-        )
+        exports = InvoiceExport.objects.filter(invoice=invoice)
+        changed = state_move(exports, to=ExportState.CHANGED, from_states=[ExportState.EXPORTED])
         counts.invoices_changed_after_export += changed

@@ -17,6 +17,7 @@ from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportState, Invoice, InvoiceExport
 from sync.services.chunks import queryset_chunks
 from sync.services.debtor_codes import DEFAULT_SOURCE_ORDER, DebtorCodeInvalid, debtor_exact_code
+from sync.services.export_state import states_bulk_write
 from sync.services.preflight_reasons import data_reasons, kept_exact_reasons, period_closed_reason
 from sync.services.preflight_totals import spread_revenue_reasons, total_reasons, vat_amount_exact
 
@@ -302,7 +303,7 @@ def exports_preflight(
     now = clock.now()
     summary = PreflightSummary()
     for chunk in queryset_chunks(exports, size=CHUNK, limit=limit):
-        changed = []
+        moves = []
         for export in chunk:
             reasons = invoice_preflight(
                 export=export,
@@ -313,18 +314,10 @@ def exports_preflight(
                 closed_periods=closed_periods,
             )
             reasons += kept_exact_reasons(export)
-            state = ExportState.HELD if reasons else ExportState.READY
             summary.checked += 1
             summary.held += bool(reasons)
             summary.ready += not reasons
-            if state != export.state or reasons != export.reasons:
-                if state != export.state:
-                    export.state_changed_at = now
-                export.state, export.reasons = state, reasons
-                changed.append(export)
-        if changed:
-            # Only rows still waiting are written: a worker may have claimed one meanwhile.
-            InvoiceExport.objects.filter(state__in=CHECKED_STATES).bulk_update(
-                changed, ["state", "reasons", "state_changed_at"], batch_size=500
-            )
+            moves.append((export, ExportState.HELD if reasons else ExportState.READY, {"reasons": reasons}))
+        # Only rows still waiting are written: a worker may have claimed one meanwhile.
+        states_bulk_write(moves, from_states=CHECKED_STATES, now=now)
     return summary
