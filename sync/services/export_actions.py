@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coupling import clock
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportAction, ExportState, InvoiceExport
 from sync.services.export_state import state_move
 
@@ -73,7 +74,7 @@ def export_exclude(*, export: InvoiceExport, reason: str, user=None) -> ExportAc
         raise ActionRefused("a reason is required to exclude an invoice")
     before = export.state
     with transaction.atomic():
-        reasons = [{"code": "export.excluded", "message": reason.strip(), "values": {}}]
+        reasons = [worded_reason("export.excluded", reason.strip())]
         if not _move(export, EXCLUDABLE, to=ExportState.EXCLUDED, reasons=reasons):
             raise ActionRefused(f"{export.invoice} is {before}: it cannot be excluded")
         return _record(export=export, kind=Kind.EXCLUDE, before=before, user=user, reason=reason.strip())

@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from sync.catalogue import reasons_explained
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, sales_entry_payload
@@ -49,7 +50,7 @@ def dry_run_report(*, ctx, run: ExportRun, limit: int | None) -> list[str]:
                     document_id=None, resolver=ctx.resolver,
                 )  # fmt: skip
             except PayloadError as exc:
-                reasons = [{"code": exc.code, "message": exc.detail, "values": {}}]
+                reasons = [worded_reason(exc.code, exc.detail)]
         if reasons:
             run.held += 1
             report.append(held_line(invoice=invoice, reasons=reasons))

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from coupling import clock
 from coupling.exact.errors import ExactError
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError
@@ -56,7 +57,7 @@ def exports_prepare(*, administration: str, options) -> int:
             ),
             to=ExportState.EXCLUDED,
             from_states=[ExportState.NEW, ExportState.HELD, ExportState.READY],
-            reasons=[{"code": "export.before_cutoff", "message": f"before {export_from}", "values": {}}],
+            reasons=[worded_reason("export.before_cutoff", f"before {export_from}")],
         )
     return created
 

@@ -16,6 +16,7 @@ from coupling.coachview import api
 from coupling.coachview.client import CoachviewClient, CoachviewError
 from coupling.coachview.profile import ProfileView
 from coupling.models import CoachviewProfile
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport, InvoicePdf, JobRun
 from sync.services.administration import current_administration, current_source
 from sync.services.export_state import state_move
@@ -115,7 +116,7 @@ def exports_ensure(*, administration: str) -> int:
         mine.filter(attempts__isnull=True).exclude(invoice__coachview_source=source),
         to=ExportState.EXCLUDED,
         from_states=waiting,
-        reasons=[{"code": OTHER_SOURCE, "message": "fetched from another Coachview environment", "values": {}}],
+        reasons=[worded_reason(OTHER_SOURCE, "fetched from another Coachview environment")],
     )
     back = mine.filter(invoice__coachview_source=source).with_reason(OTHER_SOURCE)
     state_move(back, to=ExportState.NEW, from_states=[ExportState.EXCLUDED], reasons=[])
