@@ -5,11 +5,13 @@ exactly once, within 2 × ⌈250/100⌉ + 2 calls, and no page can make the fetc
 profile thinks the server compares finer than it does.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 
+from coupling import clock
 from coupling.coachview import api
 from coupling.coachview.errors import CoachviewError
 from coupling.coachview.profile import ProfileView, profile_default
@@ -143,10 +145,11 @@ class CoachviewAnsweringPages:
 
     def __init__(self, *pages):
         self.connection = SimpleNamespace(base_url="http://coachview.test")
-        self.pages, self.wheres = pages, []
+        self.pages, self.wheres, self.skips = pages, [], []
 
     def get_list(self, resource, *, where, orderby, skip, take, params):
         self.wheres.append(where)
+        self.skips.append(skip)
         return self.pages[min(len(self.wheres), len(self.pages)) - 1]
 
 
@@ -195,6 +198,8 @@ def test_a_unit_read_that_returns_fewer_records_than_the_page_showed_in_it_makes
     walk.run()
     assert walk.coarsened_to == "date"
     assert FetchWatermark.objects.get().precision == "date"
+    # Asked again from the start of that day, never past it (the rest of the day would be lost).
+    assert client.wheres[2] == api.where_changed(walk.profile, ">=", datetime(2026, 3, 1))
 
 
 def test_without_ordering_on_the_change_time_the_watermark_follows_the_latest_change_of_any_page(db):
@@ -222,7 +227,6 @@ class CoachviewPagingById:
 
 
 def test_without_ordering_on_the_change_time_every_page_is_read_once_and_the_walk_ends(db):
-    from coupling import clock
 
     records = [_changed(n, f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}.000") for n in range(250)]
     client = CoachviewPagingById(records)
@@ -317,3 +321,64 @@ def test_a_server_that_ignores_skip_inside_a_crowded_second_stops_after_the_page
         walk.run()
     assert (str(stopped.value), stopped.value.code) == (LOOP_TEXT, "coachview.fetch_loop")
     assert len(client.wheres) == 6
+
+
+def test_a_unit_read_answered_with_a_record_outside_the_unit_asks_again_from_the_start_of_the_day(db):
+    in_one_second = [_changed(n, f"2026-03-01T10:00:00.{n:03d}") for n in range(100)]
+    wider = [_changed(500, "2026-03-01T10:00:07.000"), *in_one_second[1:]]
+    client = CoachviewAnsweringPages(in_one_second, wider, [])
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    walk.run()
+    assert walk.coarsened_to == "date"
+    assert client.wheres[2] == api.where_changed(walk.profile, ">=", datetime(2026, 3, 1))
+    assert len(client.wheres) == 3
+
+
+def test_a_crowded_second_is_read_by_id_a_page_at_a_time_from_skip_0(db):
+    crowded = [_changed(n, f"2026-03-01T10:00:00.{n % 1000:03d}") for n in range(250)]
+    client = CoachviewAnsweringPages(crowded[:100], crowded[:100], crowded[100:200], crowded[200:], [])
+    walk = _walk(client, "s", datetime(2026, 3, 1, 9, 0, 0))
+    walk.run()
+    assert client.skips == [0, 0, 100, 200, 0]
+    assert client.wheres[4] == api.where_changed(walk.profile, ">=", datetime(2026, 3, 1, 10, 0, 1))
+
+
+def _finished_walk(settings, *, now_utc: datetime, margin: int, zone: str, stamps: list[str]) -> ChangedWalk:
+    """One short page (the walk ends) at a frozen clock; the watermark it leaves."""
+    settings.COACHVIEW_SETTLED_AFTER_SECONDS = margin
+    client = CoachviewAnsweringPages([_changed(n, stamp) for n, stamp in enumerate(stamps)])
+    data = profile_default()
+    data.update(where_precision="s", timezone=zone)
+    profile = ProfileView(data)
+    FetchWatermark.objects.create(resource="Facturen", base_url=client.connection.base_url)
+    walk = ChangedWalk(client=client, profile=profile, resource="Facturen", store=lambda page: None, deadline=None)
+    with patch.object(clock, "now", lambda: now_utc.replace(tzinfo=UTC)):
+        walk.run()
+    return walk
+
+
+def test_a_finished_walk_leaves_the_watermark_at_the_start_of_a_last_second_that_has_not_settled(db, settings):
+    walk = _finished_walk(
+        settings, now_utc=datetime(2026, 3, 1, 9, 0), margin=10**9, zone="Europe/Amsterdam",
+        stamps=["2026-03-01T10:00:00.500", "2026-03-01T10:00:01.010", "2026-03-01T10:00:01.039"],
+    )
+    assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 1)
+    assert sorted(key[0] for key in FetchWatermark.objects.get().seen) == ["invoice-1", "invoice-2"]
+
+
+def test_a_last_second_has_settled_from_exactly_the_margin_after_its_end_on(db, settings):
+    # 09:00:01 UTC is 10:00:01 in Amsterdam: the second 10:00:00 ended exactly the margin (0 s) ago.
+    walk = _finished_walk(
+        settings, now_utc=datetime(2026, 3, 1, 9, 0, 1), margin=0, zone="Europe/Amsterdam",
+        stamps=["2026-03-01T10:00:00.400"],
+    )
+    assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 1)
+
+
+def test_whether_a_second_has_settled_is_judged_in_coachviews_time_zone_not_the_servers(db, settings):
+    # Coachview in UTC, this server in Europe/Amsterdam (TIME_ZONE): at 10:10 UTC the second 11:00:00
+    # (Coachview's time) is still to come, so it cannot have settled.
+    walk = _finished_walk(
+        settings, now_utc=datetime(2026, 3, 1, 10, 10), margin=300, zone="UTC", stamps=["2026-03-01T11:00:00.500"]
+    )
+    assert _mark_after(walk) == datetime(2026, 3, 1, 11, 0, 0)
