@@ -166,6 +166,17 @@ def _language_not_carried_over():
 
 
 @pytest.fixture
+def exact_api(monkeypatch, settings):
+    """Exact as `responses` answers it (tests/exact_fake.py), connected; the clock frozen at now, no minute waits."""
+    from coupling import clock
+    from tests.exact_fake import exact_world
+
+    settings.EXACT_MINUTELY_LIMIT = 100_000
+    with exact_world(monkeypatch, at=clock.now(), minutely_limit=100_000) as world:
+        yield world
+
+
+@pytest.fixture
 def exact_sandbox(sandbox_http, settings):
     """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
     import random
