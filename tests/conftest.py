@@ -177,6 +177,20 @@ def exact_api(monkeypatch, settings):
 
 
 @pytest.fixture
+def fake_exact(exact_api):
+    """The fake Exact behind `exact_api`: its rows, its faults and the calls it was sent."""
+    return exact_api.fake
+
+
+@pytest.fixture
+def exact_mirror(db):
+    """Exact's reference data mirrored (VAT codes, G/L accounts, journals, periods) and options that fit it."""
+    from tests.factories import exact_mirror_seed
+
+    exact_mirror_seed()
+
+
+@pytest.fixture
 def exact_sandbox(sandbox_http, settings):
     """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
     import random
