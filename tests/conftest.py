@@ -191,6 +191,14 @@ def exact_mirror(db):
 
 
 @pytest.fixture
+def role_permissions(db):
+    """The roles' permissions applied (on a fresh test database coupling's post_migrate runs before sync's exist)."""
+    from coupling import roles
+
+    roles.apply_role_permissions()
+
+
+@pytest.fixture
 def exact_sandbox(sandbox_http, settings):
     """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
     import random
