@@ -166,6 +166,39 @@ def _language_not_carried_over():
 
 
 @pytest.fixture
+def exact_api(monkeypatch, settings):
+    """Exact as `responses` answers it (tests/exact_fake.py), connected; the clock frozen at now, no minute waits."""
+    from coupling import clock
+    from tests.exact_fake import exact_world
+
+    settings.EXACT_MINUTELY_LIMIT = 100_000
+    with exact_world(monkeypatch, at=clock.now(), minutely_limit=100_000) as world:
+        yield world
+
+
+@pytest.fixture
+def fake_exact(exact_api):
+    """The fake Exact behind `exact_api`: its rows, its faults and the calls it was sent."""
+    return exact_api.fake
+
+
+@pytest.fixture
+def exact_mirror(db):
+    """Exact's reference data mirrored (VAT codes, G/L accounts, journals, periods) and options that fit it."""
+    from tests.factories import exact_mirror_seed
+
+    exact_mirror_seed()
+
+
+@pytest.fixture
+def role_permissions(db):
+    """The roles' permissions applied (on a fresh test database coupling's post_migrate runs before sync's exist)."""
+    from coupling import roles
+
+    roles.apply_role_permissions()
+
+
+@pytest.fixture
 def exact_sandbox(sandbox_http, settings):
     """The Exact sandbox seeded and connected, its sales journal chosen (as `make run` leaves it)."""
     import random

@@ -13,10 +13,10 @@ from sync.models import (
     ErrorCatalogueEntry,
     ExportAction,
     ExportAttempt,
-    Invoice,
     InvoiceExport,
     UnmatchedMessage,
 )
+from tests.factories import InvoiceExportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,10 @@ def admin_client(client):
 
 
 def _export(number: str, state: str, reasons: list[dict]) -> InvoiceExport:
-    invoice = Invoice.objects.create(coachview_id=f"cv-{number}", number=number, invoice_date=date(2026, 1, 5))
-    return InvoiceExport.objects.create(invoice=invoice, administration="test:1234567", state=state, reasons=reasons)
+    return InvoiceExportFactory(
+        invoice__coachview_id=f"cv-{number}", invoice__number=number, invoice__invoice_date=date(2026, 1, 5),
+        administration="test:1234567", state=state, reasons=reasons,
+    )
 
 
 def test_the_changelist_loads_and_searches_both_languages(admin_client, django_assert_max_num_queries):

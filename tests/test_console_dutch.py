@@ -17,7 +17,7 @@ from sync.models import ExportAttempt
 from sync.services.dashboard import _calls, failing_codes
 from tests.console_support import export_in, role_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 BLOCKED = {
     "code": "preflight.gl_account_blocked",
     "values": {"line": 1, "coachview_code": "8900", "exact_code": "8900", "gl_account": "8900"},
@@ -28,11 +28,6 @@ NOT_CUSTOMER = {
     "values": {"debtor_number": "20077", "status": "S", "is_supplier": True},
     "message": "Exact relation 20077 exists but is not a customer; we never change it.",
 }
-
-
-@pytest.fixture(autouse=True)
-def role_permissions(db):
-    roles.apply_role_permissions()
 
 
 @pytest.fixture

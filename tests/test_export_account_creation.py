@@ -9,50 +9,54 @@ import pytest
 from coupling import clock
 from sync.models import AccountCreation, ExportRun, ExportState, InvoiceExport
 from sync.services.export_run import exports_run
-from tests.export_fake_exact import FakeExact
-from tests.factories import DebtorFactory, InvoiceFactory, exact_mirror_seed
+from tests.exact_fake import FakeExact
+from tests.factories import ADMINISTRATION, DebtorFactory, InvoiceFactory, exact_mirror_seed
 
 pytestmark = pytest.mark.django_db
 
 
 def account_posts(exact: FakeExact) -> int:
-    return exact.calls.count(("POST", "crm/Accounts"))
+    return exact.sent().count(("POST", "crm/Accounts"))
 
 
-def test_an_invoice_whose_new_debtor_another_worker_is_creating_waits_without_posting_the_account():
+def entries(exact: FakeExact) -> list[dict]:
+    return exact.rows["salesentry/SalesEntries"]
+
+
+def test_an_invoice_whose_new_debtor_another_worker_is_creating_waits_without_posting_the_account(exact_api):
     exact_mirror_seed()
     debtor = DebtorFactory()
     AccountCreation.objects.create(
-        administration=FakeExact.administration, debtor=debtor, owner="w1", until=clock.now() + timedelta(minutes=5)
+        administration=ADMINISTRATION, debtor=debtor, owner="w1", until=clock.now() + timedelta(minutes=5)
     )
     invoice = InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x")
-    exact = FakeExact()
+    exact = exact_api.fake
 
-    exports_run(client=exact, worker="w2")
+    exports_run(client=exact_api.client(), worker="w2")
 
     export = InvoiceExport.objects.get(invoice=invoice)
     assert (export.state, export.claimed_by, export.account_id) == (ExportState.READY, "", None)
-    assert account_posts(exact) == 0 and exact.entries == []
+    assert account_posts(exact) == 0 and entries(exact) == []
     assert list(export.attempts.values_list("action", flat=True)) == ["lookup"]  # the batched look-up only
     assert ExportRun.objects.get().retry_later == 1
 
     # Meanwhile the first worker created the account: the next run finds it and books the invoice.
-    account = exact.add_account(debtor.number)
-    exports_run(client=exact, worker="w2")
+    account = exact.account_add(debtor.number)
+    exports_run(client=exact_api.client(), worker="w2")
     export.refresh_from_db()
     assert (export.state, str(export.account_id)) == (ExportState.EXPORTED, account["ID"])
-    assert account_posts(exact) == 0 and [entry["YourRef"] for entry in exact.entries] == [invoice.number]
+    assert account_posts(exact) == 0 and [entry["YourRef"] for entry in entries(exact)] == [invoice.number]
 
 
-def test_one_worker_posts_a_new_debtors_account_once_for_all_its_invoices():
+def test_one_worker_posts_a_new_debtors_account_once_for_all_its_invoices(exact_api):
     exact_mirror_seed()
     debtor = DebtorFactory()
     invoices = [InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x") for _ in range(3)]
 
-    exact = FakeExact()
-    exports_run(client=exact, worker="w1")
+    exact = exact_api.fake
+    exports_run(client=exact_api.client(), worker="w1")
 
     assert account_posts(exact) == 1
-    assert sorted(entry["YourRef"] for entry in exact.entries) == sorted(invoice.number for invoice in invoices)
+    assert sorted(entry["YourRef"] for entry in entries(exact)) == sorted(invoice.number for invoice in invoices)
     lease = AccountCreation.objects.get(debtor=debtor)
     assert lease.owner == "w1"  # kept until it expires: a stale look-up elsewhere waits, it does not post

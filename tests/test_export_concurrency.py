@@ -13,7 +13,6 @@ from django.db import connection, connections
 
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services.export_run import exports_run
-from tests.export_fake_exact import FakeExact
 from tests.factories import InvoiceFactory, exact_mirror_seed
 
 pytestmark = [
@@ -23,31 +22,15 @@ pytestmark = [
 ]
 
 
-class SharedExact(FakeExact):
-    """One Exact for both workers; slow enough that their runs overlap."""
-
-    def __init__(self):
-        super().__init__()
-        self.lock = threading.Lock()
-
-    def get_list(self, *args, **kwargs):
-        with self.lock:
-            return super().get_list(*args, **kwargs)
-
-    def post(self, *args, **kwargs):
-        with self.lock:
-            return super().post(*args, **kwargs)
-
-
-def test_two_workers_never_export_the_same_invoice():
+def test_two_workers_never_export_the_same_invoice(exact_api):
     exact_mirror_seed()
     invoices = [InvoiceFactory(pdf=b"%PDF-1.4 x") for _ in range(60)]
-    exact = SharedExact()
+    exact = exact_api.fake  # one Exact for both workers, each with its own ExactClient
     errors = []
 
     def worker(name):
         try:
-            exports_run(client=exact, worker=name)
+            exports_run(client=exact_api.client(), worker=name)
         except Exception as exc:  # noqa: BLE001 — reported by the assertion below
             errors.append(exc)
         finally:
@@ -59,7 +42,7 @@ def test_two_workers_never_export_the_same_invoice():
     for thread in threads:
         thread.join()
     assert not errors
-    per_ref = Counter(entry["YourRef"] for entry in exact.entries)
+    per_ref = Counter(entry["YourRef"] for entry in exact.rows["salesentry/SalesEntries"])
     assert set(per_ref) == {invoice.number for invoice in invoices}
     assert max(per_ref.values()) == 1
     assert set(InvoiceExport.objects.values_list("state", flat=True)) == {ExportState.EXPORTED}

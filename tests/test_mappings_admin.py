@@ -6,14 +6,9 @@ from django.urls import reverse
 
 from coupling.roles import ADMINISTRATORS, FINANCE, SUPPORT, apply_role_permissions
 from mappings.models import CostCenterMapping, VatCodeMapping
-from tests.factories import ADMINISTRATION, exact_mirror_seed
+from tests.factories import ADMINISTRATION
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def mirror():
-    exact_mirror_seed()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_mirror")]
 
 
 def add(admin_client, model: str, **data):

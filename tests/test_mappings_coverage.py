@@ -6,14 +6,9 @@ from django.urls import reverse
 from mappings.models import CostCenterMapping, MappingKind, VatCodeMapping
 from sync.models import ExportState
 from sync.services.coverage import mapping_coverage
-from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
+from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def mirror():
-    exact_mirror_seed()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_mirror")]
 
 
 def gaps() -> dict[str, list[tuple[str, int, str]]]:

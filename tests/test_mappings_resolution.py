@@ -5,14 +5,9 @@ from django.db import IntegrityError, transaction
 
 from mappings.models import CostCenterMapping, GLAccountMapping, MappingKind, VatCodeMapping
 from mappings.resolver import MappingResolver, mapping_resolve
-from tests.factories import ADMINISTRATION, exact_mirror_seed
+from tests.factories import ADMINISTRATION
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def mirror():
-    exact_mirror_seed()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_mirror")]
 
 
 def test_an_identical_code_maps_implicitly_compared_trimmed():

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from mappings.models import CouplingOptions
-from sync.models import Debtor, Invoice, InvoiceLine
 from sync.services import exact_payloads as p
+from tests.factories import DebtorFactory, InvoiceFactory
 
 ENTITIES = json.loads((Path(__file__).resolve().parent.parent / "coupling/exact/exact-entities.json").read_text())
 
@@ -45,35 +45,33 @@ OPTIONS = CouplingOptions(
 
 @pytest.fixture
 def debtor(db):
-    return Debtor.objects.create(
+    return DebtorFactory(
         coachview_id="d1", number="42", name="Opleidingen Noord B.V.", email="ap@noord.example",
         phone="050-1234567", vat_number="NL001234567B01", coc_number="12345678", iban="NL91 ABNA 0417 1643 00",
         bic="ABNANL2A", account_holder="Opleidingen Noord B.V.", address1="Grote Markt 1", postcode="9711 LV",
         city="Groningen", country="nl",
         contact={"first_name": "Anna", "middle_name": "de", "last_name": "Vries", "email": "anna@noord.example"},
-    )
+    )  # fmt: skip
 
 
 def make_invoice(debtor, number="20240017", credit=False, lines=None, total_vat=None):
     sign = -1 if credit else 1
-    invoice = Invoice.objects.create(
+    lines = lines or [(D("1250.00"), "2", D("262.50"), "KP1"), (D("100.00"), "1", D("9.00"), "Intern"),
+                      (D("40.00"), "0", D("0.00"), "KP1")]
+    excl = sum(sign * amount for amount, _vat, _vat_amount, _cc in lines)
+    vat = total_vat if total_vat is not None else sum(sign * vat_amount for _a, _v, vat_amount, _cc in lines)
+    return InvoiceFactory(
         coachview_id=f"i-{number}", number=number, invoice_date=date(2024, 3, 1), due_date=date(2024, 3, 31),
         status="Verzonden", is_credit=credit, debtor=debtor, customer_reference="PO-4471",
         payment_reference="1234 5678 9012 3456", description="Cursus Leidinggeven maart 2024",
-    )
-    lines = lines or [(D("1250.00"), "2", D("262.50"), "KP1"), (D("100.00"), "1", D("9.00"), "Intern"),
-                      (D("40.00"), "0", D("0.00"), "KP1")]
-    for i, (amount, vat, vat_amount, cc) in enumerate(lines, 1):
-        InvoiceLine.objects.create(
-            invoice=invoice, sequence=i, description=f"Regel {i}", quantity=D("2"), amount_excl_vat=sign * amount,
-            vat_code=vat, vat_amount=sign * vat_amount, gl_account_code="8000", cost_center_code=cc,
-            period_from=date(2024, 3, 4), period_to=date(2024, 3, 8),
-        )
-    invoice.total_excl_vat = sum(line.amount_excl_vat for line in invoice.lines.all())
-    invoice.total_vat = total_vat if total_vat is not None else sum(line.vat_amount for line in invoice.lines.all())
-    invoice.total_incl_vat = invoice.total_excl_vat + invoice.total_vat
-    invoice.save()
-    return invoice
+        total_excl_vat=excl, total_vat=vat, total_incl_vat=excl + vat,
+        lines=[
+            dict(description=f"Regel {i}", quantity=D("2"), unit_price=D("0"), amount_excl_vat=sign * amount,
+                 vat_code=vat_code, vat_rate=D("0"), vat_amount=sign * vat_amount, gl_account_code="8000",
+                 cost_center_code=cc, period_from=date(2024, 3, 4), period_to=date(2024, 3, 8))
+            for i, (amount, vat_code, vat_amount, cc) in enumerate(lines, 1)
+        ],
+    )  # fmt: skip
 
 
 def all_payloads(debtor, invoice):

@@ -7,14 +7,9 @@ import pytest
 
 from mappings.models import CostCenterMapping, CouplingOptions, ExactGLAccount, ExactJournal
 from sync.services.preflight import invoice_preflight
-from tests.factories import DebtorFactory, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
+from tests.factories import DebtorFactory, InvoiceExportFactory, InvoiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def mirror():
-    exact_mirror_seed()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_mirror")]
 
 
 def codes(export, **kwargs) -> list[str]:

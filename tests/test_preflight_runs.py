@@ -7,14 +7,9 @@ import pytest
 from mappings.models import VatCodeMapping
 from sync.models import ExportState, InvoiceExport
 from sync.services.preflight import exports_preflight
-from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory, exact_mirror_seed
+from tests.factories import ADMINISTRATION, InvoiceExportFactory, InvoiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def mirror():
-    exact_mirror_seed()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_mirror")]
 
 
 def test_it_holds_invoices_with_reasons_and_readies_the_others():

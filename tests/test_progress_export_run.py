@@ -9,34 +9,27 @@ from sync.models import ExportRun
 from sync.services import export_progress
 from sync.services.export_progress import ExportProgress
 from sync.services.export_run import exports_run
-from tests.export_fake_exact import FakeExact
 from tests.factories import InvoiceFactory, exact_mirror_seed
 
 pytestmark = pytest.mark.django_db
 
 
-class WatchingExact(FakeExact):
-    """Reads the run's row as the front page would, each time an entry is posted."""
-
-    def __init__(self):
-        super().__init__()
-        self.seen = []
-
-    def post(self, resource, payload):
-        if resource == "salesentry/SalesEntries":
-            run = ExportRun.objects.get()
-            self.seen.append((run.exported, run.finished_at is None, run.progress_at is not None))
-        return super().post(resource, payload)
-
-
-def test_the_runs_counts_are_written_while_it_runs(monkeypatch):
+def test_the_runs_counts_are_written_while_it_runs(monkeypatch, exact_api):
     exact_mirror_seed()
     for n in range(3):
         InvoiceFactory(number=str(2026100 + n), pdf=b"%PDF-1.4")
     monkeypatch.setattr(export_progress, "PROGRESS_EVERY", timedelta(0))  # every invoice, to watch it move
-    exact = WatchingExact()
-    result = exports_run(client=exact)
-    assert exact.seen == [(0, True, True), (1, True, True), (2, True, True)]
+    seen = []
+
+    def watch(method, resource, row):
+        """Reads the run's row as the front page would, each time an entry is posted."""
+        if resource == "salesentry/SalesEntries":
+            run = ExportRun.objects.get()
+            seen.append((run.exported, run.finished_at is None, run.progress_at is not None))
+
+    exact_api.fake.on_write = watch
+    result = exports_run(client=exact_api.client())
+    assert seen == [(0, True, True), (1, True, True), (2, True, True)]
     run = ExportRun.objects.get()
     assert (run.exported, run.handled, result.run.exported) == (3, 3, 3)
     assert run.finished_at is not None
@@ -68,10 +61,10 @@ def test_an_unfinished_run_that_stopped_writing_is_not_running():
     assert [run.is_running(now=now, stale_after=stale) for run in (alive, dead, done)] == [True, False, False]
 
 
-def test_a_run_keeps_the_seconds_its_client_waited_for_the_budget():
+def test_a_run_keeps_the_seconds_its_client_waited_for_the_budget(exact_api):
     exact_mirror_seed()
     InvoiceFactory(number="2026200", pdf=b"%PDF-1.4")
-    exact = FakeExact()
-    exact.waited_s = 12.5  # what ExactClient counts while it sleeps for the budget or a token lease
-    exports_run(client=exact)
+    client = exact_api.client()
+    client.waited_s = 12.5  # what ExactClient counts while it sleeps for the budget or a token lease
+    exports_run(client=client)
     assert ExportRun.objects.get().waited_seconds == 12.5

@@ -8,11 +8,7 @@ from coupling import roles
 from sync.models import Reconciliation, ReconciliationLine
 from tests import health_factories as f
 
-
-@pytest.fixture(autouse=True)
-def role_permissions(db):
-    # On a fresh test database coupling's post_migrate runs before sync's permissions exist.
-    roles.apply_role_permissions()
+pytestmark = pytest.mark.usefixtures("role_permissions")
 
 
 @pytest.fixture

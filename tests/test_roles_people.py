@@ -10,13 +10,8 @@ from django_q.models import Failure
 from coupling import roles
 from tests.console_support import role_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 ADD = "admin:auth_user_add"
-
-
-@pytest.fixture(autouse=True)
-def role_permissions(db):
-    roles.apply_role_permissions()
 
 
 def group(name: str) -> Group:

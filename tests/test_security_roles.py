@@ -9,13 +9,8 @@ from coupling import roles
 from coupling.models import CoachviewConnection, CoachviewProfile, ExactConnection
 from tests.console_support import role_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 TEST_ACTION = {"action": "test_connection"}
-
-
-@pytest.fixture(autouse=True)
-def role_permissions(db):
-    roles.apply_role_permissions()
 
 
 @pytest.fixture
