@@ -59,4 +59,43 @@ def test_one_worker_posts_a_new_debtors_account_once_for_all_its_invoices(exact_
     assert account_posts(exact) == 1
     assert sorted(entry["YourRef"] for entry in entries(exact)) == sorted(invoice.number for invoice in invoices)
     lease = AccountCreation.objects.get(debtor=debtor)
-    assert lease.owner == "w1"  # kept until it expires: a stale look-up elsewhere waits, it does not post
+    created = next(row for row in exact.rows["crm/Accounts"] if row["Code"].strip() == debtor.number)
+    assert (lease.owner, str(lease.account_id)) == ("", created["ID"])  # ended, the id kept for the others
+
+
+def test_an_account_another_worker_created_after_our_look_up_is_used_not_posted_again(exact_api):
+    exact_mirror_seed()
+    debtor = DebtorFactory()
+    created = exact_api.fake.account_add("999999")  # not under this debtor's code: our look-up misses it
+    AccountCreation.objects.create(
+        administration=ADMINISTRATION, debtor=debtor, owner="", until=clock.now() + timedelta(minutes=5),
+        account_id=created["ID"],
+    )
+    invoice = InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x")
+    exact = exact_api.fake
+
+    exports_run(client=exact_api.client(), worker="w2")
+
+    export = InvoiceExport.objects.get(invoice=invoice)
+    assert (export.state, str(export.account_id)) == (ExportState.EXPORTED, created["ID"])
+    assert account_posts(exact) == 0
+    assert [entry["Customer"] for entry in entries(exact)] == [created["ID"]]
+    assert exact.sent().count(("POST", "crm/BankAccounts")) == exact.sent().count(("POST", "crm/Contacts")) == 0
+
+
+def test_a_create_that_failed_leaves_the_debtor_free_for_the_next_run_of_any_worker(exact_api):
+    exact_mirror_seed()
+    debtor = DebtorFactory()
+    invoice = InvoiceFactory(debtor=debtor, pdf=b"%PDF-1.4 x")
+    exact = exact_api.fake
+    exact.faults["crm/Accounts"] = ["transient"]
+
+    exports_run(client=exact_api.client(), worker="w1")
+    assert InvoiceExport.objects.get(invoice=invoice).state == ExportState.READY
+    assert AccountCreation.objects.values_list("owner", "until").get(debtor=debtor) == ("", None)
+
+    InvoiceExport.objects.update(next_attempt_at=None)
+    exports_run(client=exact_api.client(), worker="w2")
+    assert InvoiceExport.objects.get(invoice=invoice).state == ExportState.EXPORTED
+    assert account_posts(exact) == 2  # the refused try, then the create
+    assert [row["Code"].strip() for row in exact.rows["crm/Accounts"]].count(debtor.number) == 1

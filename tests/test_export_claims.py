@@ -14,7 +14,9 @@ from coupling import clock
 from sync.models import AccountCreation, ExportState, InvoiceExport
 from sync.services import export_ports
 from sync.services.export_claims import (
+    account_created,
     account_creation_claim,
+    account_creation_end,
     claim_release,
     claim_renew,
     claimable,
@@ -300,3 +302,38 @@ def test_account_creation_is_taken_per_debtor_and_per_administration():
     assert taken(debtor, "w2", administration="live:1234567")
     assert lease_of(debtor) == ("w1", NOW + CLAIM)
     assert AccountCreation.objects.count() == 3
+
+
+ACCOUNT = "0b6f2a1e-58a2-4b8e-9d6c-1f2e3d4c5b6a"
+
+
+def test_a_create_that_ended_with_the_account_keeps_its_id_for_the_claim_time_for_the_other_workers():
+    debtor = DebtorFactory()
+    assert taken(debtor, "w1")
+    assert account_created(administration=ADMIN, debtor=debtor) is None  # under way
+    account_creation_end(administration=ADMIN, debtor=debtor, worker="w1", account_id=ACCOUNT)
+    assert lease_of(debtor) == ("", NOW + CLAIM)
+    assert account_created(administration=ADMIN, debtor=debtor) == ACCOUNT
+    assert account_created(administration="live:1234567", debtor=debtor) is None
+    AccountCreation.objects.update(until=NOW - timedelta(microseconds=1))
+    assert account_created(administration=ADMIN, debtor=debtor) is None  # old news: look it up again
+
+
+def test_a_create_that_ended_without_an_account_is_free_at_once_and_a_new_claim_forgets_an_old_id():
+    debtor = DebtorFactory()
+    assert taken(debtor, "w1")
+    account_creation_end(administration=ADMIN, debtor=debtor, worker="w1")
+    assert lease_of(debtor) == ("", None)
+    assert taken(debtor, "w2")
+    account_creation_end(administration=ADMIN, debtor=debtor, worker="w2", account_id=ACCOUNT)
+    assert taken(debtor, "w3")  # an ended create is no longer held
+    assert account_created(administration=ADMIN, debtor=debtor) is None
+    assert AccountCreation.objects.get().account_id is None
+
+
+def test_only_the_worker_that_holds_a_create_can_end_it():
+    debtor = DebtorFactory()
+    assert taken(debtor, "w1")
+    account_creation_end(administration=ADMIN, debtor=debtor, worker="w2", account_id=ACCOUNT)
+    assert lease_of(debtor) == ("w1", NOW + CLAIM)
+    assert account_created(administration=ADMIN, debtor=debtor) is None

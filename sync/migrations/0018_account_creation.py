@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('administration', models.CharField(max_length=40)),
                 ('owner', models.CharField(blank=True, max_length=64)),
                 ('until', models.DateTimeField(blank=True, null=True)),
+                ('account_id', models.UUIDField(blank=True, null=True)),
                 ('debtor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sync.debtor')),
             ],
             options={

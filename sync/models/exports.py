@@ -161,14 +161,16 @@ class ExportAttempt(models.Model):
 class AccountCreation(models.Model):
     """Who creates a new debtor's account in one administration now: two workers never both post it.
 
-    Taken with a conditional UPDATE (sync.services.export_claims.account_creation_claim) and kept until
-    it expires, so a worker that looked the code up before the account existed waits for the next run.
+    Taken with a conditional UPDATE (sync.services.export_claims.account_creation_claim); once the
+    account exists its id is kept until `until`, so a worker that looked the code up before the
+    account existed uses it instead of posting it again.
     """
 
     administration = models.CharField(max_length=40)
     debtor = models.ForeignKey("sync.Debtor", on_delete=models.CASCADE, related_name="+")
-    owner = models.CharField(max_length=64, blank=True)
+    owner = models.CharField(max_length=64, blank=True)  # "" once the create has ended
     until = models.DateTimeField(null=True, blank=True)
+    account_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         constraints = [

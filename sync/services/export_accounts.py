@@ -14,7 +14,13 @@ from sync.services.exact_payloads import (
     contact_payload,
 )
 from sync.services.export import RunContext, export_call, export_lookup
-from sync.services.export_claims import account_creation_claim, export_finish, export_store
+from sync.services.export_claims import (
+    account_created,
+    account_creation_claim,
+    account_creation_end,
+    export_finish,
+    export_store,
+)
 
 
 def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
@@ -35,19 +41,27 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
         export_finish(export, ExportState.HELD, reasons=[held])
         return None
     if existing is None:
-        if not account_creation_claim(administration=ctx.administration, debtor=debtor, worker=ctx.worker):
+        lease = {"administration": ctx.administration, "debtor": debtor, "worker": ctx.worker}
+        known = account_created(administration=ctx.administration, debtor=debtor)
+        if known:
+            # Another worker created it after our look-up: use it, never post it a second time.
+            ctx.accounts[code] = {"ID": known, "Code": code, "Status": "C"}
+            ctx.updated_codes.add(code)
+            return account_ensure(ctx, export, invoice)
+        if not account_creation_claim(**lease):
             # Another worker is creating this debtor's account now: the invoice waits for the next
-            # run, which finds the account, instead of a second POST that Exact refuses.
+            # run instead of a second POST that Exact would refuse.
             export_finish(export, ExportState.READY)
             return None
         payload = account_payload(debtor=debtor, code=code, options=ctx.options)
         try:
             created = export_call(ctx, export, "account", payload, lambda: ctx.client.post("crm/Accounts", payload))
-        except ExactError as exc:
+        except BaseException as exc:
+            account_creation_end(**lease)  # the next try, by any worker, may create it
             # A lost answer may have created the account, and another worker may have created it
             # meanwhile ("Gegeven bestaat reeds"): never post it twice, look it up instead.
             ctx.accounts.pop(code, None)
-            if exc.outcome_unknown or not _already_exists(exc):
+            if not isinstance(exc, ExactError) or exc.outcome_unknown or not _already_exists(exc):
                 raise
             from sync.services.lookup import accounts_by_code
 
@@ -56,6 +70,7 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
                 raise
             return account_ensure(ctx, export, invoice)  # the found account, with the customer check
         account_id = created["ID"]
+        account_creation_end(**lease, account_id=account_id)
         ctx.accounts[code] = {**payload, "ID": account_id}
         ctx.updated_codes.add(code)
         export_store(export, account_id=account_id)

@@ -70,19 +70,38 @@ def claim_release(*, export: InvoiceExport, worker: str, state: str) -> None:
 
 
 def account_creation_claim(*, administration: str, debtor: Debtor, worker: str) -> bool:
-    """Take the right to create this debtor's account in the administration; False while another holds it.
-
-    Kept until it expires, not released after the create: a worker that looked the code up before
-    the account existed must not post it a second time (Exact refuses "Gegeven bestaat reeds").
-    """
+    """Take the right to create this debtor's account in the administration; False while another
+    worker's create is under way (until it ends, or its time runs out should that worker die)."""
     now = clock.now()
     lease, _ = AccountCreation.objects.get_or_create(administration=administration, debtor=debtor)
     taken = (
         AccountCreation.objects.filter(pk=lease.pk)
-        .filter(Q(owner=worker) | Q(until__isnull=True) | Q(until__lt=now))
-        .update(owner=worker, until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS))
+        .filter(Q(owner=worker) | Q(owner="") | Q(until__isnull=True) | Q(until__lt=now))
+        .update(owner=worker, until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS), account_id=None)
     )
     return taken == 1
+
+
+def account_creation_end(*, administration: str, debtor: Debtor, worker: str, account_id=None) -> None:
+    """End our create: with the account's id (kept for the claim time, for workers whose look-up came
+    before it), or without one (it failed or its outcome is unknown), free for the next try at once."""
+    ours = AccountCreation.objects.filter(administration=administration, debtor=debtor, owner=worker)
+    if account_id is not None:
+        ours.update(owner="", account_id=account_id)
+    else:
+        ours.update(owner="", until=None, account_id=None)
+
+
+def account_created(*, administration: str, debtor: Debtor) -> str | None:
+    """The id of the account another worker created for this debtor within the claim time, else None."""
+    found = (
+        AccountCreation.objects.filter(
+            administration=administration, debtor=debtor, owner="", until__gte=clock.now(), account_id__isnull=False
+        )
+        .values_list("account_id", flat=True)
+        .first()
+    )
+    return str(found) if found else None
 
 
 # --- state changes ------------------------------------------------------------------------------
