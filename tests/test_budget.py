@@ -241,3 +241,16 @@ def test_a_task_deadline_ends_before_django_q_kills_the_task(settings):
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 300}
     start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     assert task_deadline(started_at=start) == start + timedelta(seconds=270)
+
+
+def test_a_call_after_the_callers_deadline_is_refused_with_the_deadline_code_not_a_budget_one(monkeypatch):
+    with exact_world(monkeypatch) as world:
+        client = world.client(deadline=world.clock.now())
+        with pytest.raises(ExactBudgetExhausted) as info:
+            _list(world, client)
+        assert (info.value.scope, info.value.code, str(info.value)) == (
+            "deadline", "run.deadline_reached", "The caller's time is up."
+        )
+    minute = ExactBudgetExhausted("", retry_at=None, scope="minutely")
+    day = ExactBudgetExhausted("", retry_at=None, scope="daily")
+    assert (minute.code, day.code) == ("connection.budget_minute_spent", "connection.budget_daily_spent")

@@ -55,6 +55,10 @@ class ExactClientRefused(ExactNotConnected):
         return "connection.client_refused"
 
 
+# A run that reached its own deadline (a task's time) before a call: not a fault, and no catalogue entry.
+DEADLINE_CODE = "run.deadline_reached"
+
+
 class ExactBudgetExhausted(ExactError):
     """Raised before a call: the shared budget (or the caller's deadline) says stop until `retry_at`."""
 
@@ -65,6 +69,8 @@ class ExactBudgetExhausted(ExactError):
 
     @property
     def code(self) -> str:
+        if self.scope == "deadline":
+            return DEADLINE_CODE  # the caller's own time, not Exact's budget
         return "connection.budget_daily_spent" if self.scope == "daily" else "connection.budget_minute_spent"
 
 
