@@ -68,3 +68,15 @@ def test_a_run_keeps_the_seconds_its_client_waited_for_the_budget(exact_api):
     client.waited_s = 12.5  # what ExactClient counts while it sleeps for the budget or a token lease
     exports_run(client=client)
     assert ExportRun.objects.get().waited_seconds == 12.5
+
+
+def test_the_run_list_shows_the_seconds_each_run_waited_for_exacts_budget(role_permissions):
+    from django.urls import reverse
+
+    from tests.console_support import role_client
+
+    ExportRun.objects.create(administration="test:1234567", started_at=clock.now(), waited_seconds=12.5)
+    page = role_client("support").get(reverse("admin:sync_exportrun_changelist"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Seconden gewacht op het belbudget van Exact" in text and 'field-waited_seconds">12,5' in text

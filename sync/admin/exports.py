@@ -191,7 +191,7 @@ class ExportRunAdmin(ReadOnlyAdminMixin, KeysForAdministratorsMixin, admin.Model
     keys_fields = ("administration", "worker", "stopped_code")
     list_display = [
         "started_at", "administration", "dry_run", "exported", "linked", "held", "unknown", "failed",
-        "retry_later", "calls_used", "stopped_reason",
+        "retry_later", "calls_used", "waited_seconds", "stopped_reason",
     ]  # fmt: skip
     list_filter = ["administration", "dry_run"]
     date_hierarchy = "started_at"
