@@ -8,7 +8,7 @@ from coupling import clock
 from sync.services.digest import support_digest_send
 from sync.services.export_run import exports_scheduled_run
 from sync.services.fetch import invoices_fetch
-from sync.services.health import health_check_run
+from sync.services.health_notify import health_check_run
 from sync.services.payments import payment_status_poll
 from sync.services.retention import retention_prune
 from sync.services.writeback import writebacks_flush

@@ -7,7 +7,7 @@ import pytest
 from sandbox.exact.dump import dump_exact
 from sync.catalogue import catalogue_entry
 from sync.models import ExportAttempt, ExportState, InvoiceExport
-from sync.services.export import exports_run
+from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
 from tests.coachview_data import line_record
 from tests.faults_support import debtor, exact_flow, invoice, ledger_problems

@@ -8,7 +8,7 @@ in-process transport. Runs repeat an hour later each time (injected time) until 
 import pytest
 
 from sync.models import ExportState, InvoiceExport, StatusWriteback
-from sync.services.export import exports_run
+from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
 from tests.faults_support import (
     INVOICES,

@@ -9,7 +9,7 @@ import pytest
 
 from sandbox.models import CoachviewStatusWrite
 from sync.models import ExportState, InvoiceExport, StatusWriteback
-from sync.services.export import exports_run
+from sync.services.export_run import exports_run
 from sync.services.fetch import invoices_fetch
 from sync.services.payments import payment_status_poll
 from sync.services.writeback import writebacks_flush

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from coupling.models import ExactBudget, ExactConnection, ExactEndpointBlock
 from sync.models import HealthProblem
-from sync.services.health import health_check_run, link_health_check
+from sync.services.health import link_health_check
+from sync.services.health_notify import health_check_run
 from tests import health_factories as f
 
 Kind = HealthProblem.Kind

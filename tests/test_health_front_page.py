@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from sync.services import health
+from sync.services import health, health_notify
 from tests import health_factories as f
 
 
@@ -22,11 +22,11 @@ def test_the_banner_lists_open_problems_broken_first_and_disappears_when_they_cl
     from django.utils import timezone
 
     stale = f.export(state="unknown", since=timezone.now() - timedelta(days=1))
-    health.health_check_run()
+    health_notify.health_check_run()
     link.status = "reconnect_needed"
-    health.health_check_run()
+    health_notify.health_check_run()
 
-    assert [p.severity for p in health.front_page_problems()] == ["broken", "warning"]
+    assert [p.severity for p in health_notify.front_page_problems()] == ["broken", "warning"]
     with translation.override("en"):
         html = Template("{% load sync_health %}{% health_banner %}").render(Context())
     assert "connect again" in html and 'class="error"' in html and 'class="warning"' in html
@@ -36,6 +36,6 @@ def test_the_banner_lists_open_problems_broken_first_and_disappears_when_they_cl
     link.status = "connected"
     stale.state, stale.payment_status = "exported", "paid"
     stale.save()
-    health.health_check_run(now=timezone.now() + timedelta(minutes=15))
-    assert health.front_page_problems() == []
+    health_notify.health_check_run(now=timezone.now() + timedelta(minutes=15))
+    assert health_notify.front_page_problems() == []
     assert Template("{% load sync_health %}{% health_banner %}").render(Context()).strip() == ""

@@ -95,7 +95,7 @@ def test_each_problem_mails_once_and_its_recovery_once(kind, link, admins):
     clear = SCENARIOS[kind](link, now)
 
     for minutes in (0, 15, 30):
-        health.health_check_run(now=now + timedelta(minutes=minutes))
+        health_notify.health_check_run(now=now + timedelta(minutes=minutes))
 
     assert [p.kind for p in health.link_health_check(now=now)] == [kind]
     assert len(mail.outbox) == 1
@@ -105,7 +105,7 @@ def test_each_problem_mails_once_and_its_recovery_once(kind, link, admins):
 
     clear()
     for minutes in (45, 60):
-        health.health_check_run(now=now + timedelta(minutes=minutes))
+        health_notify.health_check_run(now=now + timedelta(minutes=minutes))
 
     assert len(mail.outbox) == 2
     assert "OK:" in mail.outbox[1].subject
@@ -116,7 +116,7 @@ def test_each_problem_mails_once_and_its_recovery_once(kind, link, admins):
 @pytest.mark.django_db
 def test_the_mail_says_what_to_do_in_dutch_and_in_english(link, admins):
     link.status, link.last_error = "reconnect_needed", "invalid_grant"
-    health.health_check_run()
+    health_notify.health_check_run()
     body = mail.outbox[0].body
     assert "connects again" in body
     assert "opnieuw" in body
@@ -128,7 +128,7 @@ def test_a_problem_that_returns_after_clearing_is_mailed_again(link, admins):
     now = timezone.now()
     for minutes, status in [(0, "not_connected"), (15, "connected"), (30, "not_connected")]:
         link.status = status
-        health.health_check_run(now=now + timedelta(minutes=minutes))
+        health_notify.health_check_run(now=now + timedelta(minutes=minutes))
     assert len(mail.outbox) == 3
     assert HealthProblem.objects.filter(kind=Kind.NOT_CONNECTED).count() == 2
 
@@ -142,12 +142,12 @@ def test_a_failed_mail_is_sent_on_the_next_run_and_only_then(link, admins, monke
         raise OSError("SMTP down")
 
     monkeypatch.setattr(health_notify, "send_mail", broken)
-    health.health_check_run()
+    health_notify.health_check_run()
     assert HealthProblem.objects.get().notified_at is None
 
     monkeypatch.setattr(health_notify, "send_mail", real_send)
-    health.health_check_run()
-    health.health_check_run()
+    health_notify.health_check_run()
+    health_notify.health_check_run()
     assert len(mail.outbox) == 1
 
 
@@ -155,10 +155,10 @@ def test_a_failed_mail_is_sent_on_the_next_run_and_only_then(link, admins, monke
 def test_two_blocked_endpoints_are_two_problems(link, admins):
     until = timezone.now() + timedelta(hours=1)
     link.blocked_endpoints = [f.FakeBlock("crm/Accounts", 9, until), f.FakeBlock("salesentry/SalesEntries", 8, until)]
-    health.health_check_run()
+    health_notify.health_check_run()
     assert len(mail.outbox) == 2
     link.blocked_endpoints = link.blocked_endpoints[:1]
-    health.health_check_run()
+    health_notify.health_check_run()
     assert len(mail.outbox) == 3
     assert HealthProblem.objects.get(resolved_at__isnull=False).subject == "salesentry/SalesEntries"
 
@@ -190,6 +190,6 @@ def test_nothing_waiting_is_never_stalled_however_long_ago_the_last_run(link):
 @pytest.mark.django_db
 def test_nobody_with_an_address_still_marks_the_front_page(link):
     link.status = "not_connected"
-    health.health_check_run()
+    health_notify.health_check_run()
     assert mail.outbox == []
-    assert [p.kind for p in health.front_page_problems()] == [Kind.NOT_CONNECTED]
+    assert [p.kind for p in health_notify.front_page_problems()] == [Kind.NOT_CONNECTED]

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted
 from sync.models import HealthProblem
-from sync.services.health import health_check_run, link_health_check
+from sync.services.health import link_health_check
+from sync.services.health_notify import health_check_run
 from tests import health_factories as f
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])

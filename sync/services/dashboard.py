@@ -289,7 +289,7 @@ def _reference_job() -> JobSummary:
 def open_problems() -> list:
     """The health check's open problems, once that part is there."""
     try:
-        from sync.services.health import front_page_problems
+        from sync.services.health_notify import front_page_problems
     except ImportError:
         return []
     return front_page_problems()

@@ -10,106 +10,26 @@ in export_accounts.py.
 
 import logging
 import uuid
-from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 
-from coupling import clock
 from coupling.coachview.client import CoachviewError
 from coupling.exact import odata
 from coupling.exact.errors import ExactError
 from sync.errorcatalogue.matching import titled_reason
-from sync.errorcatalogue.reasons import worded_reason
-from sync.models import ExportAttempt, ExportState, InvoiceExport
+from sync.models import ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import (
     PayloadError,
     attachment_payload,
     document_payload,
-    redacted,
     sales_entry_payload,
 )
-from sync.services.export_claims import export_finish, export_store
+from sync.services.export_accounts import account_details_ensure, account_ensure
+from sync.services.export_claims import entry_found, export_finish, export_retry_later, export_store
+from sync.services.export_context import RunContext, created_before, export_call, run_context
 
 logger = logging.getLogger(__name__)
-
-# Transient failures wait longer each time (minutes), then stay at the last step.
-BACKOFF_MINUTES = [1, 5, 15, 60, 240]
-
-
-class StopRun(Exception):
-    """The budget or an endpoint block says stop: leave the rest for the next run."""
-
-    def __init__(self, message: str, *, code: str = ""):
-        super().__init__(f"{code}: {message}" if code else message)
-        self.code = code  # connection.budget_daily_spent, connection.budget_minute_spent, ...
-
-
-@dataclass
-class RunContext:
-    """What one run shares between invoices: the client, options, and what it learnt from Exact."""
-
-    client: object
-    administration: str
-    options: object
-    resolver: object
-    worker: str
-    accounts: dict[str, dict | None] = field(default_factory=dict)  # code → Exact account (None: absent)
-    closed_periods: set[tuple[int, int]] = field(default_factory=set)  # (year, period) Exact refused as closed
-    updated_codes: set[str] = field(default_factory=set)
-    calls: int = 0
-    user: object = None
-
-    def count_call(self) -> None:
-        self.calls += 1
-
-
-# --- calls with their history ------------------------------------------------------------------
-
-
-def export_call(ctx: RunContext, export: InvoiceExport, action: str, sent, fn):
-    """Record the attempt, make the call, complete the attempt; Exact's errors are re-raised."""
-    from coupling.exact.errors import ExactBudgetExhausted, ExactEndpointBlocked
-
-    attempt = ExportAttempt.objects.create(
-        export=export, action=action, sent=redacted(sent) if sent is not None else None, triggered_by=ctx.user
-    )
-    try:
-        ctx.count_call()
-        received = fn()
-    except (ExactBudgetExhausted, ExactEndpointBlocked) as exc:
-        ctx.calls -= 1  # refused before sending: no call was made
-        _complete(attempt, ExportAttempt.Outcome.TRANSIENT, error_text=f"not sent: {exc}")
-        raise StopRun(str(exc), code=exc.code) from exc
-    except ExactError as exc:
-        outcome = (
-            ExportAttempt.Outcome.UNKNOWN
-            if getattr(exc, "outcome_unknown", False)
-            else ExportAttempt.Outcome.FAILED
-            if getattr(exc, "permanent", False)
-            else ExportAttempt.Outcome.TRANSIENT
-        )
-        texts = list(getattr(exc, "messages", None) or [str(exc)])
-        _complete(
-            attempt,
-            outcome,
-            http_status=getattr(exc, "status", None),
-            error_text="\r\n".join(texts),
-            catalogue_code=ports.attempt_catalogue_code(texts=texts) if outcome == ExportAttempt.Outcome.FAILED else "",
-        )
-        raise
-    _complete(attempt, ExportAttempt.Outcome.OK, received=redacted(received) if received is not None else None)
-    return received
-
-
-def _complete(attempt: ExportAttempt, outcome: str, **fields) -> None:
-    attempt.outcome = outcome
-    attempt.finished_at = clock.now()
-    for name, value in fields.items():
-        setattr(attempt, name, value)
-    attempt.save()
-
 
 # --- one invoice -------------------------------------------------------------------------------
 
@@ -128,7 +48,7 @@ def invoice_export(*, export: InvoiceExport, client=None, ctx: RunContext | None
         return _exact_error(ctx, export, exc)
     except CoachviewError:
         # The PDF could not be read now: nothing was sent to Exact for the entry; try again later.
-        return _retry_later(export)
+        return export_retry_later(export)
     return export.state
 
 
@@ -143,11 +63,6 @@ def _export_steps(ctx: RunContext, export: InvoiceExport, invoice) -> str:
         # Exact refused another invoice of this period as closed during this run: do not ask again.
         export_finish(export, ExportState.HELD, reasons=[ports.period_closed_reason(*period)])
         return export.state
-    from sync.services.export_accounts import (  # they build on this module
-        account_details_ensure,
-        account_ensure,
-    )
-
     account_id = export.account_id
     if account_id is None:
         account_id = account_ensure(ctx, export, invoice)
@@ -199,14 +114,14 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
     if not export.document_id:
         payload = document_payload(invoice=invoice, account_id=account_id)
         # An earlier POST whose answer was lost may have created it: find it before creating another.
-        found = _created_before(
+        found = created_before(
             ctx, export, "document", "documents/Documents",
             f"Subject eq {odata.string(payload['Subject'])} and Account eq {odata.guid(account_id)}",
         )  # fmt: skip
         if found is None:
             found = export_call(ctx, export, "document", payload, lambda: ctx.client.post("documents/Documents", payload))
         export_store(export, document_id=found["ID"])
-    found = _created_before(
+    found = created_before(
         ctx, export, "attachment", "documents/DocumentAttachments", f"Document eq {odata.guid(export.document_id)}"
     )
     if found is None:
@@ -216,60 +131,6 @@ def _pdf(ctx: RunContext, export: InvoiceExport, invoice, account_id):
         )
     export_store(export, attachment_id=found["ID"])
     return export.document_id
-
-
-def _created_before(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
-    """After a POST with an unknown outcome, the row it may have created (one read); None otherwise."""
-    # ASSUMPTION: a document with our subject on this account (or an attachment on our document) is ours.
-    last = export.attempts.filter(action=action).order_by("-id").values_list("outcome", flat=True).first()
-    if last not in (ExportAttempt.Outcome.UNKNOWN, ExportAttempt.Outcome.PENDING):
-        return None
-    return export_lookup(ctx, export, action, resource, filter_)
-
-
-def export_lookup(ctx: RunContext, export: InvoiceExport, action: str, resource: str, filter_: str) -> dict | None:
-    """The first row matching `filter_` (one read, recorded as `{action}_lookup`), or None."""
-    rows = export_call(
-        ctx, export, f"{action}_lookup", {"filter": filter_},
-        lambda: ctx.client.get_list(resource, select=["ID"], filter=filter_),
-    )  # fmt: skip
-    return rows[0] if rows else None
-
-
-def entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
-    """The entry exists in Exact: store it, compare its total with Coachview's, mark exported."""
-    invoice = export.invoice
-    total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
-    reasons = []
-    if linked:
-        reasons.append(
-            worded_reason(
-                "export.linked_existing",
-                f"Entry {entry.get('EntryNumber')} with YourRef {invoice.number} already existed in Exact",
-                entry_number=entry.get("EntryNumber"),
-            )
-        )
-    if total is not None and total != invoice.total_incl_vat:
-        reasons.append(
-            worded_reason(
-                "export.total_difference",
-                f"Exact holds {total}, Coachview {invoice.total_incl_vat}",
-                exact=str(total),
-                coachview=str(invoice.total_incl_vat),
-            )
-        )
-    export_finish(
-        export,
-        ExportState.EXPORTED,
-        reasons=reasons,
-        entry_id=entry.get("EntryID") or export.client_entry_id,
-        entry_number=entry.get("EntryNumber"),
-        booked_total=total,
-        lookup_before_post=False,
-        linked_existing=linked,
-        transient_failures=0,
-        next_attempt_at=None,
-    )
 
 
 def _period(ctx: RunContext, invoice) -> tuple[int, int] | None:
@@ -293,47 +154,5 @@ def _exact_error(ctx: RunContext, export: InvoiceExport, exc) -> str:
         else:
             export_finish(export, ExportState.FAILED, reasons=reasons)
     else:
-        _retry_later(export)
+        export_retry_later(export)
     return export.state
-
-
-def _retry_later(export: InvoiceExport) -> str:
-    """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
-    step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
-    export_finish(
-        export,
-        ExportState.READY,
-        transient_failures=export.transient_failures + 1,
-        next_attempt_at=clock.now() + timedelta(minutes=step),
-    )
-    return export.state
-
-
-def run_context(*, client, administration: str, worker: str, user=None) -> RunContext:
-    return RunContext(
-        client=client,
-        administration=administration,
-        options=ports.coupling_options(administration=administration),
-        resolver=ports.line_resolver(administration=administration),
-        worker=worker,
-        user=user,
-    )
-
-
-def exports_run(
-    *,
-    administration: str | None = None,
-    limit: int | None = None,
-    dry_run: bool = False,
-    deadline=None,
-    worker: str | None = None,
-    user=None,
-    client=None,
-):
-    """Export what is ready in the connected administration (the run lives in export_run.py)."""
-    from sync.services.export_run import exports_run as run
-
-    return run(
-        administration=administration, limit=limit, dry_run=dry_run, deadline=deadline, worker=worker, user=user,
-        client=client,
-    )  # fmt: skip

@@ -13,7 +13,6 @@ from sync.services.exact_payloads import (
     bank_account_payload,
     contact_payload,
 )
-from sync.services.export import RunContext, export_call, export_lookup
 from sync.services.export_claims import (
     account_created,
     account_creation_claim,
@@ -21,6 +20,8 @@ from sync.services.export_claims import (
     export_finish,
     export_store,
 )
+from sync.services.export_context import RunContext, export_call, export_lookup
+from sync.services.lookup import accounts_by_code
 
 
 def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
@@ -28,8 +29,6 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
     debtor = invoice.debtor
     code = ports.debtor_code(debtor=debtor, options=ctx.options)  # PayloadError: held
     if code not in ctx.accounts:
-        from sync.services.lookup import accounts_by_code
-
         ctx.accounts.update({code: None, **accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call)})
     existing = ctx.accounts.get(code)
     if existing is not None and (existing.get("Status") or "").strip() != "C":
@@ -63,8 +62,6 @@ def account_ensure(ctx: RunContext, export: InvoiceExport, invoice):
             ctx.accounts.pop(code, None)
             if not isinstance(exc, ExactError) or exc.outcome_unknown or not _already_exists(exc):
                 raise
-            from sync.services.lookup import accounts_by_code
-
             ctx.accounts.update(accounts_by_code(client=ctx.client, codes=[code], on_call=ctx.count_call))
             if ctx.accounts.get(code) is None:
                 raise

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coupling import clock
 from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportAction, ExportState, InvoiceExport
+from sync.services.export_recheck import export_rechecked
 from sync.services.export_state import state_move
 
 Kind = ExportAction.Kind
@@ -107,8 +108,6 @@ def export_recheck(*, export: InvoiceExport, user=None, client=None) -> Rechecke
     Held while a cause remains; `ready` only when nothing is found. A failed invoice keeps Exact's refusal:
     only sending it again can tell whether that is solved.
     """
-    from sync.services.export_recheck import export_rechecked
-
     before = export.state
     if before not in RETRYABLE:
         raise ActionRefused(_("Invoice %(number)s is %(state)s: nothing to re-check.") % _named(export))

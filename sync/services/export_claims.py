@@ -1,4 +1,5 @@
-"""Claiming an export for one worker, and ending the claim in a state (export.py's building blocks).
+"""The export's state: claiming an export for one worker, a new debtor's account creation, and ending
+the claim in a state (finished, found in Exact, backed off).
 
 A claim is a conditional update (`exporting`, the worker, an expiry): two workers never export one
 invoice; a worker whose claim expired leaves the outcome to the one that took over.
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from coupling import clock
+from sync.errorcatalogue.reasons import worded_reason
 from sync.models import AccountCreation, Debtor, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.export_state import state_mirror, state_move
@@ -18,6 +20,8 @@ from sync.services.export_state import state_mirror, state_move
 logger = logging.getLogger(__name__)
 
 RESUMABLE = [ExportState.READY, ExportState.UNKNOWN]
+# Transient failures wait longer each time (minutes), then stay at the last step.
+BACKOFF_MINUTES = [1, 5, 15, 60, 240]
 # What claimable() takes: a resumable export, or one whose worker's claim expired.
 CLAIMED_FROM = [*RESUMABLE, ExportState.EXPORTING]
 
@@ -130,3 +134,51 @@ def export_store(export: InvoiceExport, **fields) -> None:
     for name, value in fields.items():
         setattr(export, name, value)
     export.save(update_fields=[*fields, "updated_at"])
+
+
+def entry_found(export: InvoiceExport, entry: dict, *, linked: bool) -> None:
+    """The entry exists in Exact: store it, compare its total with Coachview's, mark exported."""
+    invoice = export.invoice
+    total = ports.money(entry.get("AmountFC") if entry.get("AmountFC") is not None else entry.get("AmountDC"))
+    reasons = []
+    if linked:
+        reasons.append(
+            worded_reason(
+                "export.linked_existing",
+                f"Entry {entry.get('EntryNumber')} with YourRef {invoice.number} already existed in Exact",
+                entry_number=entry.get("EntryNumber"),
+            )
+        )
+    if total is not None and total != invoice.total_incl_vat:
+        reasons.append(
+            worded_reason(
+                "export.total_difference",
+                f"Exact holds {total}, Coachview {invoice.total_incl_vat}",
+                exact=str(total),
+                coachview=str(invoice.total_incl_vat),
+            )
+        )
+    export_finish(
+        export,
+        ExportState.EXPORTED,
+        reasons=reasons,
+        entry_id=entry.get("EntryID") or export.client_entry_id,
+        entry_number=entry.get("EntryNumber"),
+        booked_total=total,
+        lookup_before_post=False,
+        linked_existing=linked,
+        transient_failures=0,
+        next_attempt_at=None,
+    )
+
+
+def export_retry_later(export: InvoiceExport) -> str:
+    """A transient failure: back to `ready`, not before a growing pause (within the budget)."""
+    step = BACKOFF_MINUTES[min(export.transient_failures, len(BACKOFF_MINUTES) - 1)]
+    export_finish(
+        export,
+        ExportState.READY,
+        transient_failures=export.transient_failures + 1,
+        next_attempt_at=clock.now() + timedelta(minutes=step),
+    )
+    return export.state

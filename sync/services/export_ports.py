@@ -126,14 +126,14 @@ def invoice_pdf(*, invoice: Invoice) -> bytes | None:
 
 def attempt_catalogue_code(*, texts: list[str]) -> str:
     """The catalogue code of the first message that has an entry (for the attempt row; counts nothing)."""
-    from sync.catalogue import catalogue_match
+    from sync.errorcatalogue.matching import catalogue_match
 
     return next((m.code for m in catalogue_match("\r\n".join(texts)) if m.code), "")
 
 
 def failure_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
     """Exact's refusal matched to the catalogue; unexplained messages are counted for support."""
-    from sync.catalogue import failure_record
+    from sync.errorcatalogue.matching import failure_record
 
     matches = failure_record(text="\r\n".join(texts), invoice_number=export.invoice.number)
     return [match.as_reason() for match in matches] or [worded_reason(None, "; ".join(texts))]
@@ -142,7 +142,7 @@ def failure_reasons(*, texts: list[str], export: InvoiceExport) -> list[dict]:
 def booking_status_written(*, export: InvoiceExport) -> None:
     """Tell Coachview the booking result (the catalogue's short title when held or failed); never blocks."""
     try:
-        from sync.catalogue import catalogue_entry
+        from sync.errorcatalogue.matching import catalogue_entry
         from sync.services.writeback import booking_status_write
 
         title = None

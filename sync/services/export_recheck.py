@@ -18,7 +18,8 @@ from sync.errorcatalogue.matching import titled_reason
 from sync.models import InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError
-from sync.services.export import export_call, run_context
+from sync.services.export_context import export_call, run_context
+from sync.services.lookup import accounts_by_code
 from sync.services.preflight_reasons import kept_exact_reasons
 
 NOT_CUSTOMER = "preflight.debtor_not_customer"
@@ -156,8 +157,6 @@ def _context(export: InvoiceExport, client, user):
 def _account_lookup(export: InvoiceExport, code: str, client, user) -> dict | None:
     """The Exact account with this code (one read, recorded as an attempt of this export), or None."""
     from coupling.exact import odata
-    from sync.services.lookup import accounts_by_code
-
     ctx = _context(export, client, user)
     sent = {"filter": f"Code eq {odata.account_code(code)}"}
     rows = export_call(

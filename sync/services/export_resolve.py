@@ -8,8 +8,8 @@ from coupling import clock
 from sync.models import ExportAttempt, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError, redacted
-from sync.services.export import RunContext, entry_found
-from sync.services.export_claims import export_finish, export_store
+from sync.services.export_claims import entry_found, export_finish, export_store
+from sync.services.export_context import RunContext
 from sync.services.export_number import entry_conflict, looks_up_by_number, number_taken_reason
 from sync.services.lookup import accounts_by_code, entries_by_reference
 

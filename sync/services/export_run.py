@@ -15,8 +15,9 @@ from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportRun, ExportState, InvoiceExport
 from sync.services import export_ports as ports
 from sync.services.exact_payloads import PayloadError
-from sync.services.export import BACKOFF_MINUTES, RunContext, StopRun, invoice_export, run_context
-from sync.services.export_claims import claim_release, claim_renew, claimable, export_claim
+from sync.services.export import invoice_export
+from sync.services.export_claims import BACKOFF_MINUTES, claim_release, claim_renew, claimable, export_claim
+from sync.services.export_context import RunContext, StopRun, run_context
 from sync.services.export_dry_run import dry_run_report
 from sync.services.export_progress import ExportProgress
 from sync.services.export_resolve import exports_resolve

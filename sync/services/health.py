@@ -255,9 +255,3 @@ def _unknown_problem(*, now: datetime, administration: str) -> Problem | None:
         Severity.WARNING,
         params={"count": found["count"], "since": moment_text(found["oldest"])},
     )
-
-
-# The run and the front page live beside the checks (they send mail); importable from here too.
-from sync.services.health_notify import front_page_problems, health_check_run  # noqa: E402
-
-__all__ = ["Problem", "front_page_problems", "health_check_run", "link_health_check"]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from sync.services.health import front_page_problems
+from sync.services.health_notify import front_page_problems
 
 register = template.Library()
 
