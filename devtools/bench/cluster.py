@@ -103,13 +103,16 @@ def open_exports():
     return InvoiceExport.objects.filter(state__in=OPEN_STATES)
 
 
-def exports_by_cluster(*, cluster: Cluster, workers: int, timeout: float, max_rounds: int) -> dict:
-    """Rounds of one export task per worker until no invoice is open; what ended it, and how many rounds."""
+def exports_by_cluster(*, cluster: Cluster, workers: int, timeout: float, max_rounds: int | None = None) -> dict:
+    """Rounds of one export task per worker until no invoice is open; what ended it, and how many rounds.
+
+    A task ends at its deadline (80 % of Q_TIMEOUT), so the rounds a backlog needs grow with its size:
+    by default the rounds go on while each one exports something, within `timeout`."""
     from devtools.bench.result import exported_numbers
 
     ends_at = time.monotonic() + timeout
     rounds, ended = 0, "every invoice is in a final state"
-    while rounds < max_rounds:
+    while max_rounds is None or rounds < max_rounds:
         before = len(exported_numbers())
         pending = tasks_enqueued(count=workers, round_=rounds)
         rounds += 1

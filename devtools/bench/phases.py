@@ -117,7 +117,6 @@ def _export_by_cluster(*, workers: int, folder) -> PhaseCost:
                 cluster=cluster,
                 workers=workers,
                 timeout=CLUSTER_TIMEOUT_SECONDS,
-                max_rounds=MAX_EXPORT_ROUNDS,
             )
             cluster_cpu = cluster.cpu_seconds() - cluster_cpu
     finally:
