@@ -496,6 +496,15 @@ def test_a_reason_for_a_code_the_catalogue_does_not_know_carries_the_code_as_its
     }
 
 
+def test_a_reasons_detail_follows_the_title_in_brackets_or_stands_in_for_a_title_the_catalogue_lacks():
+    from django.utils import translation
+
+    with translation.override("en"):
+        titled = titled_reason("preflight.vat_code_inclusive", "line 2", vat_code="4")
+    assert titled["message"] == "VAT code 4 is inclusive (line 2)"
+    assert titled_reason("exact.no_such_code", "Exact said no")["message"] == "Exact said no"
+
+
 def test_a_known_group_is_counted_with_one_look_up_and_one_update(django_assert_num_queries):
     from sync.catalogue import failure_record
 

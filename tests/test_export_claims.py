@@ -22,6 +22,7 @@ from sync.services.export_claims import (
     claimable,
     export_claim,
     export_finish,
+    export_retry_later,
     export_store,
 )
 from tests.factories import DebtorFactory, InvoiceExportFactory
@@ -337,3 +338,18 @@ def test_only_the_worker_that_holds_a_create_can_end_it():
     account_creation_end(administration=ADMIN, debtor=debtor, worker="w2", account_id=ACCOUNT)
     assert lease_of(debtor) == ("w1", NOW + CLAIM)
     assert account_created(administration=ADMIN, debtor=debtor) is None
+
+
+# --- backing off after a transient failure --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "failures_before, minutes", [(0, 1), (1, 5), (2, 15), (3, 60), (4, 240), (5, 240), (9, 240)]
+)
+def test_a_transient_failure_gives_the_export_back_ready_after_a_growing_pause(failures_before, minutes, written):
+    row = held_by("w1", transient_failures=failures_before)
+    assert export_retry_later(row) == ExportState.READY
+    row = fresh(row)
+    assert (row.state, row.claimed_by, row.transient_failures) == (ExportState.READY, "", failures_before + 1)
+    assert row.next_attempt_at == NOW + timedelta(minutes=minutes)
+    assert written == []  # tried again later: nothing to tell Coachview yet
