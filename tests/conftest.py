@@ -207,11 +207,31 @@ def exact_sandbox(sandbox_http, settings):
 
     from coupling.exact.client import ExactClient
     from sandbox.exact.seed import seed_exact
-    from tests import health_factories
+    from tests.factories import CouplingOptionsFactory
 
     settings.CLOCK_OFFSET_SECONDS = 0.0
     seed_exact(rng=random.Random(1))
     call_command("sandbox_connect")
     client = ExactClient()
-    health_factories.options(administration=client.administration, sales_journal="70")
+    CouplingOptionsFactory(administration=client.administration, sales_journal="70")
     return client
+
+
+# --- health ---
+@pytest.fixture
+def link(monkeypatch):
+    """The Exact link as the health checks see it: a FakeLink, connected and within budget, to change per test."""
+    from sync.services import health
+    from tests.link_fake import FakeLink
+
+    fake = FakeLink()
+    monkeypatch.setattr(health, "exact_link", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def administrators(db):
+    """An administrator and a superuser: the people health mails go to."""
+    from tests.factories import administrators
+
+    return administrators()
