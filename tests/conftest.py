@@ -177,6 +177,28 @@ def exact_api(monkeypatch, settings):
 
 
 @pytest.fixture
+def world(monkeypatch):
+    """Exact as `responses` answers it (tests/exact_fake.py), connected, with the fake's own clock and limits."""
+    from tests.exact_fake import exact_world
+
+    with exact_world(monkeypatch) as w:
+        yield w
+
+
+@pytest.fixture
+def api(db, settings):
+    """The Exact sandbox seeded, spoken to over its HTTP API with a token from its own OAuth flow."""
+    from django.test import Client
+
+    from tests.sandbox_exact_support import Api, connect, seeded
+
+    settings.SANDBOX = True
+    seeded()
+    client = Client()
+    return Api(client, connect(client)["access_token"])
+
+
+@pytest.fixture
 def fake_exact(exact_api):
     """The fake Exact behind `exact_api`: its rows, its faults and the calls it was sent."""
     return exact_api.fake
