@@ -177,6 +177,28 @@ def exact_api(monkeypatch, settings):
 
 
 @pytest.fixture
+def world(monkeypatch):
+    """Exact as `responses` answers it (tests/exact_fake.py), connected, with the fake's own clock and limits."""
+    from tests.exact_fake import exact_world
+
+    with exact_world(monkeypatch) as w:
+        yield w
+
+
+@pytest.fixture
+def api(db, settings):
+    """The Exact sandbox seeded, spoken to over its HTTP API with a token from its own OAuth flow."""
+    from django.test import Client
+
+    from tests.sandbox_exact_support import Api, connect, seeded
+
+    settings.SANDBOX = True
+    seeded()
+    client = Client()
+    return Api(client, connect(client)["access_token"])
+
+
+@pytest.fixture
 def fake_exact(exact_api):
     """The fake Exact behind `exact_api`: its rows, its faults and the calls it was sent."""
     return exact_api.fake
@@ -207,11 +229,31 @@ def exact_sandbox(sandbox_http, settings):
 
     from coupling.exact.client import ExactClient
     from sandbox.exact.seed import seed_exact
-    from tests import health_factories
+    from tests.factories import CouplingOptionsFactory
 
     settings.CLOCK_OFFSET_SECONDS = 0.0
     seed_exact(rng=random.Random(1))
     call_command("sandbox_connect")
     client = ExactClient()
-    health_factories.options(administration=client.administration, sales_journal="70")
+    CouplingOptionsFactory(administration=client.administration, sales_journal="70")
     return client
+
+
+# --- health ---
+@pytest.fixture
+def link(monkeypatch):
+    """The Exact link as the health checks see it: a FakeLink, connected and within budget, to change per test."""
+    from sync.services import health
+    from tests.link_fake import FakeLink
+
+    fake = FakeLink()
+    monkeypatch.setattr(health, "exact_link", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def administrators(db):
+    """An administrator and a superuser: the people health mails go to."""
+    from tests.factories import administrators
+
+    return administrators()

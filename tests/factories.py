@@ -5,8 +5,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from coupling import roles
 from sync.models import Debtor, Invoice, InvoiceExport, InvoiceLine, InvoicePdf
 from sync.services.administration import current_source
 
@@ -83,10 +86,99 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
 class InvoiceExportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InvoiceExport
+        skip_postgeneration_save = True
 
     invoice = factory.SubFactory(InvoiceFactory)
     administration = ADMINISTRATION
     state = "new"
+
+    @factory.post_generation
+    def since(self, create, extracted, **kwargs):
+        """`since=<datetime>` backdates the state's start (`state_changed_at` is set on create)."""
+        if not create or extracted is None:
+            return
+        InvoiceExport.objects.filter(pk=self.pk).update(state_changed_at=extracted)
+        self.refresh_from_db()
+
+
+# --- invoices and exports without debtor or lines, dated today (health, digest, reconciliation, retention) ---
+
+
+class BareInvoiceFactory(InvoiceFactory):
+    """A sent invoice of 100.00 + 21.00 VAT dated today, without debtor, lines or Coachview environment.
+
+    The total including VAT follows the two totals given.
+    """
+
+    coachview_source = ""
+    number = factory.Sequence(lambda n: str(20260001 + n))
+    coachview_id = factory.LazyAttribute(lambda o: f"cv-{o.number}")
+    invoice_date = factory.LazyFunction(timezone.localdate)
+    due_date = None
+    debtor = None
+    total_incl_vat = factory.LazyAttribute(lambda o: o.total_excl_vat + o.total_vat)
+    lines = factory.PostGeneration(lambda invoice, create, extracted, **kwargs: None)
+
+    @factory.post_generation
+    def pdf(self, create, extracted, **kwargs):
+        """`pdf=b"%PDF-…"` stores the content only (the checksum stays as given)."""
+        if create and extracted is not None:
+            InvoicePdf.objects.create(invoice=self, content=extracted)
+
+
+class BareInvoiceExportFactory(InvoiceExportFactory):
+    """An export of a `BareInvoiceFactory` invoice."""
+
+    invoice = factory.SubFactory(BareInvoiceFactory)
+
+
+# --- users, coupling options ---
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user with password "x", named after its address; `groups=[name, ...]` puts it in those groups."""
+
+    class Meta:
+        model = settings.AUTH_USER_MODEL
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.nl")
+    username = factory.LazyAttribute(lambda o: o.email.split("@")[0])
+    password = "x"
+    is_staff = True
+    is_superuser = False
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.objects.create_user(*args, **kwargs)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for name in extracted or []:
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def administrators() -> list:
+    """The people health mails go to: an administrator and a superuser."""
+    return [
+        UserFactory(email="admin@example.nl", groups=[roles.ADMINISTRATORS]),
+        UserFactory(email="root@example.nl", is_superuser=True),
+    ]
+
+
+class CouplingOptionsFactory(factory.django.DjangoModelFactory):
+    """The coupling options of an administration (the mappings part's model); an existing row gets the fields."""
+
+    class Meta:
+        model = "mappings.CouplingOptions"
+
+    administration = ADMINISTRATION
+
+    @classmethod
+    def _create(cls, model_class, *args, administration, **fields):
+        return model_class.objects.update_or_create(administration=administration, defaults=fields)[0]
 
 
 def exact_mirror_seed(*, administration: str = ADMINISTRATION, sales_journal: str = "70") -> None:

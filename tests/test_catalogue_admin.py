@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:sync_errorcatalogueentry_changelist"
 
 
-@pytest.fixture
-def admin_client(client):
-    user = User.objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def _export(number: str, state: str, reasons: list[dict]) -> InvoiceExport:
     return InvoiceExportFactory(
         invoice__coachview_id=f"cv-{number}", invoice__number=number, invoice__invoice_date=date(2026, 1, 5),
@@ -75,7 +67,9 @@ def test_the_explain_box_shows_the_entry_with_values_or_no_entry_yet(admin_clien
     assert "no entry yet" in body
 
 
-def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as_one_retry_does(admin_client):
+def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as_one_retry_does(
+    admin_client, admin_user
+):
     entry = ErrorCatalogueEntry.objects.get(code="preflight.vat_code_inclusive")
     held = _export("2026010", "held", [titled_reason("preflight.vat_code_inclusive", vat_code="4")])
     failed = _export("2026011", "failed", [{"code": "preflight.vat_code_inclusive", "values": {}, "message": "x"}])
@@ -97,7 +91,7 @@ def test_the_change_page_lists_the_failing_invoices_and_retry_sends_them_back_as
     # The person's action, recorded as for one invoice; no attempt for a call that was never made.
     action = ExportAction.objects.get(export=held)
     assert (action.kind, action.state_before, action.state_after) == ("retry", "held", "ready")
-    assert action.user == admin_client.user and entry.code in action.reason
+    assert action.user == admin_user and entry.code in action.reason
     assert not ExportAttempt.objects.filter(export__in=[held, failed]).exists()
 
 

@@ -16,11 +16,6 @@ from tests.console_support import role_client
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
 
-@pytest.fixture
-def flow(sandbox_flow):
-    return sandbox_flow
-
-
 def _put(number: int, second: int) -> dict:
     debtor = put_debtor(debtor_record(20300 + number % 100), "2026-02-01T08:00:00")
     return put_invoice(invoice_record(number, debtor), f"2026-03-01T10:00:{second:02d}")
@@ -34,7 +29,7 @@ def connect(environment: str, settings) -> str:
     return connection.source
 
 
-def test_every_invoice_and_debtor_records_the_environment_it_came_from(flow):
+def test_every_invoice_and_debtor_records_the_environment_it_came_from(sandbox_flow):
     _put(7801, 1)
     invoices_fetch()
     invoice = Invoice.objects.get()
@@ -43,7 +38,7 @@ def test_every_invoice_and_debtor_records_the_environment_it_came_from(flow):
     assert invoice.coachview_source == source and invoice.debtor.coachview_source == source
 
 
-def test_the_same_id_from_another_environment_is_another_invoice(flow):
+def test_the_same_id_from_another_environment_is_another_invoice(sandbox_flow):
     record = _put(7802, 1)
     invoices_fetch()
     Invoice.objects.update(coachview_source="training:training.coachview.net")
@@ -57,7 +52,7 @@ def test_the_same_id_from_another_environment_is_another_invoice(flow):
     assert rows.get(coachview_source=CoachviewConnection.load().source).debtor.coachview_source != "training:training.coachview.net"
 
 
-def test_waiting_exports_of_another_environment_step_aside_and_come_back(flow, settings):
+def test_waiting_exports_of_another_environment_step_aside_and_come_back(sandbox_flow, settings):
     sandbox = CoachviewConnection.load()
     _put(7811, 1)
     _put(7812, 2)
@@ -81,7 +76,7 @@ def test_waiting_exports_of_another_environment_step_aside_and_come_back(flow, s
     assert waiting.state == ExportState.EXPORTED
 
 
-def test_nothing_is_written_back_to_another_environment(flow, settings):
+def test_nothing_is_written_back_to_another_environment(sandbox_flow, settings):
     record = _put(7821, 1)
     invoices_fetch()
     exports_run()
@@ -95,7 +90,7 @@ def test_nothing_is_written_back_to_another_environment(flow, settings):
     assert len(status_writes(record)) == writes
 
 
-def test_the_console_shows_training_data_as_training(flow, settings):
+def test_the_console_shows_training_data_as_training(sandbox_flow, settings):
     _put(7831, 1)
     invoices_fetch()
     exports_run()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from coupling import roles
 from sync.models import DigestRun, ExportState
 from sync.services.digest import digest_groups, support_digest_send
-from tests import health_factories as f
+from tests.factories import BareInvoiceExportFactory, UserFactory
 
 
 def reason(code):
@@ -19,23 +19,36 @@ def reason(code):
 
 @pytest.fixture
 def support(db):
-    return f.user_in(roles.SUPPORT, email="support@example.nl")
+    return UserFactory(email="support@example.nl", groups=[roles.SUPPORT])
 
 
 @pytest.mark.django_db
 def test_it_groups_new_held_and_failed_invoices_by_catalogue_entry(support):
     now = timezone.now()
-    a = f.export(state=ExportState.HELD, reasons=[reason("preflight.vat_code_inclusive")], since=now - timedelta(hours=2))
-    b = f.export(state=ExportState.HELD, reasons=[reason("preflight.vat_code_inclusive")], since=now - timedelta(hours=3))
-    c = f.export(state=ExportState.FAILED, reasons=[reason("exact.closed_period")], since=now - timedelta(hours=1))
-    both = f.export(
+    a = BareInvoiceExportFactory(
+        state=ExportState.HELD,
+        reasons=[reason("preflight.vat_code_inclusive")],
+        since=now - timedelta(hours=2),
+    )
+    b = BareInvoiceExportFactory(
+        state=ExportState.HELD,
+        reasons=[reason("preflight.vat_code_inclusive")],
+        since=now - timedelta(hours=3),
+    )
+    c = BareInvoiceExportFactory(
+        state=ExportState.FAILED, reasons=[reason("exact.closed_period")], since=now - timedelta(hours=1)
+    )
+    both = BareInvoiceExportFactory(
         state=ExportState.HELD,
         reasons=[reason("preflight.gl_account_blocked"), reason("preflight.vat_code_inclusive")],
         since=now - timedelta(hours=1),
     )
-    unexplained = f.export(state=ExportState.FAILED, reasons=[{"message": "Onbekende fout"}], since=now - timedelta(hours=1))
-    f.export(state=ExportState.EXPORTED, since=now - timedelta(hours=1))  # fine: not in the digest
-    f.export(state=ExportState.HELD, reasons=[reason("preflight.no_lines")], since=now - timedelta(days=3))  # old news
+    unexplained = BareInvoiceExportFactory(
+        state=ExportState.FAILED, reasons=[{"message": "Onbekende fout"}], since=now - timedelta(hours=1)
+    )
+    BareInvoiceExportFactory(state=ExportState.EXPORTED, since=now - timedelta(hours=1))  # fine: not in the digest
+    old_news = [reason("preflight.no_lines")]
+    BareInvoiceExportFactory(state=ExportState.HELD, reasons=old_news, since=now - timedelta(days=3))
 
     groups = digest_groups(since=now - timedelta(days=1), until=now)
 
@@ -51,7 +64,9 @@ def test_it_groups_new_held_and_failed_invoices_by_catalogue_entry(support):
 def test_the_mail_links_each_invoice_to_its_admin_page_and_the_next_digest_starts_where_it_ended(support, settings):
     settings.SITE_URL = "https://coupling.example.nl"
     now = timezone.now()
-    held = f.export(state=ExportState.HELD, reasons=[reason("preflight.journal_missing")], since=now - timedelta(hours=1))
+    held = BareInvoiceExportFactory(
+        state=ExportState.HELD, reasons=[reason("preflight.journal_missing")], since=now - timedelta(hours=1)
+    )
 
     result = support_digest_send(now=now)
 
@@ -71,7 +86,7 @@ def test_the_mail_links_each_invoice_to_its_admin_page_and_the_next_digest_start
 @pytest.mark.django_db
 def test_it_can_be_switched_off(support, settings):
     settings.DIGEST_ENABLED = False
-    f.export(state=ExportState.HELD, since=timezone.now() - timedelta(minutes=5))
+    BareInvoiceExportFactory(state=ExportState.HELD, since=timezone.now() - timedelta(minutes=5))
     assert support_digest_send().skipped
     assert mail.outbox == []
 
@@ -81,7 +96,7 @@ def test_each_group_is_headed_by_the_catalogue_entrys_code_and_title(support):
     from sync.models import ErrorCatalogueEntry
 
     entry = ErrorCatalogueEntry.objects.get(code="preflight.vat_code_inclusive")
-    f.export(
+    BareInvoiceExportFactory(
         state=ExportState.HELD, reasons=[reason("preflight.vat_code_inclusive")], since=timezone.now() - timedelta(hours=1)
     )
     support_digest_send()

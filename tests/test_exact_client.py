@@ -14,12 +14,6 @@ from tests.exact_fake import DIVISION, HOST, exact_world
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(monkeypatch):
-    with exact_world(monkeypatch) as w:
-        yield w
-
-
 def test_it_refuses_to_build_a_client_without_a_connection():
     with pytest.raises(ExactNotConnected) as info:
         ExactClient()

@@ -23,14 +23,6 @@ SANDBOX = pytest.mark.django_db(databases=["default", "sandbox"])
 # -- 1. reads Exact may refuse ------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(db, settings):
-    settings.SANDBOX = True
-    seeded()
-    client = Client()
-    return Api(client, connect(client)["access_token"])
-
-
 @SANDBOX
 @pytest.mark.parametrize("path", ["bulk/Financial/GLAccounts", "financial/GLAccounts", "crm/Accounts", "bulk/CRM/Accounts"])
 def test_endpoints_with_a_sync_twin_need_a_filter_on_one_of_their_fields(api, path):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from coupling.exact.client import ExactClient
 from coupling.exact.errors import ExactBudgetExhausted, ExactError
@@ -18,17 +17,8 @@ from sandbox.seedcodes import DIVISION
 from sync.catalogue import catalogue_entry, catalogue_match
 from sync.models import Debtor
 from sync.services.exact_payloads import account_update_payload
-from tests.sandbox_exact_support import Api, connect, seeded
 
 SANDBOX = pytest.mark.django_db(databases=["default", "sandbox"])
-
-
-@pytest.fixture
-def api(db, settings):
-    settings.SANDBOX = True
-    seeded()
-    client = Client()
-    return Api(client, connect(client)["access_token"])
 
 
 def _customer(api) -> dict:

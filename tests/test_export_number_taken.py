@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 TAKEN = "exact.entry_number_taken"
 
 
-@pytest.fixture
-def flow(sandbox_flow):
-    return sandbox_flow
-
-
 def put(number: str, *, debtor: int, amount: str, coachview_number: int, second: int) -> dict:
     record = invoice_record(
         coachview_number,
@@ -50,7 +45,7 @@ def entries(number: str) -> list[dict]:
     return [entry for entry in dump_exact()["sales_entries"] if entry["YourRef"] == number]
 
 
-def test_a_second_invoice_with_a_booked_number_is_held_never_linked_and_coachview_is_told(flow):
+def test_a_second_invoice_with_a_booked_number_is_held_never_linked_and_coachview_is_told(sandbox_flow):
     first = put("7700", debtor=20101, amount="100.00", coachview_number=7700, second=1)
     run()
     second = put("7700", debtor=20102, amount="250.00", coachview_number=7701, second=2)
@@ -73,7 +68,7 @@ def test_a_second_invoice_with_a_booked_number_is_held_never_linked_and_coachvie
     assert held.state == ExportState.HELD and len(entries("7700")) == 1
 
 
-def test_book_under_a_new_number_books_it_as_its_own_entry(flow):
+def test_book_under_a_new_number_books_it_as_its_own_entry(sandbox_flow):
     put("7710", debtor=20111, amount="100.00", coachview_number=7710, second=1)
     run()
     second = put("7710", debtor=20112, amount="250.00", coachview_number=7711, second=2)
@@ -87,7 +82,9 @@ def test_book_under_a_new_number_books_it_as_its_own_entry(flow):
     assert len(booked) == 2 and len({entry["EntryID"] for entry in booked}) == 2
 
 
-def test_an_entry_booked_by_hand_for_another_amount_links_only_after_a_person_says_it_is_this_invoice(flow):
+def test_an_entry_booked_by_hand_for_another_amount_links_only_after_a_person_says_it_is_this_invoice(
+    sandbox_flow,
+):
     record = put("7720", debtor=20121, amount="100.00", coachview_number=7720, second=1)
     run()
     [booked] = entries("7720")
@@ -107,7 +104,7 @@ def test_an_entry_booked_by_hand_for_another_amount_links_only_after_a_person_sa
     assert str(export.entry_id) == booked["EntryID"] and len(entries("7720")) == 1
 
 
-def test_one_exact_entry_never_belongs_to_two_exports(flow):
+def test_one_exact_entry_never_belongs_to_two_exports(sandbox_flow):
     put("7730", debtor=20131, amount="100.00", coachview_number=7730, second=1)
     put("7731", debtor=20132, amount="100.00", coachview_number=7731, second=2)
     run()
@@ -116,7 +113,7 @@ def test_one_exact_entry_never_belongs_to_two_exports(flow):
         InvoiceExport.objects.filter(pk=second.pk).update(entry_id=first.entry_id)
 
 
-def test_deciding_needs_the_reason_and_a_held_export(flow):
+def test_deciding_needs_the_reason_and_a_held_export(sandbox_flow):
     put("7740", debtor=20141, amount="100.00", coachview_number=7740, second=1)
     run()
     export = InvoiceExport.objects.get()
@@ -124,7 +121,7 @@ def test_deciding_needs_the_reason_and_a_held_export(flow):
         export_number_decided(export=export, decision=InvoiceExport.Decision.SAME_INVOICE)
 
 
-def test_invoice_status_shows_both_invoices_with_one_number(flow):
+def test_invoice_status_shows_both_invoices_with_one_number(sandbox_flow):
     first = put("7750", debtor=20151, amount="100.00", coachview_number=7750, second=1)
     run()
     second = put("7750", debtor=20152, amount="250.00", coachview_number=7751, second=2)
@@ -136,7 +133,7 @@ def test_invoice_status_shows_both_invoices_with_one_number(flow):
     by_id = {row["coachview_id"]: row for row in rows}
     assert by_id[first["id"]]["state"] == "exported" and by_id[first["id"]]["exact_entry_number"]
     assert by_id[second["id"]]["state"] == "held" and TAKEN in by_id[second["id"]]["reason_codes"]
-    assert all(row["coachview_source"] and row["administration"] == flow for row in rows)
+    assert all(row["coachview_source"] and row["administration"] == sandbox_flow for row in rows)
     text = StringIO()
     call_command("invoice_status", "7750", stdout=text)
     assert "2 invoice(s) found" in text.getvalue()

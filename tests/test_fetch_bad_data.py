@@ -54,11 +54,6 @@ HOSTILE = {
 VALID = (8101, 8102, 8103)
 
 
-@pytest.fixture
-def flow(sandbox_flow):
-    return sandbox_flow
-
-
 def _put(number: int, debtor_fields: dict, invoice_fields: dict, second: int) -> dict:
     debtor = put_debtor(debtor_record(30000 + number % 1000, **debtor_fields), "2026-02-01T08:00:00")
     invoice_fields = dict(invoice_fields)
@@ -68,7 +63,7 @@ def _put(number: int, debtor_fields: dict, invoice_fields: dict, second: int) ->
     return put_invoice(record, f"2026-03-01T10:{second // 60:02d}:{second % 60:02d}")
 
 
-def test_hostile_records_are_held_or_noted_and_never_stop_the_valid_invoices(flow):
+def test_hostile_records_are_held_or_noted_and_never_stop_the_valid_invoices(sandbox_flow):
     for second, number in enumerate(VALID):
         _put(number, {}, {}, second)
     numbers = {}
@@ -80,7 +75,10 @@ def test_hostile_records_are_held_or_noted_and_never_stop_the_valid_invoices(flo
 
     call_command("export_invoices")  # exits 0: the run completed
 
-    exports = {e.invoice.coachview_id: e for e in InvoiceExport.objects.filter(administration=flow).select_related("invoice")}
+    exports = {
+        e.invoice.coachview_id: e
+        for e in InvoiceExport.objects.filter(administration=sandbox_flow).select_related("invoice")
+    }
     dump = dump_exact()
     booked = [entry["YourRef"] for entry in dump["sales_entries"]]
     for number in VALID:
@@ -101,19 +99,19 @@ def test_hostile_records_are_held_or_noted_and_never_stop_the_valid_invoices(flo
         assert booked.count(invoice.number) == 0, name
 
 
-def test_a_held_record_corrected_in_coachview_is_booked_once(flow):
+def test_a_held_record_corrected_in_coachview_is_booked_once(sandbox_flow):
     _put(8300, {}, {"factuurnummer": "9" * 41}, 1)
     call_command("export_invoices")
-    assert InvoiceExport.objects.get(administration=flow).state == ExportState.HELD
+    assert InvoiceExport.objects.get(administration=sandbox_flow).state == ExportState.HELD
 
     _put(8300, {}, {"factuurnummer": "8300"}, 2)  # corrected: a later change time
     call_command("export_invoices")
     call_command("export_invoices")
     assert [e["YourRef"] for e in dump_exact()["sales_entries"]].count("8300") == 1
-    assert InvoiceExport.objects.get(administration=flow).state == ExportState.EXPORTED
+    assert InvoiceExport.objects.get(administration=sandbox_flow).state == ExportState.EXPORTED
 
 
-def test_a_record_the_database_refuses_is_kept_raw_and_held_and_the_fetch_goes_on(flow, monkeypatch):
+def test_a_record_the_database_refuses_is_kept_raw_and_held_and_the_fetch_goes_on(sandbox_flow, monkeypatch):
     from django.db import DataError
 
     from sync.services import fetch_store
@@ -135,7 +133,7 @@ def test_a_record_the_database_refuses_is_kept_raw_and_held_and_the_fetch_goes_o
     assert InvoiceExport.objects.get(invoice__number="8402").state == ExportState.EXPORTED
 
 
-def test_a_debtor_that_does_not_fit_holds_its_invoices_with_the_field_named(flow):
+def test_a_debtor_that_does_not_fit_holds_its_invoices_with_the_field_named(sandbox_flow):
     _put(8501, {"iban": "NL" + "1" * 50}, {}, 1)
     call_command("export_invoices")
     export = InvoiceExport.objects.get(invoice__number="8501")
@@ -144,7 +142,7 @@ def test_a_debtor_that_does_not_fit_holds_its_invoices_with_the_field_named(flow
     assert Debtor.objects.get(number=str(30501)).data_unfit
 
 
-def test_a_credit_invoice_with_a_positive_total_is_held_not_booked_the_wrong_way(flow):
+def test_a_credit_invoice_with_a_positive_total_is_held_not_booked_the_wrong_way(sandbox_flow):
     _put(8601, {}, {"isCreditfactuur": True}, 1)  # positive lines, marked credit
     call_command("export_invoices")
     export = InvoiceExport.objects.get(invoice__number="8601")
@@ -152,7 +150,7 @@ def test_a_credit_invoice_with_a_positive_total_is_held_not_booked_the_wrong_way
     assert not [e for e in dump_exact()["sales_entries"] if e["YourRef"] == "8601"]
 
 
-def test_a_pdf_over_exacts_limit_is_held_before_any_document_is_made(flow, settings):
+def test_a_pdf_over_exacts_limit_is_held_before_any_document_is_made(sandbox_flow, settings):
     settings.EXACT_ATTACHMENT_MAX_BYTES = 100
     _put(8701, {}, {}, 1)
     call_command("export_invoices")

@@ -7,15 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sync.services import health
-from tests import health_factories as f
-
-
-@pytest.fixture
-def link(monkeypatch):
-    fake = f.FakeLink()
-    monkeypatch.setattr(health, "exact_link", lambda: fake)
-    return fake
+from tests.factories import BareInvoiceExportFactory
 
 
 def run(*args) -> tuple[int, str, str]:
@@ -63,7 +55,7 @@ def test_a_low_budget_is_a_warning(link, settings):
 
 @pytest.mark.django_db
 def test_stalled_work_is_a_warning(link):
-    f.export(state="ready", since=timezone.now() - timedelta(days=1))
+    BareInvoiceExportFactory(state="ready", since=timezone.now() - timedelta(days=1))
     assert run()[0] == 2
 
 

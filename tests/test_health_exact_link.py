@@ -12,7 +12,6 @@ from coupling.models import ExactBudget, ExactConnection, ExactEndpointBlock
 from sync.models import HealthProblem
 from sync.services.health import link_health_check
 from sync.services.health_notify import health_check_run
-from tests import health_factories as f
 
 Kind = HealthProblem.Kind
 DIVISION = 1234567
@@ -73,8 +72,7 @@ def test_a_spent_daily_budget_and_a_blocked_endpoint_are_reported_until_they_res
 
 
 @pytest.mark.django_db
-def test_a_broken_token_chain_mails_once_and_reconnecting_mails_the_recovery(connection):
-    f.administrators()
+def test_a_broken_token_chain_mails_once_and_reconnecting_mails_the_recovery(connection, administrators):
     connection.status = ExactConnection.Status.RECONNECT_NEEDED
     connection.last_error = "invalid_grant"
     connection.save()

@@ -4,15 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from sync.services import health, health_notify
-from tests import health_factories as f
-
-
-@pytest.fixture
-def link(monkeypatch):
-    fake = f.FakeLink()
-    monkeypatch.setattr(health, "exact_link", lambda: fake)
-    return fake
+from sync.services import health_notify
+from tests.factories import BareInvoiceExportFactory
 
 
 @pytest.mark.django_db
@@ -21,7 +14,7 @@ def test_the_banner_lists_open_problems_broken_first_and_disappears_when_they_cl
 
     from django.utils import timezone
 
-    stale = f.export(state="unknown", since=timezone.now() - timedelta(days=1))
+    stale = BareInvoiceExportFactory(state="unknown", since=timezone.now() - timedelta(days=1))
     health_notify.health_check_run()
     link.status = "reconnect_needed"
     health_notify.health_check_run()

@@ -8,21 +8,10 @@ from django.utils import timezone
 
 from sync.models import ExportState, HealthProblem, InvoiceExport, JobRun, PaymentStatus
 from sync.services import health, health_notify
-from tests import health_factories as f
+from tests.factories import BareInvoiceExportFactory
+from tests.link_fake import FakeBlock
 
 Kind = HealthProblem.Kind
-
-
-@pytest.fixture
-def link(monkeypatch):
-    fake = f.FakeLink()
-    monkeypatch.setattr(health, "exact_link", lambda: fake)
-    return fake
-
-
-@pytest.fixture
-def admins(db):
-    return f.administrators()
 
 
 def _not_connected(link, now):
@@ -46,12 +35,12 @@ def _budget_spent(link, now):
 
 
 def _endpoint_blocked(link, now):
-    link.blocked_endpoints = [f.FakeBlock("crm/Accounts", 9, now + timedelta(minutes=40))]
+    link.blocked_endpoints = [FakeBlock("crm/Accounts", 9, now + timedelta(minutes=40))]
     return lambda: setattr(link, "blocked_endpoints", [])
 
 
 def _stalled_export(link, now):
-    f.export(state=ExportState.READY, since=now - timedelta(hours=5))
+    BareInvoiceExportFactory(state=ExportState.READY, since=now - timedelta(hours=5))
 
     def clear():
         JobRun.objects.create(kind=JobRun.Kind.EXPORT, started_at=now, finished_at=now, ok=True)
@@ -60,7 +49,9 @@ def _stalled_export(link, now):
 
 
 def _stalled_poll(link, now):
-    f.export(state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3))
+    BareInvoiceExportFactory(
+        state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3)
+    )
     # The export itself is fine: it completed recently.
     JobRun.objects.create(kind=JobRun.Kind.EXPORT, started_at=now, finished_at=now, ok=True)
 
@@ -71,7 +62,7 @@ def _stalled_poll(link, now):
 
 
 def _unknown_stale(link, now):
-    row = f.export(state=ExportState.UNKNOWN, since=now - timedelta(hours=3))
+    row = BareInvoiceExportFactory(state=ExportState.UNKNOWN, since=now - timedelta(hours=3))
     JobRun.objects.create(kind=JobRun.Kind.EXPORT, started_at=now, finished_at=now, ok=True)
     return lambda: InvoiceExport.objects.filter(pk=row.pk).update(state=ExportState.EXPORTED, payment_status="paid")
 
@@ -90,7 +81,7 @@ SCENARIOS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", list(SCENARIOS))
-def test_each_problem_mails_once_and_its_recovery_once(kind, link, admins):
+def test_each_problem_mails_once_and_its_recovery_once(kind, link, administrators):
     now = timezone.now()
     clear = SCENARIOS[kind](link, now)
 
@@ -114,7 +105,7 @@ def test_each_problem_mails_once_and_its_recovery_once(kind, link, admins):
 
 
 @pytest.mark.django_db
-def test_the_mail_says_what_to_do_in_dutch_and_in_english(link, admins):
+def test_the_mail_says_what_to_do_in_dutch_and_in_english(link, administrators):
     link.status, link.last_error = "reconnect_needed", "invalid_grant"
     health_notify.health_check_run()
     body = mail.outbox[0].body
@@ -124,7 +115,7 @@ def test_the_mail_says_what_to_do_in_dutch_and_in_english(link, admins):
 
 
 @pytest.mark.django_db
-def test_a_problem_that_returns_after_clearing_is_mailed_again(link, admins):
+def test_a_problem_that_returns_after_clearing_is_mailed_again(link, administrators):
     now = timezone.now()
     for minutes, status in [(0, "not_connected"), (15, "connected"), (30, "not_connected")]:
         link.status = status
@@ -134,7 +125,7 @@ def test_a_problem_that_returns_after_clearing_is_mailed_again(link, admins):
 
 
 @pytest.mark.django_db
-def test_a_failed_mail_is_sent_on_the_next_run_and_only_then(link, admins, monkeypatch):
+def test_a_failed_mail_is_sent_on_the_next_run_and_only_then(link, administrators, monkeypatch):
     link.status = "not_connected"
     real_send = health_notify.send_mail
 
@@ -152,9 +143,12 @@ def test_a_failed_mail_is_sent_on_the_next_run_and_only_then(link, admins, monke
 
 
 @pytest.mark.django_db
-def test_two_blocked_endpoints_are_two_problems(link, admins):
+def test_two_blocked_endpoints_are_two_problems(link, administrators):
     until = timezone.now() + timedelta(hours=1)
-    link.blocked_endpoints = [f.FakeBlock("crm/Accounts", 9, until), f.FakeBlock("salesentry/SalesEntries", 8, until)]
+    link.blocked_endpoints = [
+        FakeBlock("crm/Accounts", 9, until),
+        FakeBlock("salesentry/SalesEntries", 8, until),
+    ]
     health_notify.health_check_run()
     assert len(mail.outbox) == 2
     link.blocked_endpoints = link.blocked_endpoints[:1]
@@ -164,9 +158,9 @@ def test_two_blocked_endpoints_are_two_problems(link, admins):
 
 
 @pytest.mark.django_db
-def test_a_broken_link_does_not_also_report_stalled_exports(link, admins):
+def test_a_broken_link_does_not_also_report_stalled_exports(link, administrators):
     now = timezone.now()
-    f.export(state=ExportState.READY, since=now - timedelta(hours=5))
+    BareInvoiceExportFactory(state=ExportState.READY, since=now - timedelta(hours=5))
     link.status = "reconnect_needed"
     assert [p.kind for p in health.link_health_check(now=now)] == [Kind.RECONNECT_NEEDED]
 
@@ -175,7 +169,7 @@ def test_a_broken_link_does_not_also_report_stalled_exports(link, admins):
 def test_work_waiting_for_less_than_the_stall_time_is_no_problem(link, settings):
     now = timezone.now()
     settings.HEALTH_STALL_EXPORT_MINUTES = 60
-    f.export(state=ExportState.READY, since=now - timedelta(minutes=50))
+    BareInvoiceExportFactory(state=ExportState.READY, since=now - timedelta(minutes=50))
     assert health.link_health_check(now=now) == []
     assert [p.kind for p in health.link_health_check(now=now + timedelta(minutes=11))] == [Kind.STALLED_EXPORT]
 
@@ -183,7 +177,9 @@ def test_work_waiting_for_less_than_the_stall_time_is_no_problem(link, settings)
 @pytest.mark.django_db
 def test_nothing_waiting_is_never_stalled_however_long_ago_the_last_run(link):
     now = timezone.now()
-    f.export(state=ExportState.EXPORTED, payment_status=PaymentStatus.PAID, since=now - timedelta(days=40))
+    BareInvoiceExportFactory(
+        state=ExportState.EXPORTED, payment_status=PaymentStatus.PAID, since=now - timedelta(days=40)
+    )
     assert health.link_health_check(now=now) == []
 
 

@@ -12,7 +12,6 @@ from coupling.exact.errors import ExactBudgetExhausted
 from sync.models import HealthProblem
 from sync.services.health import link_health_check
 from sync.services.health_notify import health_check_run
-from tests import health_factories as f
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
 
@@ -39,8 +38,7 @@ def test_a_freshly_connected_link_is_healthy(connected):
     assert status_code() == 0
 
 
-def test_a_spent_daily_budget_is_reported_once_from_exacts_own_headers(connected, settings):
-    f.administrators()
+def test_a_spent_daily_budget_is_reported_once_from_exacts_own_headers(connected, settings, administrators):
     settings.SANDBOX_EXACT_DAILY_LIMIT = 4
     client = ExactClient()
     with pytest.raises(ExactBudgetExhausted):

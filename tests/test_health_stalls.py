@@ -8,16 +8,9 @@ from django.utils import timezone
 from coupling.models import CoachviewConnection
 from sync.models import ExportRun, ExportState, FetchWatermark, HealthProblem, PaymentPollState, PaymentStatus
 from sync.services import health
-from tests import health_factories as f
+from tests.factories import ADMINISTRATION, BareInvoiceExportFactory, CouplingOptionsFactory
 
 Kind = HealthProblem.Kind
-
-
-@pytest.fixture
-def link(monkeypatch):
-    fake = f.FakeLink()
-    monkeypatch.setattr(health, "exact_link", lambda: fake)
-    return fake
 
 
 def kinds(now):
@@ -51,7 +44,7 @@ def test_a_fresh_watermark_means_the_fetch_works(link):
 @pytest.mark.django_db
 def test_an_export_run_that_completed_counts_and_one_that_stopped_early_does_not(link):
     now = timezone.now()
-    f.export(state=ExportState.READY, since=now - timedelta(hours=6))
+    BareInvoiceExportFactory(state=ExportState.READY, since=now - timedelta(hours=6))
     ExportRun.objects.create(started_at=now - timedelta(minutes=5), finished_at=now, stopped_reason="daily budget spent")
     assert kinds(now) == [Kind.STALLED_EXPORT]
     ExportRun.objects.create(started_at=now - timedelta(minutes=5), finished_at=now)
@@ -61,10 +54,14 @@ def test_an_export_run_that_completed_counts_and_one_that_stopped_early_does_not
 @pytest.mark.django_db
 def test_a_poll_that_stopped_is_no_success_and_one_that_finished_is(link):
     now = timezone.now()
-    f.export(state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3))
+    BareInvoiceExportFactory(
+        state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3)
+    )
     ExportRun.objects.create(started_at=now, finished_at=now)
     state = PaymentPollState.objects.create(
-        administration=f.ADMINISTRATION, last_poll_at=now, last_summary="Payments (sync): 0 Exact calls; stopped: no."
+        administration=ADMINISTRATION,
+        last_poll_at=now,
+        last_summary="Payments (sync): 0 Exact calls; stopped: no.",
     )
     assert kinds(now) == [Kind.STALLED_POLL]
     state.last_summary = "Payments (sync): 1 Exact calls, 0 payment terms read."
@@ -75,7 +72,9 @@ def test_a_poll_that_stopped_is_no_success_and_one_that_finished_is(link):
 @pytest.mark.django_db
 def test_with_payment_registration_off_unpaid_invoices_do_not_wait_for_a_poll(link):
     now = timezone.now()
-    f.export(state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3))
+    BareInvoiceExportFactory(
+        state=ExportState.EXPORTED, payment_status=PaymentStatus.OPEN, since=now - timedelta(days=3)
+    )
     ExportRun.objects.create(started_at=now, finished_at=now)
-    f.options(payment_registration=False)
+    CouplingOptionsFactory(payment_registration=False)
     assert kinds(now) == []

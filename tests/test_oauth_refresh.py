@@ -5,15 +5,8 @@ import pytest
 from coupling.exact.errors import ExactReconnectNeeded
 from coupling.exact.oauth import access_token_current
 from coupling.models import ExactConnection
-from tests.exact_fake import exact_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch):
-    with exact_world(monkeypatch) as w:
-        yield w
 
 
 def _token_calls(world):

@@ -6,21 +6,23 @@ from django.utils import timezone
 
 from coupling import roles
 from sync.models import Reconciliation, ReconciliationLine
-from tests import health_factories as f
+from tests.factories import ADMINISTRATION, BareInvoiceFactory, InvoiceExportFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("role_permissions")
 
 
 @pytest.fixture
 def reconciliation(db):
-    r = Reconciliation.objects.create(administration=f.ADMINISTRATION, year=2026, month=10, created_at=timezone.now())
+    r = Reconciliation.objects.create(
+        administration=ADMINISTRATION, year=2026, month=10, created_at=timezone.now()
+    )
     ReconciliationLine.objects.create(reconciliation=r, kind="only_exact", invoice_number="HANDMATIG-1", note="Booked by hand")
     return r
 
 
 @pytest.fixture
 def finance_client(client, db):
-    user = f.user_in(roles.FINANCE, email="finance@example.nl")
+    user = UserFactory(email="finance@example.nl", groups=[roles.FINANCE])
     client.force_login(user)
     return client
 
@@ -44,7 +46,7 @@ def test_finance_downloads_the_csv(finance_client, reconciliation):
 
 @pytest.mark.django_db
 def test_support_may_not_download_it(client, reconciliation):
-    client.force_login(f.user_in(roles.SUPPORT, email="support@example.nl"))
+    client.force_login(UserFactory(email="support@example.nl", groups=[roles.SUPPORT]))
     # Support may look at reconciliations, not take their figures away: the download is refused outright.
     assert client.get(reverse("admin:sync_reconciliation_csv", args=[reconciliation.pk])).status_code == 403
 
@@ -83,7 +85,7 @@ def test_the_empty_list_says_how_to_start_one(finance_client):
 
 @pytest.mark.django_db
 def test_support_sees_reconciliations_but_cannot_start_one(client):
-    support = f.user_in(roles.SUPPORT, email="support@example.nl")
+    support = UserFactory(email="support@example.nl", groups=[roles.SUPPORT])
     assert not support.has_perm("sync.add_reconciliation")
     client.force_login(support)
     page = _english(client).get(reverse("admin:sync_reconciliation_changelist"))
@@ -123,8 +125,8 @@ def test_finance_starts_last_months_reconciliation_and_each_finding_links_to_its
 
     year, month = _last_month()
     day = date(year, month, 10)
-    held = f.export(
-        inv=f.invoice(number="5001", day=day),
+    held = InvoiceExportFactory(
+        invoice=BareInvoiceFactory(number="5001", invoice_date=day),
         state=ExportState.HELD,
         reasons=[{"code": "preflight.debtor_not_customer", "values": {}, "message": "Debtor 10003 is a supplier in Exact."}],
     )

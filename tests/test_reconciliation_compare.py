@@ -9,14 +9,14 @@ import pytest
 from sync.models import ExportState, ReconciliationLine
 from sync.services.reconciliation import entries_filter, reconciliation_run
 from sync.services.reconciliation_csv import reconciliation_csv
-from tests import health_factories as f
+from tests.factories import ADMINISTRATION, BareInvoiceFactory, InvoiceExportFactory
 
 Kind = ReconciliationLine.Kind
 DAY = date(2026, 10, 15)
 
 
 class FakeClient:
-    administration = f.ADMINISTRATION
+    administration = ADMINISTRATION
 
     def __init__(self, rows, error=None):
         self.rows, self.error, self.calls = rows, error, []
@@ -40,8 +40,10 @@ def entry(number, amount, vat, *, entry_id=None, entry_number=None):
 
 
 def exported(number, excl="100.00", vat="21.00"):
-    inv = f.invoice(number=number, day=DAY, excl=excl, vat=vat)
-    export = f.export(inv=inv, state=ExportState.EXPORTED, entry_id=uuid.uuid4())
+    inv = BareInvoiceFactory(
+        number=number, invoice_date=DAY, total_excl_vat=Decimal(excl), total_vat=Decimal(vat)
+    )
+    export = InvoiceExportFactory(invoice=inv, state=ExportState.EXPORTED, entry_id=uuid.uuid4())
     return inv, export
 
 
@@ -50,10 +52,12 @@ def test_it_finds_each_kind_of_difference_and_totals_both_sides():
     _, ok = exported("1001")
     changed, changed_export = exported("1002", excl="200.00", vat="42.00")
     _, missing_export = exported("1003")
-    by_hand_invoice = f.invoice(number="1004", day=DAY, excl="50.00", vat="10.50")
-    only_cv = f.invoice(number="1005", day=DAY)
-    f.invoice(number="1006", day=DAY, status="Concept")  # not sent: not counted
-    f.invoice(number="1007", day=date(2026, 11, 2))  # another month
+    by_hand_invoice = BareInvoiceFactory(
+        number="1004", invoice_date=DAY, total_excl_vat=Decimal("50.00"), total_vat=Decimal("10.50")
+    )
+    only_cv = BareInvoiceFactory(number="1005", invoice_date=DAY)
+    BareInvoiceFactory(number="1006", invoice_date=DAY, status="Concept")  # not sent: not counted
+    BareInvoiceFactory(number="1007", invoice_date=date(2026, 11, 2))  # another month
     rows = [
         entry("1001", "121.00", "21.00", entry_id=ok.entry_id),
         entry("1002", "121.00", "21.00", entry_id=changed_export.entry_id),  # Coachview changed after export
@@ -102,7 +106,7 @@ def test_the_filter_reads_one_month_of_the_chosen_journals():
 def test_a_spent_budget_stores_an_incomplete_reconciliation_with_the_reason():
     from coupling.exact.errors import ExactBudgetExhausted
 
-    f.invoice(number="2001", day=DAY)
+    BareInvoiceFactory(number="2001", invoice_date=DAY)
     client = FakeClient([], error=ExactBudgetExhausted("Daily budget spent", retry_at=None, scope="daily"))
     r = reconciliation_run(year=2026, month=10, client=client)
     assert not r.complete and "Daily budget spent" in r.note

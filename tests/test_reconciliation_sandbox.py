@@ -10,7 +10,7 @@ from django.utils import timezone
 from coupling.exact.client import ExactClient
 from sync.models import ExportState, ReconciliationLine
 from sync.services.reconciliation import reconciliation_run
-from tests import health_factories as f
+from tests.factories import BareInvoiceFactory, InvoiceExportFactory
 
 Kind = ReconciliationLine.Kind
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -37,11 +37,15 @@ def book(client: ExactClient, *, your_ref: str, day, excl: str, vat_code: str = 
 def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(exact_sandbox):
     day = timezone.localdate().replace(day=10)
     # Two invoices the coupling exported (their EntryIDs stored on the export, as the export does).
-    same = f.invoice(number="4001", day=day, excl="100.00", vat="21.00")
-    changed = f.invoice(number="4002", day=day, excl="200.00", vat="42.00")
+    same = BareInvoiceFactory(
+        number="4001", invoice_date=day, total_excl_vat=Decimal("100.00"), total_vat=Decimal("21.00")
+    )
+    changed = BareInvoiceFactory(
+        number="4002", invoice_date=day, total_excl_vat=Decimal("200.00"), total_vat=Decimal("42.00")
+    )
     for invoice in (same, changed):
         entry_id = book(exact_sandbox, your_ref=invoice.number, day=day, excl=str(invoice.total_excl_vat))
-        f.export(inv=invoice, state=ExportState.EXPORTED, entry_id=uuid.UUID(entry_id))
+        InvoiceExportFactory(invoice=invoice, state=ExportState.EXPORTED, entry_id=uuid.UUID(entry_id))
     # Coachview changed the second invoice after it was exported.
     changed.total_excl_vat, changed.total_vat, changed.total_incl_vat = (
         Decimal("250.00"),
@@ -52,7 +56,9 @@ def test_it_shows_an_entry_booked_by_hand_and_an_invoice_changed_after_export(ex
     # Someone booked an entry in Exact by hand, not through the coupling.
     by_hand = book(exact_sandbox, your_ref="HANDMATIG-1", day=day, excl="75.00")
     # And a sent invoice the coupling has not exported yet.
-    f.invoice(number="4003", day=day, excl="10.00", vat="2.10")
+    BareInvoiceFactory(
+        number="4003", invoice_date=day, total_excl_vat=Decimal("10.00"), total_vat=Decimal("2.10")
+    )
 
     r = reconciliation_run(year=day.year, month=day.month)
 

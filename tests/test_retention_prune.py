@@ -7,15 +7,15 @@ from django.utils import timezone
 
 from sync.models import ExportAttempt, ExportState, Invoice
 from sync.services.retention import retention_prune
-from tests import health_factories as f
+from tests.factories import BareInvoiceFactory, InvoiceExportFactory
 
 PDF = b"%PDF-1.4 invoice"
 
 
 def exported_with_attempt(*, state, settled_days_ago, attempt_days_ago=None):
     now = timezone.now()
-    inv = f.invoice(pdf=PDF, pdf_sha256="ab" * 32)
-    export = f.export(inv=inv, state=state, since=now - timedelta(days=settled_days_ago))
+    inv = BareInvoiceFactory(pdf=PDF, pdf_sha256="ab" * 32)
+    export = InvoiceExportFactory(invoice=inv, state=state, since=now - timedelta(days=settled_days_ago))
     attempt = ExportAttempt.objects.create(
         export=export, action="entry", outcome="ok", sent={"YourRef": inv.number}, received={"EntryID": "x"}
     )
@@ -74,7 +74,7 @@ def test_an_invoice_that_still_needs_a_person_or_a_lookup_keeps_everything(perio
 
 @pytest.mark.django_db
 def test_an_invoice_never_exported_keeps_its_pdf(periods):
-    inv = f.invoice(pdf=PDF)
+    inv = BareInvoiceFactory(pdf=PDF)
     Invoice.objects.filter(pk=inv.pk).update(fetched_at=timezone.now() - timedelta(days=500))
     assert retention_prune().pdfs == 0
 
