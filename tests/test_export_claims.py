@@ -6,6 +6,7 @@ A claim is one conditional UPDATE, so these rules hold the same on SQLite and Po
 
 import logging
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
@@ -20,6 +21,7 @@ from sync.services.export_claims import (
     claim_release,
     claim_renew,
     claimable,
+    entry_found,
     export_claim,
     export_finish,
     export_retry_later,
@@ -353,3 +355,49 @@ def test_a_transient_failure_gives_the_export_back_ready_after_a_growing_pause(f
     assert (row.state, row.claimed_by, row.transient_failures) == (ExportState.READY, "", failures_before + 1)
     assert row.next_attempt_at == NOW + timedelta(minutes=minutes)
     assert written == []  # tried again later: nothing to tell Coachview yet
+
+
+def test_ending_a_create_touches_only_that_debtor_in_that_administration():
+    debtor, other = DebtorFactory(), DebtorFactory()
+    for administration, row in [(ADMIN, debtor), (ADMIN, other), ("live:1234567", debtor)]:
+        assert taken(row, "w1", administration=administration)
+    account_creation_end(administration=ADMIN, debtor=debtor, worker="w1")
+    assert lease_of(debtor) == ("", None)
+    assert lease_of(other) == ("w1", NOW + CLAIM)
+    assert lease_of(debtor, administration="live:1234567") == ("w1", NOW + CLAIM)
+    account_creation_end(administration=ADMIN, debtor=other, worker="w1", account_id=ACCOUNT)
+    assert account_created(administration=ADMIN, debtor=debtor) is None
+    assert account_created(administration=ADMIN, debtor=other) == ACCOUNT
+
+
+# --- the entry is in Exact ------------------------------------------------------------------------
+
+
+def test_an_entry_found_in_exact_is_stored_and_the_export_exported_with_what_it_differs_in(written):
+    row = held_by("w1", lookup_before_post=True, transient_failures=2)
+    entry = {"EntryID": "5d0c1a8e-0000-4000-8000-000000000001", "EntryNumber": 42, "AmountDC": 100.0}
+    entry_found(row, entry, linked=True)
+    row = fresh(row)
+    number = row.invoice.number
+    assert (row.state, str(row.entry_id), row.entry_number, row.booked_total) == (
+        ExportState.EXPORTED, entry["EntryID"], 42, Decimal("100.00")
+    )
+    assert (row.lookup_before_post, row.linked_existing, row.transient_failures) == (False, True, 0)
+    assert row.reasons == [
+        {"code": "export.linked_existing", "values": {"entry_number": 42},
+         "message": f"Entry 42 with YourRef {number} already existed in Exact"},
+        {"code": "export.total_difference", "values": {"exact": "100.00", "coachview": "121.00"},
+         "message": "Exact holds 100.00, Coachview 121.00"},
+    ]
+    assert written == [ExportState.EXPORTED]
+
+
+def test_an_entry_we_booked_with_coachviews_total_carries_no_reason(written):
+    row = held_by("w1")
+    entry_found(row, {"EntryID": "5d0c1a8e-0000-4000-8000-000000000002", "EntryNumber": 7, "AmountFC": 121.0,
+                      "AmountDC": 99.0}, linked=False)
+    row = fresh(row)
+    assert (row.state, row.booked_total, row.reasons, row.linked_existing) == (
+        ExportState.EXPORTED, Decimal("121.00"), [], False
+    )
+    assert written == [ExportState.EXPORTED]

@@ -93,15 +93,14 @@ def account_creation_end(*, administration: str, debtor: Debtor, worker: str, ac
     if account_id is not None:
         ours.update(owner="", account_id=account_id)
     else:
-        ours.update(owner="", until=None, account_id=None)
+        ours.update(owner="", until=None)  # its claim already cleared any older id
 
 
 def account_created(*, administration: str, debtor: Debtor) -> str | None:
     """The id of the account another worker created for this debtor within the claim time, else None."""
+    # Only an ended create has an id: a claim clears it, and the end that stores it clears the owner.
     found = (
-        AccountCreation.objects.filter(
-            administration=administration, debtor=debtor, owner="", until__gte=clock.now(), account_id__isnull=False
-        )
+        AccountCreation.objects.filter(administration=administration, debtor=debtor, until__gte=clock.now())
         .values_list("account_id", flat=True)
         .first()
     )
