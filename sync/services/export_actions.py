@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from coupling import clock
 from sync.errorcatalogue.reasons import worded_reason
 from sync.models import ExportAction, ExportState, InvoiceExport
-from sync.services.export_recheck import export_rechecked
 from sync.services.export_state import state_move
+from sync.services.recheck_lookups import export_rechecked
 
 Kind = ExportAction.Kind
 # A person may not touch an export while a worker holds it or once it is in Exact.
