@@ -153,6 +153,16 @@ def test_the_bulk_write_skips_unchanged_rows_and_rows_claimed_meanwhile_and_time
 
 
 @pytest.mark.django_db
+def test_the_bulk_write_writes_every_field_any_move_carries(frozen):
+    held, ready = rows(S.NEW, S.NEW)
+    reasons = [{"code": "preflight.pdf_missing", "values": {}, "message": "no PDF"}]
+    moves = [(held, S.HELD, {"reasons": reasons}), (ready, S.READY, {"transient_failures": 3})]
+    assert states_bulk_write(moves, from_states=[S.NEW], now=NOW) == 2
+    held, ready = (InvoiceExport.objects.get(pk=row.pk) for row in (held, ready))
+    assert (held.state, held.reasons, ready.state, ready.transient_failures) == (S.HELD, reasons, S.READY, 3)
+
+
+@pytest.mark.django_db
 def test_the_bulk_write_with_nothing_changed_sends_no_query(frozen, django_assert_num_queries):
     (row,) = rows(S.READY)
     export = InvoiceExport.objects.get(pk=row.pk)

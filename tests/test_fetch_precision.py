@@ -5,6 +5,7 @@ exactly once, within 2 × ⌈250/100⌉ + 2 calls, and no page can make the fetc
 profile thinks the server compares finer than it does.
 """
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -19,7 +20,7 @@ from coupling.models import CoachviewProfile
 from sync.models import FetchWatermark, Invoice
 from sync.services import fetch_walk
 from sync.services.fetch import invoices_fetch
-from sync.services.fetch_walk import ChangedWalk, WalkStopped
+from sync.services.fetch_walk import ChangedWalk, WalkStopped, record_key
 from tests.coachview_data import api_calls, debtor_record, invoice_record, put_debtor, put_invoice, reset_log
 
 pytestmark = pytest.mark.django_db(databases=["default", "sandbox"])
@@ -150,6 +151,7 @@ class CoachviewAnsweringPages:
     def get_list(self, resource, *, where, orderby, skip, take, params):
         self.wheres.append(where)
         self.skips.append(skip)
+        self.params = params
         return self.pages[min(len(self.wheres), len(self.pages)) - 1]
 
 
@@ -360,10 +362,12 @@ def _finished_walk(settings, *, now_utc: datetime, margin: int, zone: str, stamp
 def test_a_finished_walk_leaves_the_watermark_at_the_start_of_a_last_second_that_has_not_settled(db, settings):
     walk = _finished_walk(
         settings, now_utc=datetime(2026, 3, 1, 9, 0), margin=10**9, zone="Europe/Amsterdam",
-        stamps=["2026-03-01T10:00:00.500", "2026-03-01T10:00:01.010", "2026-03-01T10:00:01.039"],
+        stamps=["2026-03-01T10:00:00.500", "2026-03-01T10:00:01.000", "2026-03-01T10:00:01.039"],
     )
     assert _mark_after(walk) == datetime(2026, 3, 1, 10, 0, 1)
+    # The records of that second are remembered, the one at its very start too; the older one is not.
     assert sorted(key[0] for key in FetchWatermark.objects.get().seen) == ["invoice-1", "invoice-2"]
+    assert walk.coarsened_to == ""
 
 
 def test_a_last_second_has_settled_from_exactly_the_margin_after_its_end_on(db, settings):
@@ -382,3 +386,39 @@ def test_whether_a_second_has_settled_is_judged_in_coachviews_time_zone_not_the_
         settings, now_utc=datetime(2026, 3, 1, 10, 10), margin=300, zone="UTC", stamps=["2026-03-01T11:00:00.500"]
     )
     assert _mark_after(walk) == datetime(2026, 3, 1, 11, 0, 0)
+
+
+# --- a record's key, and where a walk starts ------------------------------------------------------
+
+
+def test_a_records_key_is_its_id_its_change_to_the_millisecond_and_its_etag():
+    record = _changed(7, "2026-03-01T10:00:00.5")
+    assert record_key(record, ProfileView(profile_default())) == ("invoice-7", "2026-03-01T10:00:00.500", "etag-7")
+
+
+def test_without_an_etag_the_key_holds_a_digest_of_the_record_whatever_the_order_of_its_fields():
+    profile = ProfileView(profile_default())
+    record = {"id": "invoice-7", "auditTrail": {"gewijzigdDatumTijd": "2026-03-01T10:00:00.500"}, "naam": "A"}
+    same = {"naam": "A", "auditTrail": {"gewijzigdDatumTijd": "2026-03-01T10:00:00.500"}, "id": "invoice-7"}
+    text = '{"auditTrail": {"gewijzigdDatumTijd": "2026-03-01T10:00:00.500"}, "id": "invoice-7", "naam": "A"}'
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    assert record_key(record, profile) == record_key(same, profile) == ("invoice-7", "2026-03-01T10:00:00.500", digest)
+    assert record_key({**record, "naam": "B"}, profile)[2] != digest
+    assert record_key({"id": "invoice-8", "naam": "C"}, profile)[:2] == ("invoice-8", "")
+
+
+def test_a_walk_starts_at_the_start_of_the_watermarks_unit_in_coachviews_zone_at_the_coarser_precision(db):
+    data = profile_default()
+    data.update(where_precision="ms", timezone="UTC")
+    client = CoachviewAnsweringPages([])
+    FetchWatermark.objects.create(
+        resource="Facturen", base_url=client.connection.base_url, precision="s",
+        after=datetime(2026, 3, 1, 10, 0, 0, 500000, tzinfo=UTC),
+    )
+    walk = ChangedWalk(client=client, profile=ProfileView(data), resource="Facturen", store=lambda p: None, deadline=None)
+    assert (walk.precision, walk.cursor) == ("s", datetime(2026, 3, 1, 10, 0, 0))
+    FetchWatermark.objects.update(precision="date")
+    walk = ChangedWalk(client=client, profile=ProfileView(data), resource="Facturen", store=lambda p: None, deadline=None)
+    assert (walk.precision, walk.cursor) == ("date", datetime(2026, 3, 1))
+    walk.run()
+    assert client.params == {}

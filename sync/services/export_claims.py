@@ -53,7 +53,6 @@ def export_claim(*, export_id: int, worker: str) -> bool:
         from_states=CLAIMED_FROM,
         claimed_by=worker,
         claimed_until=now + timedelta(seconds=settings.EXPORT_CLAIM_SECONDS),
-        state_changed_at=now,
     )
     return claimed == 1
 

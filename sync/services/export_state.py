@@ -73,7 +73,11 @@ def state_mirror(export: InvoiceExport, *, to: str, **fields) -> None:
 
 
 def states_bulk_write(
-    moves: Iterable[tuple[InvoiceExport, str, dict]], *, from_states: Iterable[str], now: datetime, batch_size: int = 500
+    moves: Iterable[tuple[InvoiceExport, str, dict]],
+    *,
+    from_states: Iterable[str],
+    now: datetime,
+    batch_size: int = 500,  # pragma: no mutate (how many UPDATEs, not what they write)
 ) -> int:
     """Give each export its new state and fields, writing only those that change, in one bulk UPDATE of the
     rows still in `from_states`; `state_changed_at` moves only where the state does. The rows written."""
@@ -91,6 +95,6 @@ def states_bulk_write(
     if not changed:
         return 0
     # Only rows still in the checked states are written: a worker may have claimed one meanwhile.
-    return InvoiceExport.objects.filter(state__in=states).bulk_update(
-        changed, ["state", *sorted(names), "state_changed_at"], batch_size=batch_size
-    )
+    fields = ["state", *sorted(names), "state_changed_at"]
+    # The batch size decides how many UPDATEs, not what they write.
+    return InvoiceExport.objects.filter(state__in=states).bulk_update(changed, fields, batch_size=batch_size)  # pragma: no mutate
