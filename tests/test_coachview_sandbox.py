@@ -17,7 +17,7 @@ BASE = "/sandbox/coachview"
 
 
 @pytest.fixture
-def api(client, settings):
+def coachview_api(client, settings):
     settings.SANDBOX = True
     answer = client.post(
         f"{BASE}/auth/connect/token",
@@ -64,22 +64,22 @@ def test_the_token_endpoint_refuses_a_wrong_secret(client, settings):
     assert answer.status_code == 400 and answer.json() == {"error": "invalid_client"}
 
 
-def test_lists_filter_on_the_change_time_with_greater_less_equal_and_ranges(api, invoices):
+def test_lists_filter_on_the_change_time_with_greater_less_equal_and_ranges(coachview_api, invoices):
     field = "audittrail.gewijzigddatumtijd"
-    assert _numbers(api("get", "Facturen", where=f"{field}>01-03-2026 10:00:01")) == ["2", "3", "4", "5"]
-    assert _numbers(api("get", "Facturen", where=f"{field}<01-03-2026 10:00:01")) == ["0"]
-    assert _numbers(api("get", "Facturen", where=f"{field}=02-03-2026 10:00:01")) == ["4"]
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}>01-03-2026 10:00:01")) == ["2", "3", "4", "5"]
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}<01-03-2026 10:00:01")) == ["0"]
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}=02-03-2026 10:00:01")) == ["4"]
     # The documented range: from the first value up to, not including, the second.
-    assert _numbers(api("get", "Facturen", where=f"{field}=02-03-2026,03-03-2026")) == ["3", "4", "5"]
-    assert _numbers(api("get", "Facturen", where=f"{field}=02-03-2026,02-03-2026")) == []
-    assert _numbers(api("get", "Facturen", where=f"{field}>01-03-2026;{field}<02-03-2026 10:00:01")) == [
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}=02-03-2026,03-03-2026")) == ["3", "4", "5"]
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}=02-03-2026,02-03-2026")) == []
+    assert _numbers(coachview_api("get", "Facturen", where=f"{field}>01-03-2026;{field}<02-03-2026 10:00:01")) == [
         "0", "1", "2", "3"
     ]  # fmt: skip
-    assert _numbers(api("get", "Facturen", where="status=Verzonden;factuurnummer=1,4")) == ["1", "4"]
+    assert _numbers(coachview_api("get", "Facturen", where="status=Verzonden;factuurnummer=1,4")) == ["1", "4"]
 
 
-def test_lists_order_skip_take_and_count(api, invoices):
-    response = api(
+def test_lists_order_skip_take_and_count(coachview_api, invoices):
+    response = coachview_api(
         "get", "Facturen", orderby="audittrail.gewijzigddatumtijd desc", skip=1, take=2, Count="true"
     )
     assert _numbers(response) == ["4", "3"]
@@ -88,22 +88,22 @@ def test_lists_order_skip_take_and_count(api, invoices):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z", response["X-Rate-Limit-Reset"])
 
 
-def test_debtors_are_found_by_several_ids(api):
+def test_debtors_are_found_by_several_ids(coachview_api):
     debtors = [put_debtor(debtor_record(10001 + i), "2026-02-01T08:00:00") for i in range(4)]
-    response = api("get", "Debiteuren", where=f"id={debtors[0]['id']},{debtors[2]['id']}")
+    response = coachview_api("get", "Debiteuren", where=f"id={debtors[0]['id']},{debtors[2]['id']}")
     assert [row["debiteurnummer"] for row in response.json()] == ["10001", "10003"]
 
 
-def test_the_daily_limit_answers_429_with_headers(api, settings, invoices):
+def test_the_daily_limit_answers_429_with_headers(coachview_api, settings, invoices):
     settings.SANDBOX_COACHVIEW_RATE_LIMIT = 1
-    assert api("get", "Facturen").status_code == 200
-    refused = api("get", "Facturen")
+    assert coachview_api("get", "Facturen").status_code == 200
+    refused = coachview_api("get", "Facturen")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert refused.content == b"API calls quota exceeded! maximum admitted 1 per 1d."
 
 
-def test_each_invoice_has_a_small_valid_pdf(api, invoices):
-    response = api("get", f"Facturen/{invoices[0]['id']}/Pdf")
+def test_each_invoice_has_a_small_valid_pdf(coachview_api, invoices):
+    response = coachview_api("get", f"Facturen/{invoices[0]['id']}/Pdf")
 
     content = response.content
     assert response["Content-Type"] == "application/pdf"
@@ -116,10 +116,10 @@ def test_each_invoice_has_a_small_valid_pdf(api, invoices):
     assert b"FACTUUR 0" in content
 
 
-def test_status_writes_are_recorded_in_order_and_dumped(api, invoices):
+def test_status_writes_are_recorded_in_order_and_dumped(coachview_api, invoices):
     invoice = invoices[0]
     assert (
-        api(
+        coachview_api(
             "put",
             f"Facturen/{invoice['id']}/Boekingsstatus",
             bevestigd=False,
@@ -128,14 +128,14 @@ def test_status_writes_are_recorded_in_order_and_dumped(api, invoices):
         == 204
     )
     assert (
-        api(
+        coachview_api(
             "put", f"Facturen/{invoice['id']}/Boekingsstatus", bevestigd=True, bevestigdOmschrijving="Geboekt"
         ).status_code
         == 204
     )
     paid = {"betaald": True, "betaaldOmschrijving": "Betaald", "betaaldDatum": "2026-04-01"}
-    assert api("put", f"Facturen/{invoice['id']}/Betaalstatus", **paid).status_code == 204
-    assert api("put", f"Facturen/{invoice['id']}/Betaalstatus", verkeerd=1).status_code == 400
+    assert coachview_api("put", f"Facturen/{invoice['id']}/Betaalstatus", **paid).status_code == 204
+    assert coachview_api("put", f"Facturen/{invoice['id']}/Betaalstatus", verkeerd=1).status_code == 400
 
     dumped = next(row for row in dump_coachview()["facturen"] if row["id"] == invoice["id"])
     assert [
@@ -222,10 +222,10 @@ def test_a_small_seed_still_carries_every_gap():
     assert any(line["btwCode"] == seedcodes.VAT_CODE_INCLUSIVE for line in lines)
 
 
-def test_tokens_expire_and_a_missing_scope_is_forbidden(api, client, settings, invoices):
-    assert api("get", "Facturen").status_code == 200
+def test_tokens_expire_and_a_missing_scope_is_forbidden(coachview_api, client, settings, invoices):
+    assert coachview_api("get", "Facturen").status_code == 200
     settings.CLOCK_OFFSET_SECONDS = settings.SANDBOX_COACHVIEW_TOKEN_LIFETIME + 1
-    assert api("get", "Facturen").status_code == 401
+    assert coachview_api("get", "Facturen").status_code == 401
 
     answer = client.post(
         f"{BASE}/auth/connect/token",

@@ -16,7 +16,7 @@ CALLBACK = "admin:coupling_exactconnection_oauth_callback"
 
 
 @pytest.fixture
-def world(monkeypatch):
+def disconnected_world(monkeypatch):
     with exact_world(monkeypatch, connected=False) as w:
         w.fake.rows["current/Me"] = [{"CurrentDivision": DIVISION, "UserName": "api@example.nl", "FullName": "API"}]
         yield w
@@ -43,14 +43,14 @@ def _start(client) -> str:
     return query["state"][0]
 
 
-def test_the_whole_oauth_flow_connects_and_stores_the_tokens_encrypted(client, world):
+def test_the_whole_oauth_flow_connects_and_stores_the_tokens_encrypted(client, disconnected_world):
     user = _admin(client)
     state = _start(client)
     assert len(state) >= 32
 
     forged = client.get(reverse(CALLBACK), {"code": "good-code", "state": "forged"})
     assert forged.status_code == 403
-    assert world.fake.calls == []  # nothing exchanged on a forged state
+    assert disconnected_world.fake.calls == []  # nothing exchanged on a forged state
 
     state = _start(client)
     response = client.get(reverse(CALLBACK), {"code": "good-code", "state": state})
@@ -61,36 +61,36 @@ def test_the_whole_oauth_flow_connects_and_stores_the_tokens_encrypted(client, w
     assert connection.division == DIVISION
     assert connection.administration == f"test:{DIVISION}"
     assert connection.connected_by == user
-    assert connection.access_token in world.fake.access
-    assert connection.access_token_expires_at == world.clock.now() + timedelta(seconds=world.fake.lifetime)
+    assert connection.access_token in disconnected_world.fake.access
+    assert connection.access_token_expires_at == disconnected_world.clock.now() + timedelta(seconds=disconnected_world.fake.lifetime)
     with db.cursor() as cursor:
         cursor.execute("SELECT access_token, refresh_token, client_secret FROM coupling_exactconnection")
         raw_access, raw_refresh, raw_secret = cursor.fetchone()
     assert raw_access and raw_access != connection.access_token and connection.access_token not in raw_access
     assert raw_refresh and raw_refresh != connection.refresh_token
     assert raw_secret != "secret"
-    assert [c[1] for c in world.fake.calls] == ["/api/oauth2/token", "/api/v1/current/Me"]
+    assert [c[1] for c in disconnected_world.fake.calls] == ["/api/oauth2/token", "/api/v1/current/Me"]
 
 
-def test_a_callback_without_a_started_connect_is_refused(client, world):
+def test_a_callback_without_a_started_connect_is_refused(client, disconnected_world):
     _admin(client)
     assert client.get(reverse(CALLBACK), {"code": "good-code", "state": ""}).status_code == 403
 
 
-def test_a_state_is_used_only_once(client, world):
+def test_a_state_is_used_only_once(client, disconnected_world):
     _admin(client)
     state = _start(client)
     assert client.get(reverse(CALLBACK), {"code": "good-code", "state": state}).status_code == 302
     assert client.get(reverse(CALLBACK), {"code": "good-code", "state": state}).status_code == 403
 
 
-def test_only_users_allowed_to_manage_the_connection_may_connect(client, world):
+def test_only_users_allowed_to_manage_the_connection_may_connect(client, disconnected_world):
     _admin(client, allowed=False)
     assert client.post(reverse(CONNECT)).status_code == 403
     assert client.get(reverse(CALLBACK), {"code": "good-code", "state": "x"}).status_code == 403
 
 
-def test_a_refused_code_leaves_the_connection_unconnected_with_the_reason(client, world):
+def test_a_refused_code_leaves_the_connection_unconnected_with_the_reason(client, disconnected_world):
     _admin(client)
     state = _start(client)
     response = client.get(reverse(CALLBACK), {"code": "stale-code", "state": state})
@@ -100,7 +100,7 @@ def test_a_refused_code_leaves_the_connection_unconnected_with_the_reason(client
     assert "bad code" in connection.last_error
 
 
-def test_the_admin_page_never_shows_secrets_or_tokens(client, world):
+def test_the_admin_page_never_shows_secrets_or_tokens(client, disconnected_world):
     _admin(client)
     state = _start(client)
     client.get(reverse(CALLBACK), {"code": "good-code", "state": state})
@@ -114,7 +114,7 @@ def test_the_admin_page_never_shows_secrets_or_tokens(client, world):
     assert "exact-health" in html  # budget and blocked endpoints
 
 
-def test_disconnect_asks_first_then_forgets_the_tokens(client, world):
+def test_disconnect_asks_first_then_forgets_the_tokens(client, disconnected_world):
     _admin(client)
     state = _start(client)
     client.get(reverse(CALLBACK), {"code": "good-code", "state": state})
@@ -127,7 +127,7 @@ def test_disconnect_asks_first_then_forgets_the_tokens(client, world):
     assert connection.access_token == "" and connection.refresh_token == ""
 
 
-def test_saving_the_form_with_an_empty_secret_keeps_the_stored_one(client, world):
+def test_saving_the_form_with_an_empty_secret_keeps_the_stored_one(client, disconnected_world):
     _admin(client)
     connection = ExactConnection.load()
     url = reverse("admin:coupling_exactconnection_change", args=[connection.pk])
@@ -139,22 +139,22 @@ def test_saving_the_form_with_an_empty_secret_keeps_the_stored_one(client, world
     assert (connection.client_id, connection.client_secret) == ("cid2", "secret")
 
 
-def test_users_without_the_permission_see_no_connect_buttons(client, world):
+def test_users_without_the_permission_see_no_connect_buttons(client, disconnected_world):
     _admin(client, allowed=False)
     page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
     assert page.status_code == 200
     assert "Connect to Exact Online" not in page.content.decode()
 
 
-def test_an_unconnected_connection_offers_connect(client, world):
+def test_an_unconnected_connection_offers_connect(client, disconnected_world):
     _admin(client)
     page = client.get(reverse("admin:coupling_exactconnection_change", args=[ExactConnection.load().pk]))
     assert "Connect to Exact Online" in page.content.decode()
 
 
-def test_a_failing_current_me_leaves_the_connection_unconnected_with_the_reason(client, world):
+def test_a_failing_current_me_leaves_the_connection_unconnected_with_the_reason(client, disconnected_world):
     _admin(client)
-    world.fake.scripted.append((503, None, {}))
+    disconnected_world.fake.scripted.append((503, None, {}))
     state = _start(client)
     assert client.get(reverse(CALLBACK), {"code": "good-code", "state": state}).status_code == 302
     connection = ExactConnection.load()
