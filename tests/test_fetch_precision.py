@@ -152,6 +152,8 @@ class CoachviewAnsweringPages:
         self.wheres.append(where)
         self.skips.append(skip)
         self.params = params
+        if len(self.wheres) > 50:
+            raise AssertionError("the walk asked more than 50 pages: it does not stop")
         return self.pages[min(len(self.wheres), len(self.pages)) - 1]
 
 
