@@ -36,16 +36,20 @@ MAPPINGS_VIEW = [f"mappings.view_{model}" for model in _MAPPING_MODELS + _MIRROR
 # --- export: administrators and support act on exports (retry, exclude, re-check); all see the runs ---
 # The export's admin actions require `sync.change_invoiceexport` (sync/admin/exports.py); the console
 # shows every export field read-only, so that permission means "may act on an export", nothing more.
-EXPORT_ACT = ["sync.change_invoiceexport", "sync.view_exportaction", "sync.view_exportrun"]
+# Seeing the runs and actions comes with INVOICES_VIEW.
 EXPORT_VIEW = ["sync.view_exportaction", "sync.view_exportrun"]
+EXPORT_ACT = ["sync.change_invoiceexport"]
+
+# --- payments: everyone reads the payment history (read-only in the admin) ---
+PAYMENTS_VIEW = ["sync.view_paymentobservation"]
 
 # --- console: what each role reads (view permissions never show a secret: the admins redact them) ---
 INVOICES_VIEW = [
     "sync.view_invoice",
     "sync.view_invoiceexport",
     "sync.view_exporthistory",
-    "sync.view_paymentobservation",
     *EXPORT_VIEW,
+    *PAYMENTS_VIEW,
 ]
 CATALOGUE_EDIT = [
     "sync.view_errorcatalogueentry",
@@ -80,8 +84,6 @@ CONNECTION_EDIT = [
 # --- people and jobs: administrators add support and finance users and see failed background jobs ---
 # coupling/admin_users.py keeps them from making superusers or administrators, or granting permissions.
 PEOPLE_MANAGE = ["auth.view_user", "auth.add_user", "auth.change_user", "django_q.view_failure"]
-# --- payments: everyone reads the payment history (read-only in the admin) ---
-PAYMENTS_VIEW = ["sync.view_paymentobservation"]
 
 # "app_label.codename" per role; later features add theirs here. Missing codenames are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -95,35 +97,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MAPPINGS_EDIT,
         *MAPPINGS_VIEW,
         *CATALOGUE_EDIT,
-        "coupling.view_coachviewconnection",
-        "coupling.change_coachviewconnection",
+        *EXPORT_ACT,
+        *PEOPLE_MANAGE,
         # The scheduled export's switch (off until an administrator switches it on).
         "sync.view_exportschedule",
         "sync.change_exportschedule",
-        "sync.view_invoice",
-        "sync.view_debtor",
-        "sync.view_invoiceexport",
-        "sync.view_exportattempt",
-        # Error catalogue (sync.models.catalogue)
-        "sync.view_errorcatalogueentry",
-        "sync.add_errorcatalogueentry",
-        "sync.change_errorcatalogueentry",
-        "sync.view_unmatchedmessage",
-        *MAPPINGS_EDIT,
-        *MAPPINGS_VIEW,
-        "coupling.view_exactconnection",
-        "coupling.add_exactconnection",
-        "coupling.change_exactconnection",
-        "coupling.manage_connection",
-        "coupling.view_exactapicall",
-        # Error catalogue (sync.models.catalogue)
-        "sync.view_errorcatalogueentry",
-        "sync.add_errorcatalogueentry",
-        "sync.change_errorcatalogueentry",
-        "sync.view_unmatchedmessage",
-        *EXPORT_ACT,
-        *PAYMENTS_VIEW,
-        *PEOPLE_MANAGE,
         "sync.export_csv",
     ],
     # Sees everything, acts on invoices (retry, exclude, re-check) and keeps the catalogue; no configuration.
@@ -134,7 +112,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MAPPINGS_VIEW,
         *CATALOGUE_EDIT,
         *EXPORT_ACT,
-        *PAYMENTS_VIEW,
     ],
     # Invoices, their history and payments, CSV; no configuration and no actions on exports.
     FINANCE: [

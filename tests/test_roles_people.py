@@ -250,3 +250,11 @@ def test_a_permission_is_given_by_app_and_codename_never_one_of_another_app_with
     roles.apply_role_permissions()
     assert "auth.export_csv" not in permissions_of(roles.FINANCE)
     assert "sync.export_csv" in permissions_of(roles.FINANCE)
+
+
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_each_role_gets_every_permission_it_lists_and_lists_each_once(role):
+    listed = roles.ROLE_PERMISSIONS[role]
+    assert len(listed) == len(set(listed))
+    # "Missing codenames are skipped" is for a migration that has not run yet; after migrate none is.
+    assert permissions_of(role) == set(listed)
