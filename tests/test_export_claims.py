@@ -374,7 +374,7 @@ def test_ending_a_create_touches_only_that_debtor_in_that_administration():
 
 
 def test_an_entry_found_in_exact_is_stored_and_the_export_exported_with_what_it_differs_in(written):
-    row = held_by("w1", lookup_before_post=True, transient_failures=2)
+    row = held_by("w1", lookup_before_post=True, transient_failures=2, next_attempt_at=NOW + timedelta(minutes=5))
     entry = {"EntryID": "5d0c1a8e-0000-4000-8000-000000000001", "EntryNumber": 42, "AmountDC": 100.0}
     entry_found(row, entry, linked=True)
     row = fresh(row)
@@ -383,6 +383,7 @@ def test_an_entry_found_in_exact_is_stored_and_the_export_exported_with_what_it_
         ExportState.EXPORTED, entry["EntryID"], 42, Decimal("100.00")
     )
     assert (row.lookup_before_post, row.linked_existing, row.transient_failures) == (False, True, 0)
+    assert row.next_attempt_at is None  # booked: no later attempt waits
     assert row.reasons == [
         {"code": "export.linked_existing", "values": {"entry_number": 42},
          "message": f"Entry 42 with YourRef {number} already existed in Exact"},

@@ -258,3 +258,22 @@ def test_each_role_gets_every_permission_it_lists_and_lists_each_once(role):
     assert len(listed) == len(set(listed))
     # "Missing codenames are skipped" is for a migration that has not run yet; after migrate none is.
     assert permissions_of(role) == set(listed)
+
+
+def test_only_administrators_and_superusers_count_as_administrators_never_a_visitor(admin_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert roles.is_administrator(a_person_in(roles.ADMINISTRATORS, username="anna")) is True
+    assert roles.is_administrator(admin_user) is True
+    assert roles.is_administrator(a_person_in(roles.SUPPORT, username="sam")) is False
+    assert roles.is_administrator(a_person_in(roles.FINANCE, username="fenna")) is False
+    assert roles.is_administrator(AnonymousUser()) is False
+
+
+def test_a_role_is_shown_in_the_readers_language_and_another_group_by_its_own_name():
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert roles.role_label(roles.ADMINISTRATORS) == "Beheerders van de koppeling"
+        assert roles.role_label(roles.FINANCE) == "Financiële administratie"
+        assert roles.role_label("Externe accountant") == "Externe accountant"
