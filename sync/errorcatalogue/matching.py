@@ -75,14 +75,16 @@ def _placeholders_to_star(text: str) -> str:
 
 
 def _best(rules, texts) -> ErrorCatalogueEntry | None:
-    """The entry whose matching pattern has the most literal characters (the most specific)."""
-    best, best_score = None, -1
-    for pattern, entry in rules:
-        if any(fnmatch.fnmatchcase(text, pattern) for text in texts if text):
-            score = len(pattern.replace("*", ""))
-            if score > best_score or (score == best_score and entry.code < best.code):
-                best, best_score = entry, score
-    return best
+    """The entry whose matching pattern has the most literal characters (the most specific); of equally
+    specific ones, the entry whose code sorts first."""
+    found = [
+        (len(pattern.replace("*", "")), entry)
+        for pattern, entry in rules
+        if any(fnmatch.fnmatchcase(text, pattern) for text in texts if text)
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda scored: (-scored[0], scored[1].code))[1]
 
 
 def entry_patterns(entry: ErrorCatalogueEntry) -> list[str]:
