@@ -3,6 +3,7 @@
 import pytest
 
 from sync.catalogue import catalogue_entry, catalogue_match, titled_reason
+from sync.errorcatalogue.matching import CatalogueIndex, entry_patterns
 from sync.migrations import (
     _catalogue_seed_v1_exact,
     _catalogue_seed_v1_links,
@@ -530,24 +531,18 @@ def _kind_entry(code: str, kind: str, subjects: str = "", title_nl: str = "", ti
 
 
 def test_an_empty_catalogue_explains_nothing_and_does_not_fail():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([])
     matches = catalogue_match("Verplicht: Kostenplaats\nIets heel anders", index=index)
     assert [(m.message, m.code) for m in matches] == [("Verplicht: Kostenplaats", None), ("Iets heel anders", None)]
 
 
 def test_a_pattern_of_only_a_star_explains_every_message_no_more_specific_pattern_explains():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([_entry("exact.anything", "*"), _entry("exact.colour", "Kleurcode *")])
     assert [m.code for m in catalogue_match("Kleurcode 17", index=index)] == ["exact.colour"]
     assert [m.code for m in catalogue_match("Iets heel anders", index=index)] == ["exact.anything"]
 
 
 def test_a_title_with_placeholders_matches_the_message_with_any_value_in_their_place():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     entry = _kind_entry("exact.colour_forbidden", "text", title_nl="Kleurcode {colour_code} is verboden",
                         title_en="Colour code {colour_code} is forbidden")
     index = CatalogueIndex([entry])
@@ -557,16 +552,12 @@ def test_a_title_with_placeholders_matches_the_message_with_any_value_in_their_p
 
 
 def test_a_title_that_is_only_placeholders_explains_nothing():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([_kind_entry("exact.detail_only", "text", title_nl="{detail}", title_en="* {detail} *")])
     assert index.titles == []
     assert [m.code for m in catalogue_match("Iets heel anders", index=index)] == [None]
 
 
 def test_a_message_that_is_only_a_code_finds_that_entry_in_any_case():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([_kind_entry("exact.colour_forbidden", "text")])
     assert [m.code for m in catalogue_match("exact.colour_forbidden", index=index)] == ["exact.colour_forbidden"]
     assert [m.code for m in catalogue_match("  EXACT.Colour_Forbidden ", index=index)] == ["exact.colour_forbidden"]
@@ -574,8 +565,6 @@ def test_a_message_that_is_only_a_code_finds_that_entry_in_any_case():
 
 
 def test_an_input_pattern_explains_a_numbered_message_or_one_without_a_kind_word_but_not_another_kind():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([_kind_entry("exact.colour_input", "input", "Invoer 1: Kleurcode verboden")])
     assert [m.code for m in catalogue_match("Invoer 4: Kleurcode verboden", index=index)] == ["exact.colour_input"]
     assert [m.code for m in catalogue_match("Kleurcode verboden", index=index)] == ["exact.colour_input"]
@@ -583,8 +572,6 @@ def test_an_input_pattern_explains_a_numbered_message_or_one_without_a_kind_word
 
 
 def test_a_text_pattern_wins_over_an_input_pattern_for_a_message_without_a_kind_word():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([
         _kind_entry("exact.a_colour_input", "input", "Invoer 1: Kleurcode verboden"),
         _kind_entry("exact.b_colour_text", "text", "Kleurcode *"),
@@ -593,8 +580,6 @@ def test_a_text_pattern_wins_over_an_input_pattern_for_a_message_without_a_kind_
 
 
 def test_pattern_lines_keep_the_subject_of_their_own_kind_the_whole_text_of_another_and_skip_blank_lines():
-    from sync.errorcatalogue.matching import entry_patterns
-
     entry = _kind_entry("exact.x", "mandatory", "Verplicht: Betalingsconditie\n\n  \nOngeldig: Kleurcode\nDagboek")
     assert entry_patterns(entry) == ["betalingsconditie", "ongeldig: kleurcode", "dagboek"]
     assert entry_patterns(_kind_entry("exact.y", "mandatory", "")) == []
@@ -612,8 +597,6 @@ def test_a_message_repeated_word_for_word_is_kept_once_but_with_other_values_it_
 
 
 def test_a_reason_header_is_kept_when_it_names_another_entry_than_the_body_or_when_nothing_explains_either():
-    from sync.errorcatalogue.matching import CatalogueIndex
-
     index = CatalogueIndex([_entry("exact.colour", "Kleurcode *"), _entry("exact.size", "Maat *")])
     matches = catalogue_match("Kleurcode 17 (Reason: Maat 44)", index=index)
     assert [(m.message, m.code) for m in matches] == [("Kleurcode 17", "exact.colour"), ("Maat 44", "exact.size")]
