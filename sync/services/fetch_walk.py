@@ -97,11 +97,12 @@ class ChangedWalk:
             if not self.profile["orderby_changed"]:
                 self._read_rest_by_id()
                 return
-            first, last = truncate(min(times), self.precision), truncate(max(times), self.precision)
-            if first < last:
+            last = truncate(max(times), self.precision)
+            # `last` is a unit's start, so a record before it lies in an earlier unit.
+            if min(times) < last:
                 # Every unit before `last` is complete; `last` itself may go on in the next page.
                 self.cursor = last
-                self._save(last)
+                self._save(last)  # pragma: no mutate (_save(None) saves the cursor, which is `last` now)
                 continue
             if not self._unit_read(last, in_page=sum(1 for t in times if truncate(t, self.precision) == last)):
                 continue
@@ -190,7 +191,8 @@ class ChangedWalk:
 
     def _coarser_than_thought(self, times: list[datetime]) -> bool:
         """Records before the cursor came back: the server compares coarser. Coarsen and ask again."""
-        if self.cursor is None or not any(truncate(t, self.precision) < self.cursor for t in times):
+        # The cursor is a unit's start, so a record is before it exactly when the record's unit is.
+        if self.cursor is None or not any(t < self.cursor for t in times):
             return False
         return self._coarsen()
 
