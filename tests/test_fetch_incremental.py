@@ -1,18 +1,12 @@
 """Incremental fetch of invoices and debtors from the simulated Coachview."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from types import SimpleNamespace
-from unittest.mock import patch
 
 import pytest
 
-from coupling import clock
-from coupling.coachview.errors import CoachviewError
-from coupling.coachview.profile import ProfileView, profile_default
 from sync.models import Debtor, ExportState, FetchWatermark, Invoice, InvoiceExport
 from sync.services.fetch import invoices_fetch
-from sync.services.fetch_walk import ChangedWalk, WalkStopped
 from tests.coachview_data import (
     api_calls,
     debtor_record,
@@ -287,64 +281,3 @@ def test_without_ordering_on_the_change_time_it_reads_everything_from_the_waterm
     assert [int(call.query.split("skip=")[1].split("&")[0]) for call in calls] == [0, 0, 100, 200]
     assert all("10%3A05%3A00" in call.query or "10:05:00" in call.query for call in calls), calls[0].query
     assert all("orderby=id" in call.query for call in calls), calls[0].query
-
-
-# --- the walk itself: its precision, its deadline and a page without change times -----------------
-
-
-class _OnePage:
-    """A Coachview that answers one page to every question and notes what was asked."""
-
-    def __init__(self, page):
-        self.connection = SimpleNamespace(base_url="http://coachview.test")
-        self.page, self.wheres = page, []
-
-    def get_list(self, resource, *, where, orderby, skip, take, params):
-        self.wheres.append(where)
-        if len(self.wheres) > 50:
-            raise AssertionError("the walk asked more than 50 pages: it does not stop")
-        return self.page
-
-
-def _bare_walk(client, deadline=None, **entries) -> ChangedWalk:
-    data = profile_default()
-    data.update(entries)
-    return ChangedWalk(
-        client=client, profile=ProfileView(data), resource="Facturen", store=lambda page: None, deadline=deadline
-    )
-
-
-@pytest.mark.parametrize(
-    ("where_precision", "where_format", "expected"),
-    [
-        ("date", "dd-mm-yyyy HH:MM:SS.fff", "date"),  # the format could write ms; the server compares days
-        ("s", "dd-mm-yyyy", "date"),  # the server compares seconds; the format writes days only
-        ("ms", "dd-mm-yyyy HH:MM:SS", "s"),
-        ("s", "yyyy-mm-ddTHH:MM:SS.fff", "s"),
-    ],
-)
-def test_a_walk_compares_at_the_coarser_of_the_profiles_precision_and_what_its_where_format_can_write(
-    db, where_precision, where_format, expected
-):
-    walk = _bare_walk(_OnePage([]), where_precision=where_precision, where_format=where_format)
-    assert walk.precision == expected
-
-
-def test_a_walk_stops_at_its_deadline_itself_before_asking_anything(db):
-    client = _OnePage([])
-    now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    walk = _bare_walk(client, deadline=now)
-    with patch.object(clock, "now", lambda: now), pytest.raises(WalkStopped):
-        walk.run()
-    assert client.wheres == []
-
-
-def test_a_page_whose_records_have_no_change_time_stops_the_fetch_for_good_naming_the_field(db):
-    walk = _bare_walk(_OnePage([{"id": "invoice-1"}, {"id": "invoice-2", "auditTrail": {}}]))
-    with pytest.raises(CoachviewError) as stopped:
-        walk.run()
-    assert (stopped.value.permanent, stopped.value.code) == (True, "coachview.bad_response")
-    assert str(stopped.value) == (
-        "Coachview's Facturen have no change time at 'auditTrail.gewijzigdDatumTijd'; cannot read "
-        "incrementally. Run the go-live check (coachview_probe) to find the field."
-    )

@@ -424,3 +424,50 @@ def test_a_walk_starts_at_the_start_of_the_watermarks_unit_in_coachviews_zone_at
     assert (walk.precision, walk.cursor) == ("date", datetime(2026, 3, 1))
     walk.run()
     assert client.params == {}
+
+
+# --- the walk itself: its precision, its deadline and a page without change times -----------------
+
+
+def _bare_walk(client, deadline=None, **entries) -> ChangedWalk:
+    data = profile_default()
+    data.update(entries)
+    return ChangedWalk(
+        client=client, profile=ProfileView(data), resource="Facturen", store=lambda page: None, deadline=deadline
+    )
+
+
+@pytest.mark.parametrize(
+    ("where_precision", "where_format", "expected"),
+    [
+        ("date", "dd-mm-yyyy HH:MM:SS.fff", "date"),  # the format could write ms; the server compares days
+        ("s", "dd-mm-yyyy", "date"),  # the server compares seconds; the format writes days only
+        ("ms", "dd-mm-yyyy HH:MM:SS", "s"),
+        ("s", "yyyy-mm-ddTHH:MM:SS.fff", "s"),
+    ],
+)
+def test_a_walk_compares_at_the_coarser_of_the_profiles_precision_and_what_its_where_format_can_write(
+    db, where_precision, where_format, expected
+):
+    walk = _bare_walk(CoachviewAnsweringPages([]), where_precision=where_precision, where_format=where_format)
+    assert walk.precision == expected
+
+
+def test_a_walk_stops_at_its_deadline_itself_before_asking_anything(db):
+    client = CoachviewAnsweringPages([])
+    now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    walk = _bare_walk(client, deadline=now)
+    with patch.object(clock, "now", lambda: now), pytest.raises(WalkStopped):
+        walk.run()
+    assert client.wheres == []
+
+
+def test_a_page_whose_records_have_no_change_time_stops_the_fetch_for_good_naming_the_field(db):
+    walk = _bare_walk(CoachviewAnsweringPages([{"id": "invoice-1"}, {"id": "invoice-2", "auditTrail": {}}]))
+    with pytest.raises(CoachviewError) as stopped:
+        walk.run()
+    assert (stopped.value.permanent, stopped.value.code) == (True, "coachview.bad_response")
+    assert str(stopped.value) == (
+        "Coachview's Facturen have no change time at 'auditTrail.gewijzigdDatumTijd'; cannot read "
+        "incrementally. Run the go-live check (coachview_probe) to find the field."
+    )
