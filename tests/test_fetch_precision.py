@@ -161,14 +161,19 @@ def _changed(n: int, stamp: str) -> dict:
     return {"id": f"invoice-{n}", "auditTrail": {"gewijzigdDatumTijd": stamp, "etag": f"etag-{n}"}}
 
 
-def _walk(client, precision: str, after: datetime) -> ChangedWalk:
+def _bare_walk(client, deadline=None, **entries) -> ChangedWalk:
+    """A walk of Facturen with the default profile changed by `entries`, from its watermark if there is one."""
     data = profile_default()
-    data["where_precision"] = precision
-    profile = ProfileView(data)
-    FetchWatermark.objects.create(
-        resource="Facturen", base_url=client.connection.base_url, after=after.replace(tzinfo=api.timezone(profile))
+    data.update(entries)
+    return ChangedWalk(
+        client=client, profile=ProfileView(data), resource="Facturen", store=lambda page: None, deadline=deadline
     )
-    return ChangedWalk(client=client, profile=profile, resource="Facturen", store=lambda page: None, deadline=None)
+
+
+def _walk(client, precision: str, after: datetime) -> ChangedWalk:
+    zone = api.timezone(ProfileView(profile_default()))
+    FetchWatermark.objects.create(resource="Facturen", base_url=client.connection.base_url, after=after.replace(tzinfo=zone))
+    return _bare_walk(client, where_precision=precision)
 
 
 def test_a_record_before_the_watermark_makes_the_walk_compare_whole_seconds_from_then_on(db):
@@ -427,14 +432,6 @@ def test_a_walk_starts_at_the_start_of_the_watermarks_unit_in_coachviews_zone_at
 
 
 # --- the walk itself: its precision, its deadline and a page without change times -----------------
-
-
-def _bare_walk(client, deadline=None, **entries) -> ChangedWalk:
-    data = profile_default()
-    data.update(entries)
-    return ChangedWalk(
-        client=client, profile=ProfileView(data), resource="Facturen", store=lambda page: None, deadline=deadline
-    )
 
 
 @pytest.mark.parametrize(

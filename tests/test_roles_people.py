@@ -2,9 +2,10 @@
 only a superuser makes a superuser or an administrator; administrators see failed jobs; finance downloads."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_q.models import Failure
 
 from coupling import roles
@@ -261,8 +262,6 @@ def test_each_role_gets_every_permission_it_lists_and_lists_each_once(role):
 
 
 def test_only_administrators_and_superusers_count_as_administrators_never_a_visitor(admin_user):
-    from django.contrib.auth.models import AnonymousUser
-
     assert roles.is_administrator(a_person_in(roles.ADMINISTRATORS, username="anna")) is True
     assert roles.is_administrator(admin_user) is True
     assert roles.is_administrator(a_person_in(roles.SUPPORT, username="sam")) is False
@@ -271,8 +270,6 @@ def test_only_administrators_and_superusers_count_as_administrators_never_a_visi
 
 
 def test_a_role_is_shown_in_the_readers_language_and_another_group_by_its_own_name():
-    from django.utils import translation
-
     with translation.override("nl"):
         assert roles.role_label(roles.ADMINISTRATORS) == "Beheerders van de koppeling"
         assert roles.role_label(roles.FINANCE) == "Financiële administratie"
